@@ -1,0 +1,184 @@
+/**
+ * Dense float32 matrix products on onnxruntime's CPU kernels (MLAS), which reach a large share
+ * of the machine's peak where plain JS loops reach a few percent. Each variant is a one-node
+ * ONNX Gemm graph with symbolic dims, built in memory and cached as one InferenceSession.
+ * Tiny products skip the runtime: its per-call overhead (tens of microseconds) exceeds their cost.
+ */
+import * as ort from 'onnxruntime-node';
+import { GrainError } from '../errors';
+import { encodeSingleNodeModel } from './tinyOnnx';
+
+export interface Gemm {
+  /** C [m x n] = A^T B, A [k x m] row-major, B [k x n] row-major (X^T Y of correlation, gradient X^T G). */
+  atb(a: Float32Array, b: Float32Array, k: number, m: number, n: number): Promise<Float32Array>;
+  /** C [m x n] = A B, A [m x k], B [k x n]. */
+  ab(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Promise<Float32Array>;
+  /** C [m x n] = A B^T, A [m x k], B [n x k]. */
+  abt(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Promise<Float32Array>;
+  dispose(): Promise<void>;
+}
+
+export interface GemmOptions {
+  /** Intra-op threads for the runtime; default: the runtime's choice (all cores). */
+  threads?: number;
+  /** Products with m*n*k at or below this run in JS (default 32768). 0 always uses the runtime. */
+  smallProduct?: number;
+}
+
+type Variant = 'atb' | 'ab' | 'abt';
+
+const TRANS: Record<Variant, { transA: number; transB: number }> = {
+  atb: { transA: 1, transB: 0 },
+  ab: { transA: 0, transB: 0 },
+  abt: { transA: 0, transB: 1 },
+};
+
+function variantModel(v: Variant): Uint8Array {
+  return encodeSingleNodeModel({
+    node: { opType: 'Gemm', inputs: ['A', 'B'], outputs: ['C'], intAttrs: TRANS[v] },
+    inputs: [
+      { name: 'A', dims: ['a0', 'a1'] },
+      { name: 'B', dims: ['b0', 'b1'] },
+    ],
+    outputs: [{ name: 'C', dims: ['m', 'n'] }],
+    opset: 13,
+  });
+}
+
+function checkDims(op: Variant, a: Float32Array, b: Float32Array, dims: { m: number; k: number; n: number }): void {
+  for (const [name, v] of Object.entries(dims)) {
+    if (!Number.isInteger(v) || v < 0) throw new GrainError(`gemm ${op}: dimension ${name} = ${v} is not a non-negative integer`);
+    if (v === 0) throw new GrainError(`gemm ${op}: dimension ${name} is 0 (empty matrix); nothing to multiply`);
+  }
+  const { m, k, n } = dims;
+  const aShape = op === 'atb' ? `${k} x ${m}` : `${m} x ${k}`;
+  const bShape = op === 'abt' ? `${n} x ${k}` : `${k} x ${n}`;
+  if (a.length !== m * k) throw new GrainError(`gemm ${op}: A has ${a.length} elements, expected ${aShape} = ${m * k}`);
+  if (b.length !== k * n) throw new GrainError(`gemm ${op}: B has ${b.length} elements, expected ${bShape} = ${k * n}`);
+}
+
+/** JS product for tiny shapes; float32 accumulation like the runtime's kernels. */
+function smallGemm(op: Variant, a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float32Array {
+  const c = new Float32Array(m * n);
+  if (op === 'abt') {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += a[i * k + p] * b[j * k + p];
+        c[i * n + j] = s;
+      }
+    }
+    return c;
+  }
+  // ab and atb: rank-1 updates along k keep the inner loop contiguous in B and C.
+  for (let p = 0; p < k; p++) {
+    const bRow = p * n;
+    for (let i = 0; i < m; i++) {
+      const av = op === 'atb' ? a[p * m + i] : a[i * k + p];
+      if (av === 0) continue;
+      const cRow = i * n;
+      for (let j = 0; j < n; j++) c[cRow + j] += av * b[bRow + j];
+    }
+  }
+  return c;
+}
+
+class OrtGemm implements Gemm {
+  private sessions = new Map<Variant, Promise<ort.InferenceSession>>();
+  private disposed = false;
+
+  constructor(private readonly opts: GemmOptions) {}
+
+  atb(a: Float32Array, b: Float32Array, k: number, m: number, n: number): Promise<Float32Array> {
+    return this.run('atb', a, b, m, k, n, [k, m], [k, n]);
+  }
+
+  ab(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Promise<Float32Array> {
+    return this.run('ab', a, b, m, k, n, [m, k], [k, n]);
+  }
+
+  abt(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Promise<Float32Array> {
+    return this.run('abt', a, b, m, k, n, [m, k], [n, k]);
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    for (const s of all) await (await s).release();
+  }
+
+  private session(v: Variant): Promise<ort.InferenceSession> {
+    let s = this.sessions.get(v);
+    if (!s) {
+      const options: ort.InferenceSession.SessionOptions = {
+        graphOptimizationLevel: 'all',
+        executionMode: 'sequential',
+        // The arena keeps the largest output ever allocated; products of very different sizes
+        // (a 10k x 10k correlation, then small probes) would pin that memory for the session's life.
+        enableCpuMemArena: false,
+      };
+      if (this.opts.threads !== undefined) options.intraOpNumThreads = this.opts.threads;
+      s = ort.InferenceSession.create(variantModel(v), options);
+      this.sessions.set(v, s);
+    }
+    return s;
+  }
+
+  private async run(
+    v: Variant,
+    a: Float32Array,
+    b: Float32Array,
+    m: number,
+    k: number,
+    n: number,
+    aDims: number[],
+    bDims: number[],
+  ): Promise<Float32Array> {
+    if (this.disposed) throw new GrainError('gemm: used after dispose()');
+    checkDims(v, a, b, { m, k, n });
+    if (m * n * k <= (this.opts.smallProduct ?? 32768)) return smallGemm(v, a, b, m, k, n);
+    const session = await this.session(v);
+    // Tensors wrap the caller's arrays (views included) without copying them in JS.
+    const feeds = { A: new ort.Tensor('float32', a, aDims), B: new ort.Tensor('float32', b, bDims) };
+    const out = await session.run(feeds);
+    const c = out.C;
+    const data = c.data as Float32Array;
+    if (data.length !== m * n) throw new GrainError(`gemm ${v}: runtime returned ${data.length} values, expected ${m * n}`);
+    return data;
+  }
+}
+
+export async function createGemm(opts: GemmOptions = {}): Promise<Gemm> {
+  if (opts.threads !== undefined && (!Number.isInteger(opts.threads) || opts.threads < 1)) {
+    throw new GrainError(`gemm: threads must be a positive integer, got ${opts.threads}`);
+  }
+  return new OrtGemm(opts);
+}
+
+/** 2*m*n*k: the flop count of one product (a multiply and an add per term). */
+export function gemmFlops(m: number, k: number, n: number): number {
+  return 2 * m * n * k;
+}
+
+/**
+ * Measured GFLOP/s of `ab` on size^3 random matrices: one warm-up run, then the best of a few,
+ * because other processes on a shared machine only ever slow a run down.
+ */
+export async function measureGflops(gemm: Gemm, size = 1024): Promise<number> {
+  const a = new Float32Array(size * size);
+  const b = new Float32Array(size * size);
+  for (let i = 0; i < a.length; i++) {
+    a[i] = ((i * 7919) % 1000) / 1000 - 0.5;
+    b[i] = ((i * 104729) % 1000) / 1000 - 0.5;
+  }
+  await gemm.ab(a, b, size, size, size);
+  let best = Infinity;
+  const deadline = performance.now() + 2000;
+  for (let rep = 0; rep < 5 && (rep < 2 || performance.now() < deadline); rep++) {
+    const t0 = performance.now();
+    await gemm.ab(a, b, size, size, size);
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  return gemmFlops(size, size, size) / best / 1e9;
+}
