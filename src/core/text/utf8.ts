@@ -1,0 +1,90 @@
+import { GrainError } from '../errors';
+
+/** Where a byte buffer sits in its file, so errors can point into the file rather than the buffer. */
+export interface BytePosition {
+  /** 1-based line of the buffer's first byte. */
+  line: number;
+  /** File offset of the buffer's first byte. */
+  byteOffset: number;
+  /** 0-based column (in bytes) of the buffer's first byte within its line. */
+  column: number;
+}
+
+const START: BytePosition = { line: 1, byteOffset: 0, column: 0 };
+
+// `fatal` makes bad bytes throw instead of silently becoming U+FFFD. `ignoreBOM` keeps a
+// leading U+FEFF: only the start of a file may drop it (see stripBom), not every decoded line.
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Decodes UTF-8, refusing malformed input. The error names the file, the line and the byte
+ * of the first bad byte, since TextDecoder itself says only that something was wrong.
+ */
+export function decodeUtf8Strict(bytes: Uint8Array, file: string, at: BytePosition = START): string {
+  try {
+    return strictDecoder.decode(bytes);
+  } catch {
+    const bad = firstInvalidUtf8Byte(bytes);
+    throw invalidUtf8Error(bytes, bad < 0 ? bytes.length : bad, file, at);
+  }
+}
+
+function invalidUtf8Error(bytes: Uint8Array, bad: number, file: string, at: BytePosition): GrainError {
+  let line = at.line;
+  let lineStart = -1;
+  for (let i = 0; i < bad; i++) {
+    if (bytes[i] === 0x0a) {
+      line++;
+      lineStart = i;
+    }
+  }
+  const column = lineStart < 0 ? at.column + bad : bad - lineStart - 1;
+  const value = bad < bytes.length ? `0x${bytes[bad].toString(16).padStart(2, '0')}` : 'end of data';
+  return new GrainError(
+    `invalid UTF-8 (${value}) at line ${line}, byte ${column + 1} (file offset ${at.byteOffset + bad}); ` +
+      'save the file as UTF-8',
+    { file, line },
+  );
+}
+
+/**
+ * Index of the first byte that makes `bytes` invalid UTF-8 (overlong forms, surrogates and
+ * code points above U+10FFFF included), or -1 if it is valid. A sequence cut off by the end
+ * of the data is reported at its first byte.
+ */
+export function firstInvalidUtf8Byte(bytes: Uint8Array): number {
+  const n = bytes.length;
+  let i = 0;
+  while (i < n) {
+    const b = bytes[i];
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      if (b === 0xe0) lo = 0xa0; // overlong
+      if (b === 0xed) hi = 0x9f; // surrogates
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      if (b === 0xf0) lo = 0x90; // overlong
+      if (b === 0xf4) hi = 0x8f; // above U+10FFFF
+    } else return i;
+    for (let k = 1; k <= need; k++) {
+      if (i + k >= n) return i;
+      const c = bytes[i + k];
+      if (k === 1 ? c < lo || c > hi : c < 0x80 || c > 0xbf) return i + k;
+    }
+    i += need + 1;
+  }
+  return -1;
+}
+
+/** The bytes without a leading UTF-8 byte-order mark. */
+export function stripBom(bytes: Uint8Array): Uint8Array {
+  return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+}
