@@ -1,0 +1,41 @@
+import { parseArgs } from 'node:util';
+import { GrainError } from '../core/errors';
+
+export type FlagSpec = Record<string, { type: 'string' | 'boolean'; default?: string | boolean; multiple?: boolean }>;
+
+/** Flags of one subcommand; an unknown flag is a usage error naming it. */
+export function parseFlags<T extends FlagSpec>(argv: string[], spec: T): Record<keyof T, string | boolean | undefined> {
+  try {
+    const { values } = parseArgs({ args: argv, options: spec as never, strict: true, allowPositionals: false });
+    return values as Record<keyof T, string | boolean | undefined>;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+export class UsageError extends Error {}
+
+export function required(flags: Record<string, unknown>, name: string): string {
+  const v = flags[name];
+  if (typeof v !== 'string' || v === '') throw new UsageError(`--${name} is required`);
+  return v;
+}
+
+export function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got '${value}')`);
+  return value as T;
+}
+
+export function positiveInt(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive whole number (got '${value}')`);
+  return n;
+}
+
+export function finiteNumber(name: string, value: string, min = -Infinity, max = Infinity): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) {
+    throw new GrainError(`--${name} must be a number in [${min}, ${max}] (got '${value}')`);
+  }
+  return n;
+}

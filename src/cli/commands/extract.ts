@@ -1,0 +1,62 @@
+import { cpus } from 'node:os';
+import type { ExtractJob } from '../../shared/jobs';
+import { runExtract } from '../../worker/jobs/extract';
+import { oneOf, parseFlags, positiveInt, required } from '../args';
+import { cliContext, type Out } from '../context';
+
+export const extractUsage = `grain extract --model DIR --input FILE --out FILE [--format grain|json|hdf5]
+              [--aggregation first|last|average] [--subword] [--keep-special]
+              [--sites layers|mlp|all] [--batch N] [--threads N] [--float16]
+  Runs the model over FILE (one sentence per line, words split on spaces) and writes every
+  neuron of every chosen site for every word (or, with --subword, every input position).`;
+
+export function extractJobFromArgs(argv: string[]): ExtractJob {
+  const f = parseFlags(argv, {
+    model: { type: 'string' },
+    input: { type: 'string' },
+    out: { type: 'string' },
+    format: { type: 'string', default: '' },
+    aggregation: { type: 'string', default: 'last' },
+    subword: { type: 'boolean', default: false },
+    'keep-special': { type: 'boolean', default: false },
+    sites: { type: 'string', default: 'layers' },
+    batch: { type: 'string', default: '32' },
+    threads: { type: 'string', default: String(defaultThreads()) },
+    float16: { type: 'boolean', default: false },
+  });
+  const out = required(f, 'out');
+  return {
+    kind: 'extract',
+    model: required(f, 'model'),
+    input: required(f, 'input'),
+    out,
+    format: oneOf('format', (f.format as string) || formatFromName(out), ['grain', 'json', 'hdf5'] as const),
+    aggregation: oneOf('aggregation', f.aggregation as string, ['first', 'last', 'average'] as const),
+    subword: f.subword === true,
+    keepSpecial: f['keep-special'] === true,
+    sites: oneOf('sites', f.sites as string, ['layers', 'mlp', 'all'] as const),
+    batchSize: positiveInt('batch', f.batch as string),
+    threads: positiveInt('threads', f.threads as string),
+    dtype: f.float16 === true ? 'float16' : 'float32',
+  };
+}
+
+export function defaultThreads(): number {
+  return Math.max(1, cpus().length);
+}
+
+/** The format a file name implies: .json/.jsonl NeuroX JSON, .hdf5/.h5 NeuroX HDF5, else Grain's own. */
+function formatFromName(path: string): string {
+  if (/\.jsonl?$/i.test(path)) return 'json';
+  if (/\.(hdf5|h5)$/i.test(path)) return 'hdf5';
+  return 'grain';
+}
+
+export async function extractCommand(argv: string[], out: Out): Promise<void> {
+  const job = extractJobFromArgs(argv);
+  const result = await runExtract(job, cliContext(out));
+  out.info(
+    `wrote ${result.rows} rows x ${result.neurons} neurons (${result.sites.map((s) => `${s.name}:${s.width}`).join(' ')}) ` +
+      `for ${result.sentences} sentences to ${result.out} [${result.format}] in ${result.seconds.toFixed(2)} s`,
+  );
+}

@@ -1,0 +1,57 @@
+import { CancelledError, GrainError } from '../core/errors';
+import { UsageError } from './args';
+import { stdio, wasInterrupted, type Out } from './context';
+import { extractCommand, extractUsage } from './commands/extract';
+import { goldenCommand, goldenUsage } from './commands/golden';
+
+type Command = { run: (argv: string[], out: Out) => Promise<void>; usage: string };
+
+const commands: Record<string, Command> = {
+  extract: { run: extractCommand, usage: extractUsage },
+  golden: { run: goldenCommand, usage: goldenUsage },
+};
+
+function usage(): string {
+  return ['usage: grain <command> [flags]', '', ...Object.values(commands).map((c) => c.usage + '\n')].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    stdio.info(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    stdio.warn(`unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    stdio.info(command.usage);
+    return 0;
+  }
+  try {
+    await command.run(rest, stdio);
+    return 0;
+  } catch (e) {
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    if (e instanceof UsageError) {
+      process.stderr.write(`grain ${name}: ${e.message}\n\n${command.usage}\n`);
+      return 2;
+    }
+    if (e instanceof CancelledError || wasInterrupted()) {
+      process.stderr.write(`grain ${name}: cancelled; nothing was written\n`);
+      return 130;
+    }
+    if (e instanceof GrainError) {
+      process.stderr.write(`grain ${name}: error: ${e.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`grain ${name}: internal error (a bug in Grain, please report it): ${(e as Error).stack ?? e}\n`);
+    return 70;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,103 @@
+import type { Aggregation } from '../../shared/jobs';
+
+/**
+ * Which model positions make up each output row of one sentence. Word mode: one row per word
+ * (its subword positions), plus special tokens as their own rows when kept. Subword mode: one
+ * row per input position, special tokens included, in order.
+ */
+export interface RowPlan {
+  tokens: string[];
+  /** Row r covers positions positions[starts[r] .. starts[r+1]). */
+  starts: Int32Array;
+  positions: Int32Array;
+}
+
+export interface EncodedForPlan {
+  tokens: string[];
+  wordIndex: Int32Array;
+}
+
+export function planRows(
+  enc: EncodedForPlan,
+  words: string[],
+  mode: { subword: boolean; keepSpecial: boolean },
+): RowPlan {
+  const n = enc.wordIndex.length;
+  if (mode.subword) {
+    const starts = new Int32Array(n + 1);
+    const positions = new Int32Array(n);
+    for (let p = 0; p < n; p++) {
+      starts[p + 1] = p + 1;
+      positions[p] = p;
+    }
+    return { tokens: enc.tokens.slice(), starts, positions };
+  }
+  const tokens: string[] = [];
+  const starts: number[] = [0];
+  const positions: number[] = [];
+  let p = 0;
+  while (p < n) {
+    const w = enc.wordIndex[p];
+    if (w < 0) {
+      if (mode.keepSpecial) {
+        tokens.push(enc.tokens[p]);
+        positions.push(p);
+        starts.push(positions.length);
+      }
+      p++;
+      continue;
+    }
+    tokens.push(words[w]);
+    // A word's subwords are contiguous: collect the run of positions with this word index.
+    while (p < n && enc.wordIndex[p] === w) positions.push(p++);
+    starts.push(positions.length);
+  }
+  return { tokens, starts: Int32Array.from(starts), positions: Int32Array.from(positions) };
+}
+
+/**
+ * Reads one site's activation for (batch row b, position p) from an ORT output buffer:
+ * `data[b * batchStride + p * positionStride + unit]` (units are always the innermost axis;
+ * batch-major and time-major outputs differ only in the two strides).
+ */
+export interface SiteReader {
+  data: Float32Array;
+  batchStride: number;
+  positionStride: number;
+  width: number;
+  /** Column of this site's first neuron in the output row. */
+  column: number;
+}
+
+/** Fill `out` (rows x neurons) with the aggregated activations of one sentence. */
+export function aggregateRows(
+  plan: RowPlan,
+  b: number,
+  readers: SiteReader[],
+  neurons: number,
+  aggregation: Aggregation,
+  out: Float32Array,
+): void {
+  const rows = plan.starts.length - 1;
+  for (let r = 0; r < rows; r++) {
+    const from = plan.starts[r];
+    const to = plan.starts[r + 1];
+    const rowBase = r * neurons;
+    for (const site of readers) {
+      const dst = rowBase + site.column;
+      const base = b * site.batchStride;
+      if (aggregation === 'average' && to - from > 1) {
+        // Sum in float64: a long word's subwords should not lose precision.
+        for (let u = 0; u < site.width; u++) {
+          let sum = 0;
+          for (let i = from; i < to; i++) sum += site.data[base + plan.positions[i] * site.positionStride + u];
+          out[dst + u] = sum / (to - from);
+        }
+      } else {
+        const p = aggregation === 'first' ? plan.positions[from] : plan.positions[to - 1];
+        const src = base + p * site.positionStride;
+        out.set(site.data.subarray(src, src + site.width), dst);
+      }
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import { CancelledError, GrainError } from '../errors';
+import type { Aggregation } from '../../shared/jobs';
+import type { ActivationSink } from '../store';
+import type { EncodedSentence } from '../tokenize';
+import type { ExtractionModel } from './model';
+import { aggregateRows, planRows, type RowPlan } from './aggregate';
+import { planBatches } from './batches';
+
+export interface ExtractRequest {
+  sentences: string[][];
+  /** 1-based line of each sentence in `source`, for warnings and errors. */
+  lines?: number[];
+  source?: string;
+  aggregation: Aggregation;
+  subword: boolean;
+  keepSpecial: boolean;
+  batchSize: number;
+  onProgress?: (done: number, total: number) => void;
+  onWarning?: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface ExtractSummary {
+  sentences: number;
+  rows: number;
+  neurons: number;
+  truncatedSentences: number;
+  seconds: number;
+}
+
+/** Sentences per window: bounds memory while leaving room to sort by length. */
+const WINDOW_BATCHES = 32;
+
+/**
+ * Runs the model over every sentence and streams one row per word (or subword) into the sink,
+ * in the input order. The sink is aborted if anything fails or the run is cancelled, so no
+ * partial result is ever left as if complete.
+ */
+export async function extractTo(model: ExtractionModel, req: ExtractRequest, sink: ActivationSink): Promise<ExtractSummary> {
+  const started = performance.now();
+  const total = req.sentences.length;
+  if (total === 0) throw new GrainError('there are no sentences to extract', { file: req.source });
+  const where = (i: number) => ({ file: req.source, line: req.lines?.[i] ?? i + 1 });
+
+  const encoded: EncodedSentence[] = new Array(total);
+  const lengths = new Int32Array(total);
+  let truncatedSentences = 0;
+  for (let i = 0; i < total; i++) {
+    let enc: EncodedSentence;
+    try {
+      enc = model.tokenizer.encodeWords(req.sentences[i], { maxLength: model.maxLength });
+    } catch (e) {
+      if (e instanceof GrainError && !e.where.file) throw new GrainError(e.message, where(i), e.code);
+      throw e;
+    }
+    if (enc.truncated) {
+      truncatedSentences++;
+      req.onWarning?.(
+        `${formatWhere(where(i))}sentence truncated to the model's maximum of ${model.maxLength} tokens: its last ${enc.droppedWords} word(s) were dropped`,
+      );
+    }
+    encoded[i] = enc;
+    lengths[i] = enc.ids.length;
+  }
+
+  let rows = 0;
+  let done = 0;
+  try {
+    await sink.begin(model.sites);
+    const window = Math.max(1, req.batchSize) * WINDOW_BATCHES;
+    for (let from = 0; from < total; from += window) {
+      const to = Math.min(total, from + window);
+      const results: Float32Array[] = new Array(to - from);
+      const plans: RowPlan[] = new Array(to - from);
+      const batches = planBatches(lengths, from, to, req.batchSize, !model.padSafe);
+      // Overlap: the next batch runs in onnxruntime's threads while this one is aggregated.
+      let pending = runBatch(model, batches[0], encoded);
+      for (let k = 0; k < batches.length; k++) {
+        if (req.signal?.aborted) throw new CancelledError();
+        const readers = await pending;
+        if (k + 1 < batches.length) pending = runBatch(model, batches[k + 1], encoded);
+        batches[k].forEach((i, b) => {
+          const plan = planRows(encoded[i], req.sentences[i], req);
+          const out = new Float32Array((plan.starts.length - 1) * model.neurons);
+          aggregateRows(plan, b, readers, model.neurons, req.aggregation, out);
+          plans[i - from] = plan;
+          results[i - from] = out;
+        });
+        done += batches[k].length;
+        req.onProgress?.(done, total);
+      }
+      for (let i = 0; i < results.length; i++) {
+        await sink.appendSentence(plans[i].tokens, results[i]);
+        rows += plans[i].tokens.length;
+      }
+    }
+    await sink.close();
+  } catch (e) {
+    await sink.abort();
+    throw e;
+  }
+  return { sentences: total, rows, neurons: model.neurons, truncatedSentences, seconds: (performance.now() - started) / 1000 };
+}
+
+function runBatch(model: ExtractionModel, batch: number[], encoded: EncodedSentence[]) {
+  const running = model.run(batch.map((i) => encoded[i].ids));
+  // A run still in flight when an earlier batch fails is abandoned: keep its rejection handled.
+  running.catch(() => undefined);
+  return running;
+}
+
+function formatWhere(w: { file?: string; line?: number }): string {
+  return w.file ? `${w.file}:${w.line}: ` : `sentence ${w.line}: `;
+}

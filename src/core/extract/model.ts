@@ -1,0 +1,180 @@
+import * as ort from 'onnxruntime-node';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { GrainError } from '../errors';
+import type { SiteInfo } from '../activations';
+import type { SiteSelection } from '../../shared/jobs';
+import { addOutputs, detectLayout, findSites, modelInputs, readGrainConfig, readOnnxModel, type ModelSite } from '../onnx';
+import { loadTokenizer, type ModelTokenizer } from '../tokenize';
+import { buildFeeds, planFeeds, type FeedPlan } from './feeds';
+import type { SiteReader } from './aggregate';
+
+export interface LoadOptions {
+  sites: SiteSelection;
+  threads: number;
+}
+
+/** A model opened for extraction: one session whose outputs include every chosen site. */
+export interface ExtractionModel {
+  dir: string;
+  modelPath: string;
+  tokenizer: ModelTokenizer;
+  sites: SiteInfo[];
+  neurons: number;
+  /** True when right padding leaves the real positions' activations unchanged. */
+  padSafe: boolean;
+  /** Longest id sequence the model accepts (learned positions), if known. */
+  maxLength?: number;
+  run(batch: Int32Array[]): Promise<SiteReader[]>;
+  /** The same forward pass without reading anything back: the bench's baseline. */
+  runBare(batch: Int32Array[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Layout {
+  /** Output dims -> strides of batch row and position, for a run of `batch` x `seq`. */
+  strides(dims: readonly number[], batch: number, seq: number): { batchStride: number; positionStride: number };
+  width: number;
+}
+
+/** `dir` is a model folder (model.onnx + tokenizer) or a path to an .onnx file inside one. */
+export function resolveModelPath(dir: string): { dir: string; modelPath: string } {
+  const abs = resolve(dir);
+  if (!existsSync(abs)) throw new GrainError('no such model folder or file', { file: abs });
+  if (statSync(abs).isFile()) return { dir: resolve(abs, '..'), modelPath: abs };
+  const modelPath = join(abs, 'model.onnx');
+  if (!existsSync(modelPath)) {
+    throw new GrainError('this folder has no model.onnx: a Grain model folder holds model.onnx plus tokenizer.json and tokenizer_config.json', { file: abs });
+  }
+  return { dir: abs, modelPath };
+}
+
+export async function openExtractionModel(dirOrFile: string, opts: LoadOptions): Promise<ExtractionModel> {
+  const { dir, modelPath } = resolveModelPath(dirOrFile);
+  const tokenizer = loadTokenizer(dir);
+  const proto = readOnnxModel(modelPath);
+  const explicit = readGrainConfig(dir);
+  const found: ModelSite[] = findSites(proto, { sites: opts.sites, explicit, source: modelPath });
+  const feedPlan = planFeeds(modelInputs(proto), modelPath);
+  const outputNames = found.map((s) => s.tensor);
+  const bytes = addOutputs(proto, outputNames);
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bytes, {
+      intraOpNumThreads: Math.max(1, opts.threads),
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+    });
+  } catch (e) {
+    throw new GrainError(`onnxruntime could not load the model: ${(e as Error).message}`, { file: modelPath });
+  }
+  const padId = tokenizer.padId ?? 0;
+  const runRaw = async (batch: Int32Array[]): Promise<{ out: ort.InferenceSession.OnnxValueMapType; seq: number }> => {
+    const seq = batch.reduce((m, ids) => Math.max(m, ids.length), 0);
+    const feeds = buildFeeds(feedPlan, batch, seq, padId);
+    try {
+      return { out: await session.run(feeds, outputNames), seq };
+    } catch (e) {
+      throw new GrainError(`onnxruntime failed while running the model on a batch of ${batch.length} x ${seq} tokens: ${(e as Error).message}`, { file: modelPath });
+    }
+  };
+
+  const probeIds = dummyIds(tokenizer);
+  const layouts = await probeLayouts(runRaw, outputNames, probeIds, modelPath);
+  const sites: SiteInfo[] = found.map((s, i) => ({ name: s.name, kind: s.kind, width: layouts[i].width, tensor: s.tensor }));
+  const columns: number[] = [];
+  let neurons = 0;
+  for (const s of sites) {
+    columns.push(neurons);
+    neurons += s.width;
+  }
+  const padSafe = await probePadding(runRaw, outputNames, layouts, probeIds);
+
+  return {
+    dir,
+    modelPath,
+    tokenizer,
+    sites,
+    neurons,
+    padSafe,
+    maxLength: tokenizer.maxLength,
+    async run(batch) {
+      const { out, seq } = await runRaw(batch);
+      return outputNames.map((name, i) => {
+        const t = out[name] as ort.Tensor;
+        const { batchStride, positionStride } = layouts[i].strides(t.dims, batch.length, seq);
+        return { data: t.data as Float32Array, batchStride, positionStride, width: layouts[i].width, column: columns[i] };
+      });
+    },
+    async runBare(batch) {
+      await runRaw(batch);
+    },
+    async close() {
+      await session.release();
+    },
+  };
+}
+
+/** Ids of a few ordinary tokens, for probe runs: any valid ids do. */
+function dummyIds(tokenizer: ModelTokenizer): Int32Array {
+  const enc = tokenizer.encodeWords(['the', 'of', 'and', 'to', 'a']);
+  return enc.ids;
+}
+
+/** Layout from a run whose batch (2) differs from its length, never from tensor names. */
+async function probeLayouts(
+  runRaw: (b: Int32Array[]) => Promise<{ out: ort.InferenceSession.OnnxValueMapType; seq: number }>,
+  names: string[],
+  ids: Int32Array,
+  modelPath: string,
+): Promise<Layout[]> {
+  const seq = Math.min(3, ids.length);
+  const row = ids.subarray(0, seq);
+  const { out } = await runRaw([row, row]);
+  return names.map((name) => {
+    const t = out[name] as ort.Tensor;
+    if (t.type !== 'float32') {
+      throw new GrainError(`site tensor '${name}' is ${t.type}, not float32`, { file: modelPath });
+    }
+    const found = detectLayout(t.dims, 2, seq);
+    return {
+      width: found.width,
+      strides: (dims, batch, len) => {
+        const again = detectLayout(dims, batch, len, found.layout);
+        return { batchStride: again.batchStride, positionStride: again.positionStride };
+      },
+    };
+  });
+}
+
+/**
+ * Whether right padding changes the real positions: compare a sequence run alone with the
+ * same sequence padded. Causal models and models with an attention mask pass; a bidirectional
+ * model without a mask does not, and then only equal-length sentences share a batch.
+ */
+async function probePadding(
+  runRaw: (b: Int32Array[]) => Promise<{ out: ort.InferenceSession.OnnxValueMapType; seq: number }>,
+  names: string[],
+  layouts: Layout[],
+  ids: Int32Array,
+): Promise<boolean> {
+  const short = ids.subarray(0, Math.max(1, ids.length - 2));
+  const alone = await runRaw([short]);
+  const padded = await runRaw([short, ids]);
+  for (let i = 0; i < names.length; i++) {
+    const a = alone.out[names[i]] as ort.Tensor;
+    const b = padded.out[names[i]] as ort.Tensor;
+    const sa = layouts[i].strides(a.dims, 1, alone.seq);
+    const sb = layouts[i].strides(b.dims, 2, padded.seq);
+    const da = a.data as Float32Array;
+    const db = b.data as Float32Array;
+    for (let p = 0; p < short.length; p++) {
+      for (let u = 0; u < layouts[i].width; u++) {
+        const x = da[p * sa.positionStride + u];
+        const y = db[p * sb.positionStride + u];
+        if (Math.abs(x - y) > 1e-4 * (1 + Math.abs(x))) return false;
+      }
+    }
+  }
+  return true;
+}

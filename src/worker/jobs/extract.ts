@@ -1,0 +1,41 @@
+import type { ExtractJob } from '../../shared/jobs';
+import { openExtractionModel } from '../../core/extract/model';
+import { extractTo, type ExtractSummary } from '../../core/extract/extractor';
+import { readSentenceFile } from '../../core/text';
+import { createSink } from '../../core/store';
+import type { JobContext } from './context';
+
+export interface ExtractResult extends ExtractSummary {
+  out: string;
+  format: ExtractJob['format'];
+  sites: { name: string; width: number; tensor?: string }[];
+}
+
+export async function runExtract(job: ExtractJob, ctx: JobContext): Promise<ExtractResult> {
+  const { sentences, lines } = readSentenceFile(job.input);
+  ctx.progress({ stage: 'loading model', done: 0, total: sentences.length });
+  const model = await openExtractionModel(job.model, { sites: job.sites, threads: job.threads });
+  try {
+    ctx.log(`model ${model.modelPath}: sites ${model.sites.map((s) => `${s.name}(${s.width})`).join(', ')}; right padding ${model.padSafe ? 'safe' : 'unsafe: batches hold equal lengths only'}`);
+    const sink = createSink(job.out, job.format, { dtype: job.dtype, meta: { model: model.dir, input: job.input, aggregation: job.aggregation, subword: job.subword } });
+    const summary = await extractTo(
+      model,
+      {
+        sentences,
+        lines,
+        source: job.input,
+        aggregation: job.aggregation,
+        subword: job.subword,
+        keepSpecial: job.keepSpecial,
+        batchSize: job.batchSize,
+        signal: ctx.signal,
+        onProgress: (done, total) => ctx.progress({ stage: 'extracting', done, total }),
+        onWarning: (m) => ctx.warn(m),
+      },
+      sink,
+    );
+    return { ...summary, out: job.out, format: job.format, sites: model.sites.map((s) => ({ name: s.name, width: s.width, tensor: s.tensor })) };
+  } finally {
+    await model.close();
+  }
+}
