@@ -1,0 +1,179 @@
+import type { Tokenizer } from '@huggingface/tokenizers';
+import { GrainError, type Location } from '../errors';
+import type { LoadedTokenizer, TokenizerModelType } from './load';
+import { resolveSpecialTokens, type SpecialTokens } from './special-tokens';
+import { WordEncoder, type WordPieces } from './word-encoder';
+import { wordSpans, type WordSpan } from './word-spans';
+
+/** One sentence as model input, with the word each position came from. */
+export interface EncodedSentence {
+  /** Model input ids, special tokens included. */
+  ids: Int32Array;
+  tokens: string[];
+  /** Index of the word each position came from; -1 at special tokens. */
+  wordIndex: Int32Array;
+  /** 1 where the position is a special token added by the template (or the appended eos). */
+  special: Uint8Array;
+  /** Whether trailing words were dropped to fit `maxLength`. */
+  truncated: boolean;
+  /** How many trailing words were dropped (whole words, never part of one). */
+  droppedWords: number;
+}
+
+export interface EncodeWordsOptions {
+  /** Limit on positions, special tokens included; defaults to the tokenizer's `maxLength`. */
+  maxLength?: number;
+  /** Append the eos token after the template's tokens (for LM evaluation), unless the template already ends with it. */
+  appendEos?: boolean;
+  /** The sentence's file and line, named in errors. */
+  where?: Location;
+}
+
+export class ModelTokenizer {
+  readonly modelType: TokenizerModelType;
+  /** Number of rows an embedding table needs: highest id + 1. */
+  readonly vocabSize: number;
+  /** Position limit from tokenizer_config.json `model_max_length`; Infinity when none. */
+  readonly maxLength: number;
+  readonly padId: number | undefined;
+  readonly bosId: number | undefined;
+  readonly eosId: number | undefined;
+  readonly unkId: number | undefined;
+  readonly maskId: number | undefined;
+  readonly specialIds: ReadonlySet<number>;
+  /** How words after the first are encoded alone (see WordEncoder). */
+  readonly continuation: WordEncoder['continuation'];
+  readonly tokenizerFile: string;
+
+  private readonly lib: Tokenizer;
+  private readonly specials: SpecialTokens;
+  private readonly words: WordEncoder;
+
+  constructor(loaded: LoadedTokenizer) {
+    this.lib = loaded.lib;
+    this.modelType = loaded.modelType;
+    this.tokenizerFile = loaded.tokenizerFile;
+    this.specials = resolveSpecialTokens(loaded);
+    const ids = this.specials.ids;
+    this.padId = ids.pad;
+    this.bosId = ids.bos;
+    this.eosId = ids.eos;
+    this.unkId = ids.unk;
+    this.maskId = ids.mask;
+    this.specialIds = this.specials.all;
+    this.maxLength = loaded.modelMaxLength ?? Infinity;
+    this.vocabSize = highestId(this.lib) + 1;
+    const unkToken = this.unkId === undefined ? undefined : this.lib.id_to_token(this.unkId);
+    this.words = new WordEncoder(
+      this.lib,
+      this.unkId === undefined || unkToken === undefined ? undefined : { id: this.unkId, token: unkToken },
+      this.tokenizerFile,
+    );
+    this.continuation = this.words.continuation;
+  }
+
+  /**
+   * Encodes one sentence given as words (NeuroX: the line split on spaces). Words are encoded
+   * one by one, so every position knows its word; when the sentence is too long, trailing
+   * words are dropped whole and the special tokens kept.
+   */
+  encodeWords(words: readonly string[], opts: EncodeWordsOptions = {}): EncodedSentence {
+    const where = opts.where ?? {};
+    if (words.length === 0) throw new GrainError('empty sentence: there are no words to encode', where);
+    const limit = this.limitFrom(opts.maxLength, where);
+    const { prefix, suffix, prefixTokens, suffixTokens } = this.specials;
+    const eos = opts.appendEos ? this.eosToAppend() : undefined;
+    const fixed = prefix.length + suffix.length + (eos === undefined ? 0 : 1);
+
+    const pieces: WordPieces[] = [];
+    let length = fixed;
+    for (let w = 0; w < words.length; w++) {
+      const p = this.words.encode(words[w], w, where);
+      if (length + p.ids.length > limit) break;
+      pieces.push(p);
+      length += p.ids.length;
+    }
+    if (pieces.length === 0) {
+      const first = this.words.encode(words[0], 0, where);
+      throw new GrainError(
+        `the first word ${JSON.stringify(words[0])} needs ${first.ids.length} tokens, which with ${fixed} special tokens ` +
+          `exceeds the limit of ${limit} positions`,
+        where,
+      );
+    }
+
+    const ids = new Int32Array(length);
+    const wordIndex = new Int32Array(length).fill(-1);
+    const special = new Uint8Array(length);
+    const tokens: string[] = new Array(length);
+    let at = 0;
+    const putSpecial = (id: number, token: string) => {
+      ids[at] = id;
+      special[at] = 1;
+      tokens[at++] = token;
+    };
+    prefix.forEach((id, i) => putSpecial(id, prefixTokens[i]));
+    pieces.forEach((p, w) => {
+      ids.set(p.ids, at);
+      wordIndex.fill(w, at, at + p.ids.length);
+      for (const t of p.tokens) tokens[at++] = t;
+    });
+    suffix.forEach((id, i) => putSpecial(id, suffixTokens[i]));
+    if (eos !== undefined) putSpecial(eos, this.lib.id_to_token(eos) ?? '');
+    const droppedWords = words.length - pieces.length;
+    return { ids, tokens, wordIndex, special, truncated: droppedWords > 0, droppedWords };
+  }
+
+  /**
+   * The library's own encoding of a whole text, special tokens included, without word
+   * alignment: the reference encodeWords is checked against.
+   */
+  encodeText(text: string): Int32Array {
+    const ids = this.lib.encode(text).ids;
+    return Int32Array.from(ids, (id) => id ?? -1);
+  }
+
+  /** The pad id, for callers that are about to pad; an error when the tokenizer has none. */
+  requirePadId(): number {
+    if (this.padId === undefined) {
+      throw new GrainError(
+        'sentences of different lengths must be padded, but the tokenizer has no pad token (set pad_token in tokenizer_config.json)',
+        { file: this.tokenizerFile },
+      );
+    }
+    return this.padId;
+  }
+
+  idToToken(id: number): string | undefined {
+    return this.lib.id_to_token(id);
+  }
+
+  /** Character spans of the words of an editor line (runs of characters other than space and tab). */
+  wordSpans(line: string): WordSpan[] {
+    return wordSpans(line);
+  }
+
+  private limitFrom(maxLength: number | undefined, where: Location): number {
+    if (maxLength === undefined) return this.maxLength;
+    if (!(maxLength === Infinity || (Number.isInteger(maxLength) && maxLength > 0))) {
+      throw new GrainError(`maximum length must be a positive whole number, not ${maxLength}`, where);
+    }
+    return maxLength;
+  }
+
+  private eosToAppend(): number | undefined {
+    if (this.eosId === undefined) {
+      throw new GrainError('an end token was asked for, but tokenizer_config.json names no eos_token', {
+        file: this.tokenizerFile,
+      });
+    }
+    const { suffix } = this.specials;
+    return suffix.length > 0 && suffix[suffix.length - 1] === this.eosId ? undefined : this.eosId;
+  }
+}
+
+function highestId(lib: Tokenizer): number {
+  let max = -1;
+  for (const id of lib.get_vocab(true).values()) if (id > max) max = id;
+  return max;
+}
