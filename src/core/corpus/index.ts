@@ -1,0 +1,20 @@
+export type { LabelledCorpus } from './types';
+export { readLabelledPair, parseLabelledPair } from './pairFiles';
+export { readConllu, parseConllu, type ConlluColumn } from './conllu';
+export { readBrown, readBrownSplit, parseBrownText, brownDir, type BrownOptions, type BrownSplitPart } from './brown';
+export { normalizeBrownTag, brownToUniversal, knownBrownTags, UNIVERSAL_TAGS, type BrownTagset, type UniversalTag } from './brownTags';
+export {
+  filterRareClasses,
+  buildLabelIndex,
+  encodeLabels,
+  countLabels,
+  type RareClassMode,
+  type RareClassOptions,
+  type RareClassReport,
+  type FilteredLabels,
+  type LabelIndex,
+  type EncodedLabels,
+} from './classes';
+export { createControlTask, controlLabels, type ControlTask } from './control';
+export { decodeUtf8Strict } from './utf8';
+export { mulberry32, keyedUniform } from './random';

@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { GrainError } from '../errors';
+import type { LabelledCorpus } from './types';
+import { decodeUtf8Strict, splitLines, splitWords } from './utf8';
+
+/**
+ * NeuroX's pair of files: one sentence per line, and a parallel file with one label per word.
+ * Reads both strictly (UTF-8, no blank lines, same line and word counts).
+ */
+export async function readLabelledPair(sentencesFile: string, labelsFile: string): Promise<LabelledCorpus> {
+  const [s, l] = await Promise.all([readFile(sentencesFile), readFile(labelsFile)]);
+  return parseLabelledPair(decodeUtf8Strict(s, sentencesFile), decodeUtf8Strict(l, labelsFile), sentencesFile, labelsFile);
+}
+
+/** The same from already-decoded text; the file names are only used in messages and `source`. */
+export function parseLabelledPair(
+  sentencesText: string,
+  labelsText: string,
+  sentencesFile: string,
+  labelsFile: string,
+): LabelledCorpus {
+  const sentenceLines = nonBlankLines(sentencesText, sentencesFile);
+  const labelLines = nonBlankLines(labelsText, labelsFile);
+  if (sentenceLines.length !== labelLines.length) {
+    const shorter = sentenceLines.length < labelLines.length ? sentencesFile : labelsFile;
+    const n = Math.min(sentenceLines.length, labelLines.length);
+    throw new GrainError(
+      `${basename(sentencesFile)} has ${sentenceLines.length} lines but ${basename(labelsFile)} has ${labelLines.length}; ` +
+        `line ${n + 1} is missing from ${basename(shorter)}`,
+      { file: shorter, line: n + 1 },
+    );
+  }
+  const sentences: string[][] = [];
+  const labels: string[][] = [];
+  const lines: number[] = [];
+  for (let i = 0; i < sentenceLines.length; i++) {
+    const words = splitWords(sentenceLines[i]);
+    const tags = splitWords(labelLines[i]);
+    if (words.length !== tags.length) {
+      throw new GrainError(
+        `${tags.length} ${tags.length === 1 ? 'label' : 'labels'} for ${words.length} ${words.length === 1 ? 'word' : 'words'}`,
+        { file: labelsFile, line: i + 1 },
+      );
+    }
+    sentences.push(words);
+    labels.push(tags);
+    lines.push(i + 1);
+  }
+  return { sentences, labels, source: sentencesFile, lines };
+}
+
+function nonBlankLines(text: string, file: string): string[] {
+  const lines = splitLines(text);
+  if (lines.every((l) => l.trim() === '')) throw new GrainError('file is empty', { file });
+  for (let i = 0; i < lines.length; i++) {
+    // A blank line would be an empty sentence, which shifts every later label by a line.
+    if (lines[i].trim() === '') throw new GrainError('blank line (one sentence per line is expected)', { file, line: i + 1 });
+  }
+  return lines;
+}
