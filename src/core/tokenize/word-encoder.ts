@@ -79,7 +79,9 @@ export class WordEncoder {
       }
       ids[i] = id;
     }
-    return { ids, tokens: enc.tokens };
+    // The library reports pre-model strings for word-level vocabularies (`Ierulli` for <unk>);
+    // the vocabulary's own tokens match the ids.
+    return { ids, tokens: Array.from(ids, (id, i) => this.lib.id_to_token(id) ?? enc.tokens[i]) };
   }
 }
 
