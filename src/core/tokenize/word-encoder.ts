@@ -55,13 +55,13 @@ export class WordEncoder {
 
   private encodeUncached(word: string, index: number, where: Location): WordPieces {
     if (SEPARATOR.test(word)) {
-      throw new GrainError(`word ${index + 1} ${JSON.stringify(word)} contains a space, tab or line break`, where);
+      throw new GrainError(`word ${index + 1} ${quote(word)} contains a space, tab or line break`, where);
     }
     const enc = this.lib.encode(index === 0 || this.continuation === 'bare' ? word : ' ' + word, { add_special_tokens: false });
     if (enc.ids.length === 0) {
       if (!this.unk) {
         throw new GrainError(
-          `word ${index + 1} ${JSON.stringify(word)} gives no tokens and the tokenizer has no unknown token to stand for it`,
+          `word ${index + 1} ${quote(word)} gives no tokens and the tokenizer has no unknown token to stand for it`,
           where,
         );
       }
@@ -72,7 +72,7 @@ export class WordEncoder {
       const id = enc.ids[i] as number | undefined;
       if (id === undefined) {
         throw new GrainError(
-          `word ${index + 1} ${JSON.stringify(word)} has a piece ${JSON.stringify(enc.tokens[i])} that is not in the vocabulary, ` +
+          `word ${index + 1} ${quote(word)} has a piece ${JSON.stringify(enc.tokens[i])} that is not in the vocabulary, ` +
             'and the tokenizer has no unknown token',
           where,
         );
@@ -83,6 +83,13 @@ export class WordEncoder {
     // the vocabulary's own tokens match the ids.
     return { ids, tokens: Array.from(ids, (id, i) => this.lib.id_to_token(id) ?? enc.tokens[i]) };
   }
+}
+
+/** A word in a message, with invisible characters (zero-width, no-break spaces, controls) spelled out. */
+function quote(word: string): string {
+  return JSON.stringify(word).replace(/[\p{Z}\p{C}]/gu, (c) =>
+    c === ' ' ? c : `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`,
+  );
 }
 
 function chooseContinuation(lib: Tokenizer, file: string): Continuation {
