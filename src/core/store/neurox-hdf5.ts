@@ -1,0 +1,237 @@
+import { rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type * as H5 from 'h5wasm/node';
+import { ActivationMatrix, SiteInfo } from '../activations';
+import { GrainError } from '../errors';
+import { MemorySink } from './memory-sink';
+import type { ActivationSink } from './sink';
+import { checkSites, neuroxSites, requireEqualWidths } from './sites';
+
+/**
+ * NeuroX's HDF5 layout: one float32 dataset per sentence, named by its index ("0", "1", ...),
+ * shaped [layers, words, hidden]; and "sentence_to_index", a one-element string dataset with
+ * JSON {sentence text: "index"} (text = tokens joined by single spaces).
+ *
+ * That map loses duplicate sentences (one key per text; NeuroX's own limitation) and tokens
+ * that contain spaces, so Grain also writes "grain_tokens" (JSON list of token lists) and
+ * "grain_sites" (JSON SiteInfo list), which NeuroX ignores. Files without them still read.
+ */
+
+type H5Module = typeof H5;
+/** HDF5's class code for floating-point types, as h5wasm reports it in `metadata.type`. */
+const H5T_FLOAT = 1;
+let h5Loading: Promise<H5Module> | undefined;
+
+/** h5wasm is an ES module whose WebAssembly starts asynchronously: load it once, on first use. */
+function loadH5(): Promise<H5Module> {
+  h5Loading ??= (async () => {
+    const h5 = (await import('h5wasm/node')) as H5Module;
+    const module = await h5.ready;
+    // HDF5 errors become exceptions here instead of diagnostics printed to stderr.
+    module.activate_throwing_error_handler();
+    return h5;
+  })();
+  return h5Loading;
+}
+
+function h5Error(path: string, what: string, e: unknown): GrainError {
+  // The HDF5 stack trace is long; its last "minor:" line is the part a user can act on.
+  const text = String((e as Error)?.message ?? e);
+  const minor = [...text.matchAll(/minor: (.*)/g)].pop()?.[1];
+  return new GrainError(`${what}: ${minor ?? text.split('\n')[0]}`, { file: path });
+}
+
+export class NeuroxHdf5Writer implements ActivationSink {
+  private file: H5.File | undefined;
+  private readonly tempPath: string;
+  private sites: SiteInfo[] = [];
+  private width = 0;
+  private readonly sentenceToIndex: Record<string, string> = {};
+  private readonly tokens: string[][] = [];
+
+  constructor(readonly path: string) {
+    this.tempPath = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+  }
+
+  async begin(sites: SiteInfo[]): Promise<void> {
+    checkSites(sites, this.path);
+    this.width = requireEqualWidths(sites, this.path, 'NeuroX HDF5');
+    this.sites = sites;
+    const h5 = await loadH5();
+    try {
+      this.file = new h5.File(this.tempPath, 'x');
+    } catch (e) {
+      throw h5Error(this.path, 'cannot create HDF5 file', e);
+    }
+  }
+
+  appendSentence(tokens: string[], rows: Float32Array): void {
+    if (!this.file) throw new Error('NeuroxHdf5Writer: appendSentence outside begin/close');
+    const layers = this.sites.length;
+    const hidden = this.width;
+    if (rows.length !== tokens.length * layers * hidden) {
+      throw new Error(`appendSentence: ${rows.length} values for ${tokens.length} tokens x ${layers * hidden} neurons`);
+    }
+    const index = String(this.tokens.length);
+    const words = tokens.length;
+    const cube = new Float32Array(rows.length);
+    // rows are [words][layers * hidden]; NeuroX wants [layers][words][hidden].
+    for (let w = 0; w < words; w++) {
+      for (let l = 0; l < layers; l++) {
+        cube.set(rows.subarray((w * layers + l) * hidden, (w * layers + l + 1) * hidden), (l * words + w) * hidden);
+      }
+    }
+    try {
+      this.file.create_dataset({ name: index, data: cube, shape: [layers, words, hidden], dtype: '<f' });
+    } catch (e) {
+      throw h5Error(this.path, `cannot write sentence ${index}`, e);
+    }
+    // As NeuroX does, a repeated sentence text points at its last occurrence.
+    this.sentenceToIndex[tokens.join(' ')] = index;
+    this.tokens.push(tokens.slice());
+  }
+
+  async close(): Promise<void> {
+    const file = this.file;
+    if (!file) throw new Error('NeuroxHdf5Writer: close outside begin');
+    try {
+      file.create_dataset({ name: 'sentence_to_index', data: [JSON.stringify(this.sentenceToIndex)] });
+      file.create_dataset({ name: 'grain_tokens', data: [JSON.stringify(this.tokens)] });
+      file.create_dataset({ name: 'grain_sites', data: [JSON.stringify(this.sites)] });
+      file.close();
+      this.file = undefined;
+      await rename(this.tempPath, this.path);
+    } catch (e) {
+      await this.abort();
+      throw e instanceof GrainError ? e : h5Error(this.path, 'cannot finish HDF5 file', e);
+    }
+  }
+
+  async abort(): Promise<void> {
+    const file = this.file;
+    this.file = undefined;
+    try {
+      file?.close();
+    } catch {
+      // the file is being thrown away
+    }
+    await rm(this.tempPath, { force: true });
+  }
+}
+
+/** Reads a NeuroX (or Grain-written) activations HDF5 file into memory. */
+export async function readNeuroxHdf5(path: string): Promise<ActivationMatrix> {
+  try {
+    if (!(await stat(path)).isFile()) throw new GrainError('is not a file', { file: path });
+  } catch (e) {
+    if (e instanceof GrainError) throw e;
+    throw new GrainError((e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read: ${(e as Error).message}`, { file: path });
+  }
+  const h5 = await loadH5();
+  let file: H5.File;
+  try {
+    file = new h5.File(path, 'r');
+  } catch (e) {
+    throw h5Error(path, 'not a readable HDF5 file', e);
+  }
+  try {
+    return await readOpenFile(h5, file, path);
+  } catch (e) {
+    throw e instanceof GrainError ? e : h5Error(path, 'HDF5 read failed', e);
+  } finally {
+    file.close();
+  }
+}
+
+async function readOpenFile(h5: H5Module, file: H5.File, path: string): Promise<ActivationMatrix> {
+  const fail = (what: string) => new GrainError(what, { file: path });
+  const keys = file.keys();
+  const count = keys.filter((k) => /^(0|[1-9]\d*)$/.test(k)).length;
+  if (count === 0) throw fail('no sentence datasets ("0", "1", ...): not a NeuroX activations file');
+  const dataset = (name: string): H5.Dataset | undefined => {
+    const d = keys.includes(name) ? file.get(name) : null;
+    return d instanceof h5.Dataset ? d : undefined;
+  };
+  const tokens = keys.includes('grain_tokens')
+    ? grainTokens(readJsonString(dataset('grain_tokens'), 'grain_tokens', fail), count, fail)
+    : tokensFromSentenceMap(readJsonString(dataset('sentence_to_index'), 'sentence_to_index', fail), count, fail);
+
+  const sink = new MemorySink();
+  let shape: { layers: number; hidden: number } | undefined;
+  for (let i = 0; i < count; i++) {
+    const d = dataset(String(i));
+    if (!d) throw fail(`sentence dataset "${i}" is missing (found ${count} sentence datasets, so "0".."${count - 1}" are expected)`);
+    const dims = d.shape;
+    if (!dims || dims.length !== 3) throw fail(`dataset "${i}" has shape ${JSON.stringify(dims)}, expected [layers, words, hidden]`);
+    const [layers, words, hidden] = dims;
+    if (!shape) {
+      shape = { layers, hidden };
+      const stored = keys.includes('grain_sites') ? readJsonString(dataset('grain_sites'), 'grain_sites', fail) : undefined;
+      await sink.begin(sitesFor(stored, layers, hidden, path));
+    } else if (layers !== shape.layers || hidden !== shape.hidden) {
+      throw fail(`dataset "${i}" has ${layers} layers x ${hidden} units, but dataset "0" has ${shape.layers} x ${shape.hidden}`);
+    }
+    if (words !== tokens[i].length) throw fail(`dataset "${i}" holds ${words} words but sentence ${i} has ${tokens[i].length} tokens`);
+    const meta = d.metadata;
+    if (meta.type !== H5T_FLOAT || (meta.size !== 4 && meta.size !== 8)) {
+      throw fail(`dataset "${i}" is of type ${d.dtype}, expected float32`);
+    }
+    const cube = d.value as Float32Array | Float64Array;
+    const rows = new Float32Array(cube.length);
+    for (let w = 0; w < words; w++) {
+      for (let l = 0; l < layers; l++) {
+        const from = (l * words + w) * hidden;
+        const to = (w * layers + l) * hidden;
+        for (let k = 0; k < hidden; k++) rows[to + k] = cube[from + k];
+      }
+    }
+    sink.appendSentence(tokens[i], rows);
+  }
+  return sink.result();
+}
+
+function readJsonString(d: H5.Dataset | undefined, name: string, fail: (what: string) => GrainError): unknown {
+  if (!d) throw fail(`no "${name}" dataset`);
+  const value = d.value as unknown;
+  const text = Array.isArray(value) ? value[0] : value;
+  if (typeof text !== 'string') throw fail(`"${name}" does not hold a JSON string`);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw fail(`"${name}" is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+function grainTokens(value: unknown, count: number, fail: (what: string) => GrainError): string[][] {
+  const ok = Array.isArray(value) && value.every((s) => Array.isArray(s) && s.every((t) => typeof t === 'string'));
+  if (!ok) throw fail('"grain_tokens" is not a list of token lists');
+  if (value.length !== count) throw fail(`"grain_tokens" lists ${value.length} sentences, but there are ${count} sentence datasets`);
+  return value as string[][];
+}
+
+function tokensFromSentenceMap(value: unknown, count: number, fail: (what: string) => GrainError): string[][] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw fail('"sentence_to_index" is not a JSON object');
+  const byIndex: (string[] | undefined)[] = new Array(count);
+  for (const [text, index] of Object.entries(value as Record<string, unknown>)) {
+    const i = Number(index);
+    if (!Number.isInteger(i) || i < 0 || i >= count) throw fail(`"sentence_to_index" maps "${text}" to ${JSON.stringify(index)}, which is not a sentence dataset`);
+    byIndex[i] = text === '' ? [] : text.split(' ');
+  }
+  return byIndex.map((t, i) => {
+    if (t) return t;
+    throw fail(
+      `sentence ${i} has no entry in "sentence_to_index", so its words cannot be recovered ` +
+        '(NeuroX keeps one entry per distinct sentence text, so a repeated sentence loses its own)',
+    );
+  });
+}
+
+function sitesFor(stored: unknown, layers: number, hidden: number, path: string): SiteInfo[] {
+  if (stored === undefined) return neuroxSites(layers, hidden);
+  checkSites(stored, path);
+  if (stored.length !== layers || stored.some((s) => s.width !== hidden)) {
+    throw new GrainError(`"grain_sites" describes ${stored.length} sites, but the data has ${layers} layers of ${hidden}`, { file: path });
+  }
+  return stored;
+}
