@@ -1,0 +1,7 @@
+export { readOnnxModel, decodeOnnxModel, encodeOnnxModel, encodeModelProto, type OnnxModel } from './proto';
+export { findSites, type ModelSite, type ExplicitSite, type ExplicitSites, type FindSitesOptions, type SiteSelection } from './sites';
+export { readGrainConfig, GRAIN_CONFIG } from './config';
+export { addOutputs, addMaskInputs, type MaskSpec } from './surgery';
+export { detectLayout, copyUnits, type TensorLayout, type LayoutKind } from './layout';
+export { modelInputs, type ModelInput, type InputRole } from './inputs';
+export { needsModelFile, writeBesideModel, type ModelFile } from './external';

@@ -1,0 +1,41 @@
+import { indexGraph } from './graph';
+import type { OnnxModel } from './proto';
+import { dataTypeName, type TypeProto } from './types';
+
+/** What an input is for, judged from its name; `other` inputs cannot be fed by Grain. */
+export type InputRole = 'input_ids' | 'attention_mask' | 'token_type_ids' | 'position_ids' | 'other';
+
+export interface ModelInput {
+  name: string;
+  /** ORT tensor type name: int64, int32, float32, float16, bool, ... */
+  dtype: string;
+  /** Per axis: a size, a symbolic name, or null when unknown. */
+  dims: (number | string | null)[];
+  role: InputRole;
+}
+
+const ROLES: [RegExp, InputRole][] = [
+  [/^(input_ids|input|ids|tokens|src_tokens)$/i, 'input_ids'],
+  [/^(attention_mask|input_mask|mask)$/i, 'attention_mask'],
+  [/^(token_type_ids|segment_ids)$/i, 'token_type_ids'],
+  [/^position_ids$/i, 'position_ids'],
+];
+
+/** The graph inputs a caller must feed (initializers listed as inputs are left out). */
+export function modelInputs(model: OnnxModel): ModelInput[] {
+  const { feeds } = indexGraph(model.graph);
+  return model.graph.input
+    .filter((v) => v.name && feeds.has(v.name))
+    .map((v) => ({
+      name: v.name!,
+      dtype: dataTypeName(v.type?.tensorType?.elemType),
+      dims: dimsOf(v.type),
+      role: ROLES.find(([re]) => re.test(v.name!))?.[1] ?? 'other',
+    }));
+}
+
+function dimsOf(type: TypeProto | undefined): (number | string | null)[] {
+  const shape = type?.tensorType?.shape;
+  if (!shape) return [];
+  return shape.dim.map((d) => (d.dimValue !== undefined ? d.dimValue : d.dimParam ? d.dimParam : null));
+}

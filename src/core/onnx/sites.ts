@@ -1,0 +1,84 @@
+import type { SiteKind } from '../activations';
+import { GrainError } from '../errors';
+import { findBoundaries } from './boundaries';
+import { dataNodes } from './dataflow';
+import { hasTensor, indexGraph } from './graph';
+import { findMlpSites } from './mlp';
+import type { OnnxModel } from './proto';
+import { assignStages } from './scopes';
+
+/** A tensor of the graph to record, and under which name. Layer 0 = embeddings. */
+export interface ModelSite {
+  name: string;
+  kind: SiteKind;
+  tensor: string;
+  layer: number;
+}
+
+export interface ExplicitSite {
+  name: string;
+  tensor: string;
+}
+
+/** Sites the user named (grain.json or settings); `source` says where, for error messages. */
+export interface ExplicitSites {
+  sites: ExplicitSite[];
+  source?: string;
+}
+
+export type SiteSelection = 'layers' | 'mlp' | 'all';
+
+export interface FindSitesOptions {
+  sites: SiteSelection;
+  /** When given, used as is (the `sites` selection does not apply): the user said what to read. */
+  explicit?: ExplicitSites;
+  /** Where `explicit` came from, when it does not say itself (e.g. "settings: grain.sites"). */
+  source?: string;
+}
+
+export function findSites(model: OnnxModel, opts: FindSitesOptions): ModelSite[] {
+  const index = indexGraph(model.graph);
+  if (opts.explicit) return explicitSites(opts.explicit, opts.source, (t) => hasTensor(index, t), model.file);
+  const data = dataNodes(index);
+  const stages = assignStages(index, data);
+  const sites: ModelSite[] = [];
+  if (opts.sites !== 'mlp') {
+    findBoundaries(index, data, stages, model.file).forEach((tensor, layer) => {
+      sites.push({ name: layer === 0 ? 'embeddings' : `layer${layer}`, kind: 'boundary', tensor, layer });
+    });
+  }
+  if (opts.sites !== 'layers') {
+    findMlpSites(index, data, stages, model.file).forEach((tensor, k) => {
+      sites.push({ name: `mlp${k + 1}`, kind: 'mlp', tensor, layer: k + 1 });
+    });
+  }
+  return sites;
+}
+
+const STANDARD_NAME = /^(?:(embeddings)|layer(\d+)|mlp(\d+))$/;
+
+function explicitSites(
+  explicit: ExplicitSites,
+  source: string | undefined,
+  exists: (tensor: string) => boolean,
+  modelFile?: string,
+): ModelSite[] {
+  const where = explicit.source ?? source;
+  if (explicit.sites.length === 0) throw new GrainError('the site list is empty', { file: where });
+  const names = new Set<string>();
+  return explicit.sites.map((s, position) => {
+    if (names.has(s.name)) throw new GrainError(`site name '${s.name}' is used twice`, { file: where });
+    names.add(s.name);
+    if (!exists(s.tensor)) {
+      throw new GrainError(
+        `site '${s.name}': tensor '${s.tensor}' is not in the model${modelFile ? ` ${modelFile}` : ''} (no node output, input or initializer has that name)`,
+        { file: where },
+      );
+    }
+    const m = STANDARD_NAME.exec(s.name);
+    if (m?.[1]) return { name: s.name, kind: 'boundary', tensor: s.tensor, layer: 0 };
+    if (m?.[2]) return { name: s.name, kind: 'boundary', tensor: s.tensor, layer: Number(m[2]) };
+    if (m?.[3]) return { name: s.name, kind: 'mlp', tensor: s.tensor, layer: Number(m[3]) };
+    return { name: s.name, kind: 'custom', tensor: s.tensor, layer: position };
+  });
+}

@@ -1,0 +1,225 @@
+import { GrainError } from '../errors';
+import { hasTensor, indexGraph, type GraphIndex } from './graph';
+import { onnxType, type OnnxModel } from './proto';
+import { DataType, type GraphProto } from './types';
+import { ChunkWriter, fieldString, LEN, scanFields } from './wire';
+
+/** ModelProto.graph, GraphProto.node/input/output, NodeProto.input/output. */
+const MODEL_GRAPH = 7;
+const GRAPH_NODE = 1;
+const GRAPH_INPUT = 11;
+const GRAPH_OUTPUT = 12;
+const NODE_INPUT = 1;
+const NODE_OUTPUT = 2;
+const VALUE_INFO_NAME = 1;
+
+/** Edits applied while copying the graph's fields. */
+interface GraphEdit {
+  /** Per node index: renamed outputs. */
+  nodeOutputs: Map<number, Map<string, string>>;
+  /** Renamed inputs, applied to every node of the top-level graph. */
+  nodeInputs: Map<string, string>;
+  /** Renamed graph outputs. */
+  graphOutputs: Map<string, string>;
+  /** Encoded NodeProtos to place after node i (-1: before the first node). */
+  insertAfter: Map<number, Uint8Array[]>;
+  /** [field number, encoded message] appended to the graph. */
+  append: [number, Uint8Array][];
+}
+
+function emptyEdit(): GraphEdit {
+  return { nodeOutputs: new Map(), nodeInputs: new Map(), graphOutputs: new Map(), insertAfter: new Map(), append: [] };
+}
+
+/**
+ * A new serialized model whose graph also outputs `tensors` (the model object is unchanged).
+ * Tensors that are already outputs are kept once. Declared type: the known element type, else
+ * float; no shape, so ORT takes it from inference.
+ */
+export function addOutputs(model: OnnxModel, tensors: string[]): Uint8Array {
+  const index = indexGraph(model.graph);
+  const edit = emptyEdit();
+  const added = new Set<string>();
+  for (const tensor of tensors) {
+    requireTensor(model, index, tensor);
+    if (index.outputs.has(tensor) || added.has(tensor)) continue;
+    added.add(tensor);
+    edit.append.push([GRAPH_OUTPUT, encode('ValueInfoProto', valueInfo(tensor, knownElemType(model.graph, tensor) ?? DataType.FLOAT))]);
+  }
+  return rewriteModel(model, edit);
+}
+
+export interface MaskSpec {
+  /** The tensor whose last axis is masked. */
+  tensor: string;
+  /** Its last dimension (number of units). */
+  width: number;
+  /** Name of the new float input [width]: 1 keeps a unit, 0 ablates it. */
+  maskName: string;
+}
+
+/**
+ * A new serialized model where each `tensor` is multiplied by a mask input before anything
+ * reads it. For a tensor a node produces, that node's output is renamed and the product takes
+ * the tensor's name, so every reader (subgraphs included) and a graph output of that name see
+ * the masked values.
+ *
+ * The mask is a required float input [width]: feed ones for an unablated run. It is not also an
+ * initializer of ones: onnxruntime-node 1.30 binds only `session.inputNames`, which leaves out
+ * initializers listed as inputs, so such a feed would be silently ignored (tested).
+ */
+export function addMaskInputs(model: OnnxModel, masks: MaskSpec[]): Uint8Array {
+  const index = indexGraph(model.graph);
+  const edit = emptyEdit();
+  const taken = new Set<string>();
+  const fresh = (base: string) => {
+    let name = base;
+    for (let k = 2; hasTensor(index, name) || taken.has(name); k++) name = `${base}_${k}`;
+    taken.add(name);
+    return name;
+  };
+  const masked = new Set<string>();
+  for (const m of masks) {
+    validateMask(model, index, m, masked, taken);
+    masked.add(m.tensor);
+    taken.add(m.maskName);
+    const p = index.producer.get(m.tensor);
+    let product: Uint8Array;
+    if (p !== undefined) {
+      const unmasked = fresh(`${m.tensor}/grain_unmasked`);
+      (edit.nodeOutputs.get(p) ?? edit.nodeOutputs.set(p, new Map()).get(p)!).set(m.tensor, unmasked);
+      product = mulNode(unmasked, m.maskName, m.tensor);
+      pushTo(edit.insertAfter, p, product);
+    } else {
+      const out = fresh(`${m.tensor}/grain_masked`);
+      rejectSubgraphReaders(model, index, m.tensor);
+      edit.nodeInputs.set(m.tensor, out);
+      if (index.outputs.has(m.tensor)) edit.graphOutputs.set(m.tensor, out);
+      pushTo(edit.insertAfter, -1, mulNode(m.tensor, m.maskName, out));
+    }
+    edit.append.push([GRAPH_INPUT, encode('ValueInfoProto', valueInfo(m.maskName, DataType.FLOAT, [m.width]))]);
+  }
+  return rewriteModel(model, edit);
+}
+
+function validateMask(model: OnnxModel, index: GraphIndex, m: MaskSpec, masked: Set<string>, taken: Set<string>): void {
+  const where = { file: model.file };
+  requireTensor(model, index, m.tensor);
+  if (!Number.isInteger(m.width) || m.width < 1) {
+    throw new GrainError(`mask for '${m.tensor}': width must be a positive integer, not ${m.width}`, where);
+  }
+  if (masked.has(m.tensor)) throw new GrainError(`tensor '${m.tensor}' is masked twice`, where);
+  if (!m.maskName || hasTensor(index, m.maskName) || taken.has(m.maskName)) {
+    throw new GrainError(`mask input name '${m.maskName}' is empty or already used in the model`, where);
+  }
+}
+
+function requireTensor(model: OnnxModel, index: GraphIndex, tensor: string): void {
+  if (!hasTensor(index, tensor)) {
+    throw new GrainError(`tensor '${tensor}' is not in the model (no node output, input or initializer has that name)`, {
+      file: model.file,
+    });
+  }
+}
+
+function rejectSubgraphReaders(model: OnnxModel, index: GraphIndex, tensor: string): void {
+  for (const c of index.consumers.get(tensor) ?? []) {
+    const node = model.graph.node[c];
+    if (!node.input.includes(tensor)) {
+      throw new GrainError(`cannot mask '${tensor}': a subgraph of node '${node.name}' reads it`, { file: model.file });
+    }
+  }
+}
+
+function pushTo(map: Map<number, Uint8Array[]>, key: number, value: Uint8Array): void {
+  (map.get(key) ?? map.set(key, []).get(key)!).push(value);
+}
+
+function mulNode(input: string, mask: string, output: string): Uint8Array {
+  return encode('NodeProto', { input: [input, mask], output: [output], name: `grain/mask/${mask}`, opType: 'Mul' });
+}
+
+function valueInfo(name: string, elemType: number, dims?: number[]): object {
+  const shape = dims ? { shape: { dim: dims.map((d) => ({ dimValue: d })) } } : {};
+  return { name, type: { tensorType: { elemType, ...shape } } };
+}
+
+function knownElemType(graph: GraphProto, tensor: string): number | undefined {
+  for (const v of [...graph.valueInfo, ...graph.input, ...graph.output]) {
+    if (v.name === tensor && v.type?.tensorType?.elemType) return v.type.tensorType.elemType;
+  }
+  return graph.initializer.find((t) => t.name === tensor)?.dataType;
+}
+
+function encode(type: string, value: object): Uint8Array {
+  const t = onnxType(type);
+  return t.encode(t.fromObject(value)).finish();
+}
+
+function rewriteModel(model: OnnxModel, edit: GraphEdit): Uint8Array {
+  const bytes = model.bytes;
+  const out = new ChunkWriter();
+  let done = false;
+  for (const f of scanFields(bytes)) {
+    if (f.no === MODEL_GRAPH && f.wireType === LEN && !done) {
+      out.message(MODEL_GRAPH, rewriteGraph(bytes, f.valueStart, f.end, edit));
+      done = true;
+    } else {
+      out.copy(bytes, f);
+    }
+  }
+  return out.finish();
+}
+
+function rewriteGraph(bytes: Uint8Array, start: number, end: number, edit: GraphEdit): Uint8Array {
+  const out = new ChunkWriter();
+  let node = 0;
+  const insert = (i: number) => {
+    for (const n of edit.insertAfter.get(i) ?? []) out.message(GRAPH_NODE, n);
+  };
+  for (const f of scanFields(bytes, start, end)) {
+    if (f.no === GRAPH_NODE && f.wireType === LEN) {
+      if (node === 0) insert(-1);
+      const outputs = edit.nodeOutputs.get(node);
+      if (outputs || edit.nodeInputs.size > 0) {
+        out.message(GRAPH_NODE, renameInNode(bytes, f.valueStart, f.end, edit.nodeInputs, outputs));
+      } else {
+        out.copy(bytes, f);
+      }
+      insert(node++);
+    } else if (f.no === GRAPH_OUTPUT && f.wireType === LEN && edit.graphOutputs.size > 0) {
+      out.message(GRAPH_OUTPUT, renameFields(bytes, f.valueStart, f.end, VALUE_INFO_NAME, edit.graphOutputs));
+    } else {
+      out.copy(bytes, f);
+    }
+  }
+  for (const [no, payload] of edit.append) out.message(no, payload);
+  return out.finish();
+}
+
+function renameInNode(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  inputs: Map<string, string>,
+  outputs: Map<string, string> | undefined,
+): Uint8Array {
+  const out = new ChunkWriter();
+  for (const f of scanFields(bytes, start, end)) {
+    const map = f.wireType !== LEN ? undefined : f.no === NODE_INPUT ? inputs : f.no === NODE_OUTPUT ? outputs : undefined;
+    const renamed = map?.get(fieldString(bytes, f));
+    if (renamed !== undefined) out.string(f.no, renamed);
+    else out.copy(bytes, f);
+  }
+  return out.finish();
+}
+
+function renameFields(bytes: Uint8Array, start: number, end: number, no: number, names: Map<string, string>): Uint8Array {
+  const out = new ChunkWriter();
+  for (const f of scanFields(bytes, start, end)) {
+    const renamed = f.no === no && f.wireType === LEN ? names.get(fieldString(bytes, f)) : undefined;
+    if (renamed !== undefined) out.string(f.no, renamed);
+    else out.copy(bytes, f);
+  }
+  return out.finish();
+}
