@@ -38,7 +38,7 @@ export interface CorrelationSums {
   sum: Float64Array[];
   /** Per model: sum of squared shifted values, accumulated in float64 row by row. */
   sumSq: Float64Array[];
-  /** Per model: 1 where a neuron took a single value on every row. */
+  /** Per model: 1 where a neuron took a single value on every row (detected exactly, see accumulateCorrelation). */
   constant: Uint8Array[];
   /** Shifted X_i^T X_j for i < j at pairIndex(i, j), neurons x neurons row-major. */
   cross: Float64Array[];
@@ -105,6 +105,34 @@ function siteColumns(data: Float32Array, rows: number, neurons: number, offset: 
   return view;
 }
 
+/** The shift: column means of the first chunk, rounded to float32 so shifting is one float32 subtraction. */
+function firstChunkShift(x: Float32Array, n: number, N: number, shift: Float64Array, shift32: Float32Array): void {
+  for (let r = 0; r < n; r++) {
+    const base = r * N;
+    for (let c = 0; c < N; c++) shift[c] += x[base + c];
+  }
+  for (let c = 0; c < N; c++) {
+    shift32[c] = shift[c] / n;
+    shift[c] = shift32[c];
+  }
+}
+
+/**
+ * y = x - shift in float32, and float64 sums of y and y^2 of exactly the values the product sees.
+ * Kept out of the async loop: V8 optimizes a plain function's typed-array loop far better.
+ */
+function shiftAndSum(x: Float32Array, n: number, N: number, shift: Float32Array, y: Float32Array, sum: Float64Array, sumSq: Float64Array): void {
+  for (let r = 0; r < n; r++) {
+    const base = r * N;
+    for (let c = 0; c < N; c++) {
+      const d = Math.fround(x[base + c] - shift[c]);
+      y[base + c] = d;
+      sum[c] += d;
+      sumSq[c] += d * d;
+    }
+  }
+}
+
 function addInto(acc: Float64Array, part: Float32Array): void {
   for (let i = 0; i < acc.length; i++) acc[i] += part[i];
 }
@@ -133,8 +161,6 @@ export async function accumulateCorrelation(inputs: NamedSource[], opts: Accumul
     const shift32 = sources.map(() => new Float32Array(N));
     const sum = sources.map(() => new Float64Array(N));
     const sumSq = sources.map(() => new Float64Array(N));
-    const min = sources.map(() => new Float32Array(N).fill(Infinity));
-    const max = sources.map(() => new Float32Array(N).fill(-Infinity));
     const cross: Float64Array[] = [];
     for (let i = 0; i < M; i++) for (let j = i + 1; j < M; j++) cross.push(new Float64Array(N * N));
     const siteGram = withCka ? sources.map(() => sites.map((s) => new Float64Array(s.width * s.width))) : null;
@@ -147,37 +173,13 @@ export async function accumulateCorrelation(inputs: NamedSource[], opts: Accumul
       throwIfAborted(opts.signal);
       const n = step.rows;
       if (first) {
-        for (let m = 0; m < M; m++) {
-          const x = step.data[m];
-          const mean = shift[m];
-          for (let r = 0; r < n; r++) for (let c = 0; c < N; c++) mean[c] += x[r * N + c];
-          for (let c = 0; c < N; c++) {
-            shift32[m][c] = Math.fround(mean[c] / n);
-            mean[c] = shift32[m][c];
-          }
-        }
+        for (let m = 0; m < M; m++) firstChunkShift(step.data[m], n, N, shift[m], shift32[m]);
         first = false;
       }
       const views: Float32Array[] = [];
       for (let m = 0; m < M; m++) {
-        const x = step.data[m];
-        const s = shift32[m];
         const y = shifted[m].subarray(0, n * N);
-        const sm = sum[m], sq = sumSq[m], lo = min[m], hi = max[m];
-        for (let r = 0; r < n; r++) {
-          const base = r * N;
-          for (let c = 0; c < N; c++) {
-            const v = x[base + c];
-            if (v < lo[c]) lo[c] = v;
-            if (v > hi[c]) hi[c] = v;
-            const d = v - s[c];
-            y[base + c] = d;
-            // Sums see the float32 value the product sees, so both describe the same numbers.
-            const d32 = y[base + c];
-            sm[c] += d32;
-            sq[c] += d32 * d32;
-          }
-        }
+        shiftAndSum(step.data[m], n, N, shift32[m], y, sum[m], sumSq[m]);
         views.push(y);
       }
       let p = 0;
@@ -195,14 +197,16 @@ export async function accumulateCorrelation(inputs: NamedSource[], opts: Accumul
       }
       opts.onProgress?.(step.start + n, rows);
     }
-    for (const v of [...min, ...max]) for (let c = 0; c < N; c++) if (!Number.isFinite(v[c])) {
-      throw new GrainError(`activations contain a non-finite value (neuron ${c}); correlation would be meaningless`);
+    for (let m = 0; m < M; m++) {
+      for (let c = 0; c < N; c++) {
+        if (!Number.isFinite(sum[m][c]) || !Number.isFinite(sumSq[m][c])) {
+          throw new GrainError(`model '${inputs[m].name}': neuron ${c} has a non-finite activation; correlation would be meaningless`);
+        }
+      }
     }
-    const constant = sources.map((_, m) => {
-      const flag = new Uint8Array(N);
-      for (let c = 0; c < N; c++) flag[c] = min[m][c] === max[m][c] ? 1 : 0;
-      return flag;
-    });
+    // The square of any non-zero float32 is a non-zero float64, so a zero sum of squared
+    // deviations from the shift means every row held the shift value: the neuron is constant.
+    const constant = sumSq.map((sq) => Uint8Array.from(sq, (v) => (v === 0 ? 1 : 0)));
     return { names: inputs.map((x) => x.name), sites, neurons: N, rows, shift, sum, sumSq, constant, cross, siteGram };
   } finally {
     await ownGemm?.dispose();
