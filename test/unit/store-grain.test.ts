@@ -1,0 +1,145 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { SiteInfo } from '../../src/core/activations';
+import { GrainError } from '../../src/core/errors';
+import { GrainStoreReader, GrainStoreWriter, openActivations } from '../../src/core/store';
+
+const dir = mkdtempSync(join(tmpdir(), 'grain-store-bad-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+const SITES: SiteInfo[] = [
+  { name: 'layer1', kind: 'boundary', width: 4 },
+  { name: 'layer2', kind: 'boundary', width: 4 },
+];
+
+function goodStore(name: string): { path: string; bytes: Buffer } {
+  const path = join(dir, name);
+  const w = GrainStoreWriter.create(path, { sites: SITES, dtype: 'float32', meta: { a: 1 } });
+  w.appendSentence(['a', 'b'], Float32Array.from({ length: 16 }, (_, i) => i));
+  w.appendSentence(['c'], Float32Array.from({ length: 8 }, (_, i) => -i));
+  w.close();
+  return { path, bytes: readFileSync(path) };
+}
+
+function variant(name: string, bytes: Uint8Array): string {
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+function rejects(path: string, pattern: RegExp): void {
+  assert.throws(
+    () => GrainStoreReader.open(path),
+    (e: unknown) => {
+      assert.ok(e instanceof GrainError, `expected GrainError, got ${e}`);
+      assert.equal(e.where.file, path);
+      assert.match(e.message, pattern);
+      return true;
+    },
+  );
+}
+
+test('a good store opens (the bad variants below are made from it)', () => {
+  const { path } = goodStore('good.grain');
+  const r = GrainStoreReader.open(path);
+  assert.equal(r.rows, 3);
+  assert.deepEqual(Array.from(r.readRows(2, 1)), [-0, -1, -2, -3, -4, -5, -6, -7]);
+  r.close();
+});
+
+test('wrong magic, future version, unknown dtype', () => {
+  const { bytes } = goodStore('base1.grain');
+  const magic = Buffer.from(bytes);
+  magic.write('NOTGRAIN', 0, 'latin1');
+  rejects(variant('magic.grain', magic), /wrong magic/);
+  const future = Buffer.from(bytes);
+  future.writeUInt32LE(2, 8);
+  rejects(variant('future.grain', future), /newer Grain \(store format version 2; this Grain reads up to 1\)/);
+  const dtype = Buffer.from(bytes);
+  dtype.writeUInt32LE(9, 12);
+  rejects(variant('dtype.grain', dtype), /unknown dtype code 9/);
+});
+
+test('truncated anywhere: header, data, index or end marker', () => {
+  const { bytes } = goodStore('base2.grain');
+  for (const keep of [0, 10, 63, 100, 200, bytes.length - 20, bytes.length - 1]) {
+    rejects(variant(`cut${keep}.grain`, bytes.subarray(0, keep)), /truncated|only \d+ bytes/);
+  }
+  // Extra bytes after the end marker are damage too.
+  rejects(variant('long.grain', Buffer.concat([bytes, Buffer.from('xx')])), /does not match its index/);
+});
+
+test('damaged sites, counts, offsets and token list', () => {
+  const { bytes } = goodStore('base3.grain');
+  const sites = Buffer.from(bytes);
+  sites[64] = 0x7d; // "}" where "[" should be
+  rejects(variant('sites.grain', sites), /unreadable sites/);
+  const neurons = Buffer.from(bytes);
+  neurons.writeUInt32LE(9, 16);
+  rejects(variant('neurons.grain', neurons), /data size does not match|sites hold/);
+  const rows = Buffer.from(bytes);
+  rows.writeBigUInt64LE(4n, 24);
+  rejects(variant('rows.grain', rows), /data size does not match/);
+  const indexOffset = Number(bytes.readBigUInt64LE(48));
+  const offsets = Buffer.from(bytes);
+  offsets.writeUInt32LE(4, indexOffset + 4); // sentence 1 starts after the last row
+  rejects(variant('offsets.grain', offsets), /sentence offsets decrease/);
+  const token = Buffer.from(bytes);
+  token[indexOffset + 12 + 1] = 0x5d; // break the JSON right after {
+  rejects(variant('index.grain', token), /unreadable index/);
+  const renamed = Buffer.from(bytes);
+  renamed[indexOffset + 12 + 2] = 0x54; // "tokens" -> "Tokens": valid JSON without a token list
+  rejects(variant('tokens.grain', renamed), /token list does not hold 3 strings/);
+});
+
+test('missing file and openActivations on a damaged store', async () => {
+  rejects(join(dir, 'nope.grain'), /not found/);
+  const { bytes } = goodStore('base4.grain');
+  const path = variant('cut-open.grain', bytes.subarray(0, 100));
+  await assert.rejects(openActivations(path), (e: unknown) => e instanceof GrainError && e.where.file === path);
+});
+
+test('reading a large store in chunks keeps memory flat (no whole-file buffer)', () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const neurons = 512;
+  const rowsPerSentence = 50;
+  const sentences = 400; // 20,000 rows x 512 neurons x 4 bytes = 41 MB of data
+  const path = join(dir, 'large.grain');
+  const w = GrainStoreWriter.create(path, { sites: [{ name: 'h', kind: 'custom', width: neurons }], dtype: 'float32' });
+  const rows = new Float32Array(rowsPerSentence * neurons);
+  const tokens = Array.from({ length: rowsPerSentence }, (_, i) => `t${i}`);
+  for (let s = 0; s < sentences; s++) {
+    rows.fill(s);
+    w.appendSentence(tokens, rows);
+  }
+  w.close();
+  const fileBytes = statSync(path).size;
+  assert.ok(fileBytes > 40e6);
+
+  gc();
+  const before = process.memoryUsage().arrayBuffers;
+  let peak = 0;
+  let seen = 0;
+  let sum = 0;
+  const r = GrainStoreReader.open(path);
+  for (const chunk of r.chunks(500)) {
+    sum += chunk.data[0] + chunk.data[chunk.data.length - 1];
+    seen += chunk.rows;
+    gc();
+    peak = Math.max(peak, process.memoryUsage().arrayBuffers - before);
+  }
+  r.close();
+  assert.equal(seen, sentences * rowsPerSentence);
+  // Chunk c starts at row 500c (sentence 10c) and ends in sentence 10c + 9.
+  let want = 0;
+  for (let c = 0; c < 40; c++) want += 10 * c + 10 * c + 9;
+  assert.equal(sum, want);
+  // One 1 MB chunk plus slack, against a 41 MB file.
+  assert.ok(peak < 8e6, `array buffers grew by ${(peak / 1e6).toFixed(1)} MB while reading ${(fileBytes / 1e6).toFixed(0)} MB`);
+});
