@@ -218,7 +218,8 @@ function tokensFromSentenceMap(value: unknown, count: number, fail: (what: strin
     if (!Number.isInteger(i) || i < 0 || i >= count) throw fail(`"sentence_to_index" maps "${text}" to ${JSON.stringify(index)}, which is not a sentence dataset`);
     byIndex[i] = text === '' ? [] : text.split(' ');
   }
-  return byIndex.map((t, i) => {
+  // Array.from, not map: map skips the holes that are exactly the sentences to report.
+  return Array.from(byIndex, (t, i) => {
     if (t) return t;
     throw fail(
       `sentence ${i} has no entry in "sentence_to_index", so its words cannot be recovered ` +
