@@ -38,16 +38,19 @@ const shapes: [number, number, number][] = [
 ];
 
 let ort: Gemm;
+let ortParallel: Gemm;
 let js: Gemm;
 after(async () => {
   await ort?.dispose();
+  await ortParallel?.dispose();
   await js?.dispose();
 });
 
-test('ab, atb, abt match a float64 triple loop on odd shapes (runtime and JS paths)', async () => {
+test('ab, atb, abt match a float64 triple loop on odd shapes (serial, parallel and JS paths)', async () => {
   ort = await createGemm({ smallProduct: 0 });
+  ortParallel = await createGemm({ smallProduct: 0, parallelProduct: 0, threads: 2 });
   js = await createGemm({ smallProduct: Number.MAX_SAFE_INTEGER });
-  for (const g of [ort, js]) {
+  for (const g of [ort, ortParallel, js]) {
     for (const [m, k, n] of shapes) {
       const a = rand(m * k, m * 31 + k);
       const b = rand(k * n, n * 17 + k);

@@ -3,6 +3,9 @@
  * of the machine's peak where plain JS loops reach a few percent. Each variant is a one-node
  * ONNX Gemm graph with symbolic dims, built in memory and cached as one InferenceSession.
  * Tiny products skip the runtime: its per-call overhead (tens of microseconds) exceeds their cost.
+ * Small products (a probe's batch) run on a single-threaded session: waking and joining a thread
+ * pool costs more than it saves there, and far more when other processes share the cores
+ * (measured 2-4x slower with 2 threads on a loaded 2-core machine at 32..1024 x 768 x 45).
  */
 import * as ort from 'onnxruntime-node';
 import { GrainError } from '../errors';
@@ -21,8 +24,10 @@ export interface Gemm {
 export interface GemmOptions {
   /** Intra-op threads for the runtime; default: the runtime's choice (all cores). */
   threads?: number;
-  /** Products with m*n*k at or below this run in JS (default 32768). 0 always uses the runtime. */
+  /** Products with m*n*k at or below this run in JS (default 4096). 0 always uses the runtime. */
   smallProduct?: number;
+  /** Products with m*n*k below this run single-threaded (default 2^24). */
+  parallelProduct?: number;
 }
 
 type Variant = 'atb' | 'ab' | 'abt';
@@ -84,7 +89,7 @@ function smallGemm(op: Variant, a: Float32Array, b: Float32Array, m: number, k: 
 }
 
 class OrtGemm implements Gemm {
-  private sessions = new Map<Variant, Promise<ort.InferenceSession>>();
+  private sessions = new Map<string, Promise<ort.InferenceSession>>();
   private disposed = false;
 
   constructor(private readonly opts: GemmOptions) {}
@@ -108,8 +113,9 @@ class OrtGemm implements Gemm {
     for (const s of all) await (await s).release();
   }
 
-  private session(v: Variant): Promise<ort.InferenceSession> {
-    let s = this.sessions.get(v);
+  private session(v: Variant, serial: boolean): Promise<ort.InferenceSession> {
+    const key = `${v}:${serial ? 1 : 'n'}`;
+    let s = this.sessions.get(key);
     if (!s) {
       const options: ort.InferenceSession.SessionOptions = {
         graphOptimizationLevel: 'all',
@@ -118,9 +124,10 @@ class OrtGemm implements Gemm {
         // (a 10k x 10k correlation, then small probes) would pin that memory for the session's life.
         enableCpuMemArena: false,
       };
-      if (this.opts.threads !== undefined) options.intraOpNumThreads = this.opts.threads;
+      if (serial) options.intraOpNumThreads = 1;
+      else if (this.opts.threads !== undefined) options.intraOpNumThreads = this.opts.threads;
       s = ort.InferenceSession.create(variantModel(v), options);
-      this.sessions.set(v, s);
+      this.sessions.set(key, s);
     }
     return s;
   }
@@ -137,8 +144,9 @@ class OrtGemm implements Gemm {
   ): Promise<Float32Array> {
     if (this.disposed) throw new GrainError('gemm: used after dispose()');
     checkDims(v, a, b, { m, k, n });
-    if (m * n * k <= (this.opts.smallProduct ?? 32768)) return smallGemm(v, a, b, m, k, n);
-    const session = await this.session(v);
+    const size = m * n * k;
+    if (size <= (this.opts.smallProduct ?? 4096)) return smallGemm(v, a, b, m, k, n);
+    const session = await this.session(v, size < (this.opts.parallelProduct ?? 2 ** 24));
     // Tensors wrap the caller's arrays (views included) without copying them in JS.
     const feeds = { A: new ort.Tensor('float32', a, aDims), B: new ort.Tensor('float32', b, bDims) };
     const out = await session.run(feeds);
