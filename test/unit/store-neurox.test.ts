@@ -16,7 +16,7 @@ function jsonFile(lines: unknown[] | string): string {
   return path;
 }
 
-const tok = (token: string, ...layers: number[][]) => ({ token, layers: layers.map((values, index) => ({ index, values })) });
+const tok = (token: string, ...layers: unknown[][]) => ({ token, layers: layers.map((values, index) => ({ index, values })) });
 const line = (i: number, ...features: unknown[]) => ({ linex_index: i, features });
 
 function isGrainError(file: string, lineNo: number | undefined, pattern: RegExp) {

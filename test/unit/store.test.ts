@@ -220,3 +220,21 @@ test('openActivations refuses a file in no known format', async () => {
   await assert.rejects(openActivations(path), (e: unknown) => e instanceof GrainError && /not an activations file/.test(e.message));
   await assert.rejects(openActivations(join(dir, 'missing.grain')), (e: unknown) => e instanceof GrainError && /not found/.test(e.message));
 });
+
+test('a sentence with no tokens survives every format', async () => {
+  const m: ActivationMatrix = {
+    sites: SITES,
+    neurons: 24,
+    tokens: ['a', 'b', 'c'],
+    sentenceOffsets: Uint32Array.from([0, 0, 1, 1, 3]),
+    data: Float32Array.from({ length: 72 }, (_, i) => i / 7),
+  };
+  for (const format of ['grain', 'json', 'hdf5'] as ActivationFormat[]) {
+    const path = join(dir, `empty-sentence.${format}`);
+    await writeAll(createSink(path, format), m);
+    const source = await openActivations(path);
+    assert.equal(source.sentences, 4, format);
+    assertSameMatrix(source.readAll(), m);
+    source.close();
+  }
+});
