@@ -1,11 +1,12 @@
-// One esbuild bundle per target. onnxruntime-node (native) and vscode stay external.
+// One esbuild bundle per target. vscode, onnxruntime-node (native) and h5wasm (its Node build
+// locates its .wasm through import.meta.url, which a CJS bundle loses) stay external.
 import * as esbuild from 'esbuild';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', legalComments: 'none' };
-const nodeTarget = { ...common, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode', 'onnxruntime-node'] };
+const nodeTarget = { ...common, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode', 'onnxruntime-node', 'h5wasm'] };
 
 const targets = [
   { ...nodeTarget, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist' },

@@ -53,5 +53,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then((code) => {
+  // The benchmark measures a whole run's peak memory as the kernel counts it.
+  if (process.env.GRAIN_PRINT_MAXRSS) process.stderr.write(`maxrss_kb=${process.resourceUsage().maxRSS}\n`);
   process.exitCode = code;
 });

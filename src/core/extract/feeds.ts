@@ -1,34 +1,21 @@
 import * as ort from 'onnxruntime-node';
 import { GrainError } from '../errors';
 
-/** A graph input as the model declares it. */
-export interface GraphInput {
-  name: string;
-  /** ONNX element type name: 'int64', 'int32', 'float', ... */
-  type: string;
-}
+import type { ModelInput } from '../onnx';
 
-type Role = 'ids' | 'mask' | 'typeIds' | 'positions';
-
-/** Names Hugging Face / optimum exports use for the inputs Grain knows how to fill. */
-const ROLE_BY_NAME: Record<string, Role> = {
-  input_ids: 'ids',
-  attention_mask: 'mask',
-  token_type_ids: 'typeIds',
-  position_ids: 'positions',
-};
+type Role = Exclude<ModelInput['role'], 'other'>;
 
 export interface FeedPlan {
   inputs: { name: string; role: Role; type: 'int64' | 'int32' }[];
   takesAttentionMask: boolean;
 }
 
-export function planFeeds(inputs: GraphInput[], modelPath: string): FeedPlan {
+export function planFeeds(inputs: ModelInput[], modelPath: string): FeedPlan {
   const planned: FeedPlan['inputs'] = [];
   const unknown: string[] = [];
   for (const input of inputs) {
-    const role = ROLE_BY_NAME[input.name];
-    if (!role) {
+    const role = input.role;
+    if (role === 'other') {
       unknown.push(input.name);
       continue;
     }
@@ -44,10 +31,10 @@ export function planFeeds(inputs: GraphInput[], modelPath: string): FeedPlan {
       { file: modelPath },
     );
   }
-  if (!planned.some((p) => p.role === 'ids')) {
+  if (!planned.some((p) => p.role === 'input_ids')) {
     throw new GrainError(`the model has no 'input_ids' input (inputs: ${inputs.map((i) => i.name).join(', ') || 'none'})`, { file: modelPath });
   }
-  return { inputs: planned, takesAttentionMask: planned.some((p) => p.role === 'mask') };
+  return { inputs: planned, takesAttentionMask: planned.some((p) => p.role === 'attention_mask') };
 }
 
 /**
@@ -66,16 +53,16 @@ export function buildFeeds(plan: FeedPlan, batch: Int32Array[], seqLen: number, 
       for (let p = 0; p < seqLen; p++) {
         const real = p < ids.length;
         switch (input.role) {
-          case 'ids':
+          case 'input_ids':
             values[row + p] = real ? ids[p] : padId;
             break;
-          case 'mask':
+          case 'attention_mask':
             values[row + p] = real ? 1 : 0;
             break;
-          case 'typeIds':
+          case 'token_type_ids':
             values[row + p] = 0;
             break;
-          case 'positions':
+          case 'position_ids':
             values[row + p] = p;
             break;
         }

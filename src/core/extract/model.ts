@@ -6,7 +6,8 @@ import type { SiteInfo } from '../activations';
 import type { SiteSelection } from '../../shared/jobs';
 import { addOutputs, detectLayout, findSites, modelInputs, readGrainConfig, readOnnxModel, type ModelSite } from '../onnx';
 import { loadTokenizer, type ModelTokenizer } from '../tokenize';
-import { buildFeeds, planFeeds, type FeedPlan } from './feeds';
+import { buildFeeds, planFeeds } from './feeds';
+import { createSession } from '../runtime/session';
 import type { SiteReader } from './aggregate';
 
 export interface LoadOptions {
@@ -58,17 +59,10 @@ export async function openExtractionModel(dirOrFile: string, opts: LoadOptions):
   const feedPlan = planFeeds(modelInputs(proto), modelPath);
   const outputNames = found.map((s) => s.tensor);
   const bytes = addOutputs(proto, outputNames);
-  let session: ort.InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(bytes, {
-      intraOpNumThreads: Math.max(1, opts.threads),
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-    });
-  } catch (e) {
-    throw new GrainError(`onnxruntime could not load the model: ${(e as Error).message}`, { file: modelPath });
-  }
-  const padId = tokenizer.padId ?? 0;
+  const session = await createSession(proto, bytes, { threads: opts.threads }, 'extract');
+  // Without a pad token any valid id serves: padded positions come after the real ones, and
+  // probePadding below checks that they leave the real positions unchanged.
+  const padId = tokenizer.padId ?? tokenizer.eosId ?? 0;
   const runRaw = async (batch: Int32Array[]): Promise<{ out: ort.InferenceSession.OnnxValueMapType; seq: number }> => {
     const seq = batch.reduce((m, ids) => Math.max(m, ids.length), 0);
     const feeds = buildFeeds(feedPlan, batch, seq, padId);
@@ -136,11 +130,11 @@ async function probeLayouts(
     if (t.type !== 'float32') {
       throw new GrainError(`site tensor '${name}' is ${t.type}, not float32`, { file: modelPath });
     }
-    const found = detectLayout(t.dims, 2, seq);
+    const found = detectLayout(t.dims, 2, seq, undefined, name);
     return {
       width: found.width,
       strides: (dims, batch, len) => {
-        const again = detectLayout(dims, batch, len, found.layout);
+        const again = detectLayout(dims, batch, len, found.layout, name);
         return { batchStride: again.batchStride, positionStride: again.positionStride };
       },
     };
