@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GrainError } from '../errors';
+import { jsonErrorOffset } from './json-syntax';
 import type { ExplicitSite, ExplicitSites } from './sites';
 
 export const GRAIN_CONFIG = 'grain.json';
@@ -19,7 +20,7 @@ export function readGrainConfig(modelDir: string): ExplicitSites | undefined {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new GrainError(`invalid JSON: ${(e as Error).message}`, { file, line: jsonErrorLine(text, e as Error) });
+    throw new GrainError(`invalid JSON: ${(e as Error).message}`, { file, line: jsonErrorLine(text) });
   }
   return { sites: parseSites(json, text, file), source: file };
 }
@@ -64,11 +65,7 @@ function lineAt(text: string, offset: number): number {
   return line;
 }
 
-/** V8 says "... at position N" or "(line L column C)"; either gives the line. */
-function jsonErrorLine(text: string, e: Error): number | undefined {
-  const lc = /line (\d+) column \d+/.exec(e.message);
-  if (lc) return Number(lc[1]);
-  const pos = /position (\d+)/.exec(e.message);
-  if (pos) return lineAt(text, Number(pos[1]));
-  return text.trim() === '' ? 1 : undefined;
+function jsonErrorLine(text: string): number | undefined {
+  const at = jsonErrorOffset(text);
+  return at < 0 ? undefined : lineAt(text, at);
 }

@@ -7,8 +7,8 @@ export type InputRole = 'input_ids' | 'attention_mask' | 'token_type_ids' | 'pos
 
 export interface ModelInput {
   name: string;
-  /** ORT tensor type name: int64, int32, float32, float16, bool, ... */
-  dtype: string;
+  /** Element type as onnxruntime names it: int64, int32, float32, float16, bool, ... */
+  type: string;
   /** Per axis: a size, a symbolic name, or null when unknown. */
   dims: (number | string | null)[];
   role: InputRole;
@@ -28,7 +28,7 @@ export function modelInputs(model: OnnxModel): ModelInput[] {
     .filter((v) => v.name && feeds.has(v.name))
     .map((v) => ({
       name: v.name!,
-      dtype: dataTypeName(v.type?.tensorType?.elemType),
+      type: dataTypeName(v.type?.tensorType?.elemType),
       dims: dimsOf(v.type),
       role: ROLES.find(([re]) => re.test(v.name!))?.[1] ?? 'other',
     }));

@@ -4,8 +4,8 @@ import { GrainError } from '../errors';
 export type LayoutKind = 'bsh' | 'sbh';
 
 /**
- * Where unit u of position p of batch item b sits in a row-major output buffer:
- * data[b * batchStride + p * positionStride + u * unitStride].
+ * How one run's output of a site is laid out. Unit u of position p of batch item b is at
+ * data[b * batchStride + p * positionStride + u * unitStride] of the row-major buffer.
  */
 export interface TensorLayout {
   layout: LayoutKind;
@@ -13,45 +13,45 @@ export interface TensorLayout {
   batchStride: number;
   positionStride: number;
   unitStride: number;
-  /** Axes of size 1 that were read past (e.g. LSTM num_directions in [seq, 1, batch, units]). */
+  /** Axes of size 1 read past (e.g. LSTM num_directions in [seq, 1, batch, units]). */
   squeezed: number[];
 }
 
 /**
- * The layout of a site's output, from its dims in a run on a batch of `batch` sequences of
- * length `seq` (batch != seq, both >= 2, so the two axes cannot be confused). Names are never
- * consulted: only the run tells which axis is which.
+ * The layout of a site's output from its dims in a run on `batch` sequences of `seq` tokens.
+ * Without `known` this is the probe: batch != seq, both >= 2, so only the run decides which
+ * axis is which (names are never consulted). With the probe's `known` kind, any later run
+ * (batch 1, batch == seq, ...) gets its strides; an axis of size 1 is never indexed past 0,
+ * so any fitting assignment of size-1 axes gives the same offsets.
  */
-export function detectLayout(dims: readonly number[], batch: number, seq: number, tensor = 'output'): TensorLayout {
-  if (!(batch >= 2 && seq >= 2 && batch !== seq)) {
+export function detectLayout(dims: readonly number[], batch: number, seq: number, known?: LayoutKind, tensor = 'output'): TensorLayout {
+  if (!known && !(batch >= 2 && seq >= 2 && batch !== seq)) {
     throw new GrainError(`layout probe needs batch != seq, both >= 2 (got batch ${batch}, seq ${seq})`);
   }
-  const fail = (why: string) =>
-    new GrainError(
-      `tensor '${tensor}' has dims [${dims.join(', ')}] on a probe batch of ${batch} x ${seq} tokens: ${why}; ` +
-        'expected [batch, seq, units] or [seq, batch, units] (axes of size 1 allowed)',
-    );
-  if (dims.length < 3) throw fail('too few axes');
-  const width = dims[dims.length - 1];
-  const strides = new Array<number>(dims.length);
-  let stride = 1;
-  for (let i = dims.length - 1; i >= 0; i--) {
-    strides[i] = stride;
-    stride *= dims[i];
+  const unitAxis = dims.length - 1;
+  const fits: { layout: LayoutKind; batchAxis: number; positionAxis: number }[] = [];
+  for (let i = 0; i < unitAxis; i++) {
+    for (let j = i + 1; j < unitAxis; j++) {
+      if (!dims.every((d, k) => k === i || k === j || k === unitAxis || d === 1)) continue;
+      for (const layout of known ? [known] : (['bsh', 'sbh'] as const)) {
+        const [batchAxis, positionAxis] = layout === 'bsh' ? [i, j] : [j, i];
+        if (dims[batchAxis] === batch && dims[positionAxis] === seq) fits.push({ layout, batchAxis, positionAxis });
+      }
+    }
   }
-  const squeezed: number[] = [];
-  const kept: number[] = [];
-  for (let i = 0; i < dims.length - 1; i++) (dims[i] === 1 ? squeezed : kept).push(i);
-  if (kept.length !== 2) throw fail(kept.length > 2 ? 'an extra axis (e.g. two directions or heads)' : 'missing a batch or sequence axis');
-  const [a, b] = kept;
-  let layout: LayoutKind;
-  if (dims[a] === batch && dims[b] === seq) layout = 'bsh';
-  else if (dims[a] === seq && dims[b] === batch) layout = 'sbh';
-  else throw fail('no batch and sequence axes');
-  const [batchAxis, positionAxis] = layout === 'bsh' ? [a, b] : [b, a];
+  if (fits.length === 0 || (!known && fits.length > 1)) {
+    throw new GrainError(
+      `tensor '${tensor}' has dims [${dims.join(', ')}] on a run of ${batch} x ${seq} tokens; expected ` +
+        `${known ? (known === 'bsh' ? '[batch, seq, units]' : '[seq, batch, units]') : '[batch, seq, units] or [seq, batch, units]'} ` +
+        '(extra axes of size 1 allowed; two directions or attention heads are not)',
+    );
+  }
+  const { layout, batchAxis, positionAxis } = fits[0];
+  const strides = rowMajorStrides(dims);
+  const squeezed = dims.flatMap((d, k) => (k !== batchAxis && k !== positionAxis && k !== unitAxis ? [k] : []));
   return {
     layout,
-    width,
+    width: dims[unitAxis],
     batchStride: strides[batchAxis],
     positionStride: strides[positionAxis],
     unitStride: 1,
@@ -59,7 +59,17 @@ export function detectLayout(dims: readonly number[], batch: number, seq: number
   };
 }
 
-/** Copy the `width` units of (batch item b, position p) into dest at destOffset. */
+function rowMajorStrides(dims: readonly number[]): number[] {
+  const strides = new Array<number>(dims.length);
+  let stride = 1;
+  for (let i = dims.length - 1; i >= 0; i--) {
+    strides[i] = stride;
+    stride *= dims[i];
+  }
+  return strides;
+}
+
+/** Copy the units of (batch item b, position p) into dest at destOffset. */
 export function copyUnits(data: Float32Array, layout: TensorLayout, b: number, p: number, dest: Float32Array, destOffset: number): void {
   const start = b * layout.batchStride + p * layout.positionStride;
   dest.set(data.subarray(start, start + layout.width), destOffset);
