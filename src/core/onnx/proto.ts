@@ -47,8 +47,9 @@ export function readOnnxModel(path: string): OnnxModel {
 
 export function decodeOnnxModel(bytes: Uint8Array, file?: string): OnnxModel {
   const where = { file: file ?? '<bytes>' };
-  const notOnnx = (why: string) => new GrainError(`${where.file} is not an ONNX model: ${why}`, where);
+  const notOnnx = (why: string) => new GrainError(`this file is not an ONNX model: ${why}`, where);
   if (bytes.length === 0) throw notOnnx('the file is empty');
+  if (looksLikeText(bytes)) throw notOnnx('it is text (ONNX models are binary protobuf)');
   let proto: ModelProto;
   try {
     const type = onnxType('ModelProto');
@@ -72,6 +73,16 @@ export function encodeOnnxModel(model: OnnxModel): Uint8Array {
 export function encodeModelProto(proto: object): Uint8Array {
   const type = onnxType('ModelProto');
   return type.encode(type.fromObject(proto)).finish();
+}
+
+/** Printable ASCII throughout the first bytes: JSON, a config, a README saved as .onnx. */
+function looksLikeText(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 256);
+  for (let i = 0; i < n; i++) {
+    const c = bytes[i];
+    if (c < 0x09 || (c > 0x0d && c < 0x20) || c > 0x7e) return false;
+  }
+  return true;
 }
 
 function externalLocations(graph: GraphProto): string[] {
