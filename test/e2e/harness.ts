@@ -8,11 +8,13 @@
  * Environment:
  *   GRAIN_E2E_INSTALL=vsix (default) | link   link = symlink the repo as the extension: faster,
  *                                            but does not test what the VSIX ships.
- *   GRAIN_E2E_VSIX=<file>      install this already packaged VSIX instead of packaging one.
+ *   GRAIN_E2E_VSIX=<file>      install this already packaged VSIX instead of packaging one
+ *                              (otherwise one is packaged and cached in .e2e/vsix).
  *   GRAIN_E2E_KEEP=1           keep the temp folder (logs, settings) for a post-mortem.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -228,11 +230,12 @@ export class VsCodeSession {
     if (!process.env.GRAIN_E2E_KEEP) rmSync(this.root, { recursive: true, force: true });
   }
 
-  /** Last resort when the test process exits without close(): synchronous kills only. */
+  /**
+   * Last resort when the test process exits without close(): synchronous kills only. The
+   * browser needs none: playwright kills the browsers it launched when the process exits.
+   */
   private killNow(): void {
     killGroup(this.server, 'SIGKILL');
-    const pid = this.context.browser()?.process?.()?.pid;
-    if (pid) killPid(pid, 'SIGKILL');
   }
 }
 
@@ -279,12 +282,39 @@ function installExtension(mode: 'vsix' | 'link', extensionsDir: string, root: st
     symlinkSync(REPO, join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`), 'dir');
     return;
   }
-  let vsix = process.env.GRAIN_E2E_VSIX;
-  if (!vsix) {
-    vsix = join(root, `${manifest.name}-${manifest.version}.vsix`);
-    run('npx', ['vsce', 'package', '--target', 'linux-x64', '--out', vsix], { cwd: REPO, env: process.env });
-  }
+  const vsix = process.env.GRAIN_E2E_VSIX ?? packagedVsix(`${manifest.name}-${manifest.version}`);
   run(CODE_SERVER, ['--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'], { cwd: root, env });
+}
+
+/**
+ * Packages the VSIX once per content: it is cached in .e2e/vsix under a key made of what it
+ * ships (manifest, ignore file, and the size and mtime of every file under the shipped folders),
+ * because zipping ~90 MB of models and onnxruntime takes ~10 s.
+ */
+function packagedVsix(stem: string): string {
+  const hash = createHash('sha256');
+  for (const f of ['package.json', '.vscodeignore', 'LICENSE', 'README.md']) {
+    const path = join(REPO, f);
+    hash.update(`${f}\0${existsSync(path) ? readFileSync(path, 'utf8') : ''}\0`);
+  }
+  for (const dir of ['dist', 'media', 'models', 'node_modules/onnxruntime-node', 'node_modules/onnxruntime-common']) {
+    const root = join(REPO, dir);
+    if (!existsSync(root)) continue;
+    const files = readdirSync(root, { withFileTypes: true, recursive: true }).filter((e) => e.isFile());
+    for (const path of files.map((e) => join(e.parentPath, e.name)).sort()) {
+      const st = statSync(path);
+      hash.update(`${relative(REPO, path)}\0${st.size}\0${st.mtimeMs}\0`);
+    }
+  }
+  const cacheDir = join(REPO, '.e2e', 'vsix');
+  const vsix = join(cacheDir, `${stem}-${hash.digest('hex').slice(0, 16)}.vsix`);
+  if (existsSync(vsix)) return vsix;
+  mkdirSync(cacheDir, { recursive: true });
+  for (const old of readdirSync(cacheDir)) rmSync(join(cacheDir, old), { force: true });
+  const partial = `${vsix}.partial.vsix`;
+  run('npx', ['vsce', 'package', '--target', 'linux-x64', '--out', partial], { cwd: REPO, env: process.env });
+  renameSync(partial, vsix);
+  return vsix;
 }
 
 function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): void {
