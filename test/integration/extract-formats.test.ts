@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { openActivations } from '../../src/core/store';
+import { MODELS, grain, tempDir } from '../helpers/cli';
+
+const TEXT = join(MODELS, 'brown-test-2000.txt');
+
+test('brown-lstm-s1 on brown-test-2000: NeuroX JSON and HDF5 round-trip through Grain unchanged', async (t) => {
+  const dir = tempDir(t);
+  const outs = { grain: join(dir, 'a.grain'), json: join(dir, 'a.json'), hdf5: join(dir, 'a.hdf5') };
+  for (const [format, out] of Object.entries(outs)) {
+    const run = grain(['extract', '--model', join(MODELS, 'brown-lstm-s1'), '--input', TEXT, '--out', out, '--format', format]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /wrote 43805 rows x 768 neurons \(embeddings:256 layer1:256 layer2:256\) for 2000 sentences/);
+  }
+  const reference = (await openActivations(outs.grain)).readAll();
+  assert.equal(reference.tokens.length, 43805);
+  assert.deepEqual(reference.tokens.slice(0, 4), ['Vincent', 'G.', 'Ierulli', 'has']);
+  for (const format of ['json', 'hdf5'] as const) {
+    const source = await openActivations(outs[format]);
+    assert.equal(source.format, format);
+    const m = source.readAll();
+    assert.deepEqual(m.sites.map((s) => [s.name, s.width]), reference.sites.map((s) => [s.name, s.width]));
+    assert.deepEqual(m.tokens, reference.tokens);
+    assert.deepEqual(m.sentenceOffsets, reference.sentenceOffsets);
+    // Bitwise: the same float32 values, not merely close ones.
+    assert.ok(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength).equals(Buffer.from(reference.data.buffer, reference.data.byteOffset, reference.data.byteLength)), `${format} data differs`);
+    source.close();
+  }
+  assert.deepEqual(readdirSync(dir).sort(), ['a.grain', 'a.hdf5', 'a.json'], 'no temporary files left behind');
+});
+
+test('word aggregation: first, last and average of a word\'s subwords (brown-gpt), with --subword as the reference', async (t) => {
+  const dir = tempDir(t);
+  const input = join(dir, 'in.txt');
+  // "Ierulli" and "appointed" are several BPE pieces each.
+  require('node:fs').writeFileSync(input, 'Vincent G. Ierulli has been appointed\n');
+  const sub = join(dir, 'sub.grain');
+  assert.equal(grain(['extract', '--model', join(MODELS, 'brown-gpt'), '--input', input, '--out', sub, '--subword']).status, 0);
+  const subword = (await openActivations(sub)).readAll();
+  assert.equal(subword.tokens[0], '<|endoftext|>', 'subword mode keeps the special token');
+  const byAgg: Record<string, Float32Array> = {};
+  for (const agg of ['first', 'last', 'average']) {
+    const out = join(dir, `${agg}.grain`);
+    assert.equal(grain(['extract', '--model', join(MODELS, 'brown-gpt'), '--input', input, '--out', out, '--aggregation', agg]).status, 0);
+    const m = (await openActivations(out)).readAll();
+    assert.deepEqual(m.tokens, ['Vincent', 'G.', 'Ierulli', 'has', 'been', 'appointed']);
+    byAgg[agg] = m.data;
+  }
+  // Map subword rows to words by re-reading the tokenizer's alignment through the pieces: the
+  // pieces of word w are the rows between the specials whose text joins back to the word.
+  const pieces = subword.tokens.slice(1).map((p) => p.replace(/^Ġ/, ''));
+  const words = ['Vincent', 'G.', 'Ierulli', 'has', 'been', 'appointed'];
+  const spans: [number, number][] = [];
+  let at = 1;
+  for (const w of words) {
+    let text = '';
+    const start = at;
+    while (text !== w) text += pieces[at++ - 1];
+    spans.push([start, at]);
+  }
+  assert.ok(spans.some(([a, b]) => b - a > 1), 'the sentence has multi-piece words');
+  const n = subword.neurons;
+  spans.forEach(([a, b], w) => {
+    for (let u = 0; u < n; u += 37) {
+      let sum = 0;
+      for (let r = a; r < b; r++) sum += subword.data[r * n + u];
+      assert.equal(byAgg.first[w * n + u], subword.data[a * n + u]);
+      assert.equal(byAgg.last[w * n + u], subword.data[(b - 1) * n + u]);
+      assert.ok(Math.abs(byAgg.average[w * n + u] - sum / (b - a)) < 1e-6);
+    }
+  });
+});
+
+test('--sites mlp and all on brown-gpt give the feed-forward activations; an LSTM has none', async (t) => {
+  const dir = tempDir(t);
+  const input = join(dir, 'in.txt');
+  require('node:fs').writeFileSync(input, 'The jury said it did find that\n');
+  const all = join(dir, 'all.grain');
+  const run = grain(['extract', '--model', join(MODELS, 'brown-gpt'), '--input', input, '--out', all, '--sites', 'all']);
+  assert.equal(run.status, 0, run.stderr);
+  const m = (await openActivations(all)).readAll();
+  assert.deepEqual(m.sites.map((s) => `${s.name}:${s.width}`), ['embeddings:256', 'layer1:256', 'layer2:256', 'layer3:256', 'layer4:256', 'mlp1:1024', 'mlp2:1024', 'mlp3:1024', 'mlp4:1024'].sort((a, b) => m.sites.findIndex((s) => a.startsWith(s.name + ':')) - m.sites.findIndex((s) => b.startsWith(s.name + ':'))));
+  // GELU outputs are bounded below by about -0.17.
+  const mlpStart = m.sites.slice(0, m.sites.findIndex((s) => s.kind === 'mlp')).reduce((a, s) => a + s.width, 0);
+  let min = Infinity;
+  for (let r = 0; r < m.tokens.length; r++) for (let u = mlpStart; u < m.neurons; u++) min = Math.min(min, m.data[r * m.neurons + u]);
+  assert.ok(min > -0.171 && min < 0, `min GELU output ${min}`);
+  const lstm = grain(['extract', '--model', join(MODELS, 'brown-lstm-s1'), '--input', input, '--out', join(dir, 'x.grain'), '--sites', 'mlp']);
+  assert.equal(lstm.status, 1);
+  assert.match(lstm.stderr, /mlp|MLP|feed-forward/);
+  assert.ok(!existsSync(join(dir, 'x.grain')));
+});
