@@ -125,7 +125,12 @@ class OrtGemm implements Gemm {
         enableCpuMemArena: false,
       };
       if (serial) options.intraOpNumThreads = 1;
-      else if (this.opts.threads !== undefined) options.intraOpNumThreads = this.opts.threads;
+      else {
+        if (this.opts.threads !== undefined) options.intraOpNumThreads = this.opts.threads;
+        // Spinning workers burn the cores other processes (and the editor) need between calls;
+        // parallel products are large enough that a blocking wake-up costs little.
+        options.extra = { session: { intra_op: { allow_spinning: '0' } } };
+      }
       s = ort.InferenceSession.create(variantModel(v), options);
       this.sessions.set(key, s);
     }
