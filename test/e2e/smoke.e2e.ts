@@ -88,3 +88,20 @@ test('the Grain activity-bar container shows the Models tree', async () => {
   assert.match(await tree.filter({ hasText: 'layer boundaries' }).first().innerText(), /embeddings, layer1, layer2, layer3, layer4/);
   await session.screenshot('04-models-tree');
 });
+
+test('Grain: Show Log opens the Grain output channel with the activation line', async () => {
+  await session.runCommand('Grain: Show Log');
+  const line = session.page.locator('.part.panel .monaco-editor .view-line', { hasText: 'activated; demo models in' });
+  await line.first().waitFor();
+  // Monaco draws spaces as U+00A0.
+  assert.match((await line.first().innerText()).replace(/\u00a0/g, ' '), /\[info\] Grain 0\.1\.0 activated; demo models in \/\S*grain-dev\.grain-0/);
+  await session.screenshot('05-grain-log');
+});
+
+test('a workspace text file opens in the editor', async () => {
+  await session.page.locator('.part.activitybar .action-item a.action-label[aria-label^="Explorer"]').click();
+  await session.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'notes.txt' }).dblclick();
+  await session.page.locator('.tab', { hasText: 'notes.txt' }).waitFor();
+  const lines = await session.editorLines();
+  assert.equal(lines[0], 'The jury said it did find that the election was conducted.');
+});

@@ -1,0 +1,110 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MODELS, grain, tempDir } from '../helpers/cli';
+
+const LSTM = join(MODELS, 'brown-lstm-s1');
+
+function modelCopy(dir: string, name: string, files: string[]): string {
+  const m = join(dir, name);
+  mkdirSync(m);
+  for (const f of files) copyFileSync(join(LSTM, f), join(m, f));
+  return m;
+}
+
+function extract(model: string, input: string, out: string) {
+  return grain(['extract', '--model', model, '--input', input, '--out', out]);
+}
+
+test('bad input gets a clear message naming the file (and line), exit 1, and no output file', async (t) => {
+  const dir = tempDir(t);
+  const good = join(dir, 'good.txt');
+  writeFileSync(good, 'The jury said .\n');
+  const out = join(dir, 'out.grain');
+  const cases: { name: string; model?: string; input?: string; expect: RegExp }[] = [];
+
+  const notOnnx = modelCopy(dir, 'not-onnx', ['tokenizer.json', 'tokenizer_config.json']);
+  writeFileSync(join(notOnnx, 'model.onnx'), '{"this": "is json"}');
+  cases.push({ name: 'a file that is not ONNX', model: notOnnx, expect: /not-onnx\/model\.onnx: .*not an ONNX model/ });
+
+  const noTokenizer = modelCopy(dir, 'no-tokenizer', ['model.onnx']);
+  cases.push({ name: 'a model without a tokenizer', model: noTokenizer, expect: /no-tokenizer.*tokenizer\.json/ });
+
+  const badTokenizer = modelCopy(dir, 'bad-tokenizer', ['model.onnx']);
+  writeFileSync(join(badTokenizer, 'tokenizer.json'), '{"model": {"type": "Nonsense"}}');
+  cases.push({ name: 'an unsupported tokenizer', model: badTokenizer, expect: /bad-tokenizer\/tokenizer\.json: .*Nonsense/ });
+
+  cases.push({ name: 'a folder without model.onnx', model: dir, expect: /has no model\.onnx/ });
+
+  const empty = join(dir, 'empty.txt');
+  writeFileSync(empty, '');
+  cases.push({ name: 'an empty input', input: empty, expect: /empty\.txt: .*empty/ });
+
+  const spaces = join(dir, 'spaces.txt');
+  writeFileSync(spaces, 'The jury said .\n   \nIt did .\n');
+  cases.push({ name: 'a line with only spaces', input: spaces, expect: /spaces\.txt:2: / });
+
+  const latin1 = join(dir, 'latin1.txt');
+  writeFileSync(latin1, Buffer.concat([Buffer.from('The jury said .\nCaf'), Buffer.from([0xe9]), Buffer.from(' au lait\n')]));
+  cases.push({ name: 'text that is not UTF-8', input: latin1, expect: /latin1\.txt:2: .*UTF-8/ });
+
+  for (const c of cases) {
+    const run = extract(c.model ?? LSTM, c.input ?? good, out);
+    assert.equal(run.status, 1, `${c.name}: exit ${run.status}, stderr ${run.stderr}`);
+    assert.match(run.stderr, c.expect, c.name);
+    assert.doesNotMatch(run.stderr, /internal error|at .*\.js:\d+/, `${c.name}: no stack trace`);
+    assert.ok(!existsSync(out), `${c.name}: no output written`);
+  }
+  assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.tmp') || f.includes('partial')), []);
+});
+
+test('an ONNX model whose layer boundaries cannot be found names what it considered and how to name them', async (t) => {
+  const dir = tempDir(t);
+  const input = join(dir, 'in.txt');
+  writeFileSync(input, 'The jury said .\n');
+  // A valid ONNX graph without any repeated blocks: the tiny Gemm model of src/core/linalg.
+  const { encodeModelProto } = await import('../../src/core/onnx');
+  const m = modelCopy(dir, 'flat', ['tokenizer.json', 'tokenizer_config.json']);
+  writeFileSync(
+    join(m, 'model.onnx'),
+    encodeModelProto({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 17 }],
+      graph: {
+        name: 'flat',
+        node: [{ opType: 'Identity', input: ['input_ids'], output: ['out'], name: 'only' }],
+        input: [{ name: 'input_ids', type: { tensorType: { elemType: 7, shape: { dim: [{ dimParam: 'b' }, { dimParam: 's' }] } } } }],
+        output: [{ name: 'out', type: { tensorType: { elemType: 7 } } }],
+      },
+    }),
+  );
+  const run = extract(m, input, join(dir, 'o.grain'));
+  assert.equal(run.status, 1, run.stderr);
+  assert.match(run.stderr, /grain\.json/);
+});
+
+test('sentences longer than the model allows are truncated with a warning naming the line', async (t) => {
+  const dir = tempDir(t);
+  const input = join(dir, 'long.txt');
+  // "the" is one BPE piece with or without its leading space, so words = positions.
+  const long = Array.from({ length: 300 }, () => 'the').join(' ');
+  writeFileSync(input, `The jury said .\n${long}\n`);
+  const out = join(dir, 'o.grain');
+  const run = grain(['extract', '--model', join(MODELS, 'brown-gpt'), '--input', input, '--out', out]);
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stderr, /warning: .*long\.txt:2: sentence truncated to the model's maximum of 256 tokens: its last \d+ word\(s\) were dropped/);
+  const { openActivations } = await import('../../src/core/store');
+  const m = (await openActivations(out)).readAll();
+  assert.equal(m.sentenceOffsets[1], 4);
+  assert.equal(m.sentenceOffsets[2] - m.sentenceOffsets[1], 255, '256 positions minus the leading <|endoftext|>');
+});
+
+test('usage errors exit 2 and say which flag', () => {
+  const run = grain(['extract', '--model', LSTM, '--input', 'x', '--out', 'y', '--aggregation', 'median']);
+  assert.equal(run.status, 2);
+  assert.match(run.stderr, /--aggregation must be one of first, last, average/);
+  const unknown = grain(['extract', '--bogus']);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /bogus/);
+});
