@@ -95,6 +95,8 @@ test('Grain: Show Log opens the Grain output channel with the activation line', 
   await line.first().waitFor();
   // Monaco draws spaces as U+00A0.
   assert.match((await line.first().innerText()).replace(/\u00a0/g, ' '), /\[info\] Grain 0\.1\.0 activated; demo models in \/\S*grain-dev\.grain-0/);
+  // The reload in the test above went through the extension's WebviewPanelSerializer.
+  await session.page.locator('.part.panel .monaco-editor .view-line', { hasText: 'restoring the Demo Models panel' }).first().waitFor();
   await session.screenshot('05-grain-log');
 });
 
