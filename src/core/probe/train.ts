@@ -1,0 +1,97 @@
+/** Entry point: train a probe on an activation source and labels, in either mode. */
+import { createGemm, type Gemm } from '../linalg/gemm';
+import { GrainError } from '../errors';
+import { loadProbeData, type ProbeData, type ProbeSource } from './data';
+import type { ProbeModel } from './model';
+import { checkLambdas } from './penalty';
+import { trainDefault } from './trainDefault';
+import { trainNeurox } from './trainNeurox';
+import type { TrainMode, TrainProgress, TrainReport } from './types';
+
+export interface TrainOptions {
+  /** 'default' (fast, converged) or 'neurox' (mirrors NeuroX's training loop). */
+  mode?: TrainMode;
+  lambdaL1?: number;
+  lambdaL2?: number;
+  /** Neuron ids to train on; default all. */
+  columns?: ArrayLike<number>;
+  classes?: number;
+  seed?: number;
+  /** neurox: epochs run (10); default: the most epochs (20). */
+  epochs?: number;
+  /** neurox 32, default 256. */
+  batchSize?: number;
+  /** neurox 1e-3, default 1e-2. */
+  learningRate?: number;
+  /** default mode: every n-th batch held out for early stopping (10); 0 = none. */
+  holdoutEvery?: number;
+  /** default mode: relative held-out improvement below which training stops (1e-3). */
+  tolerance?: number;
+  memoryBytes?: number;
+  gemm?: Gemm;
+  file?: string;
+  signal?: AbortSignal;
+  onProgress?: (p: TrainProgress) => void;
+}
+
+export interface TrainedProbe {
+  model: ProbeModel;
+  report: TrainReport;
+}
+
+function positiveInt(name: string, v: number | undefined, fallback: number): number {
+  const x = v ?? fallback;
+  if (!Number.isInteger(x) || x < 1) throw new GrainError(`probe: ${name} must be a positive integer, got ${x}`);
+  return x;
+}
+
+/** Trains on already loaded data (lets callers reuse one validated load). */
+export async function trainOnData(data: ProbeData, opts: TrainOptions = {}): Promise<TrainedProbe> {
+  const net = checkLambdas(opts.lambdaL1 ?? 0, opts.lambdaL2 ?? 0);
+  const present = data.classCounts.reduce((n, c) => n + (c > 0 ? 1 : 0), 0);
+  if (present < 2) throw new GrainError(`probe: the training labels hold ${present} class; a classifier needs at least two`, { file: opts.file });
+  const mode = opts.mode ?? 'default';
+  const lr = opts.learningRate ?? (mode === 'neurox' ? 1e-3 : 1e-2);
+  if (!(lr > 0 && Number.isFinite(lr))) throw new GrainError(`probe: learning rate must be a positive number, got ${lr}`);
+  const gemm = opts.gemm ?? (await createGemm());
+  try {
+    if (mode === 'neurox') {
+      return await trainNeurox(gemm, data, net, {
+        epochs: positiveInt('epochs', opts.epochs, 10),
+        batchSize: positiveInt('batch size', opts.batchSize, 32),
+        learningRate: lr,
+        seed: opts.seed ?? 0,
+        signal: opts.signal,
+        onProgress: opts.onProgress,
+      });
+    }
+    if (mode !== 'default') throw new GrainError(`probe: unknown training mode '${String(mode)}' (use 'default' or 'neurox')`);
+    return await trainDefault(gemm, data, net, {
+      maxEpochs: positiveInt('epochs', opts.epochs, 20),
+      batchSize: positiveInt('batch size', opts.batchSize, 256),
+      learningRate: lr,
+      holdoutEvery: opts.holdoutEvery ?? 10,
+      tolerance: opts.tolerance ?? 1e-3,
+      patience: 2,
+      seed: opts.seed ?? 0,
+      shuffleWindow: 64,
+      signal: opts.signal,
+      onProgress: opts.onProgress,
+    });
+  } finally {
+    if (!opts.gemm) await gemm.dispose();
+  }
+}
+
+export async function trainProbe(source: ProbeSource, y: Int32Array, opts: TrainOptions = {}): Promise<TrainedProbe> {
+  checkLambdas(opts.lambdaL1 ?? 0, opts.lambdaL2 ?? 0);
+  const data = await loadProbeData(source, y, {
+    columns: opts.columns,
+    classes: opts.classes,
+    memoryBytes: opts.memoryBytes,
+    requireTwoClasses: true,
+    file: opts.file,
+    signal: opts.signal,
+  });
+  return trainOnData(data, opts);
+}
