@@ -51,6 +51,7 @@ export interface SessionOptions {
 export class VsCodeSession {
   private closed = false;
   private readonly exitGuard = () => this.killNow();
+  private readonly errors: string[] = [];
 
   private constructor(
     readonly root: string,
@@ -61,6 +62,16 @@ export class VsCodeSession {
     readonly page: Page,
   ) {
     process.once('exit', this.exitGuard);
+    // Console errors of the workbench and its webview frames, e.g. CSP violations.
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') this.errors.push(msg.text());
+    });
+    page.on('pageerror', (err) => this.errors.push(String(err)));
+  }
+
+  /** Browser console errors so far (workbench and webviews), oldest first. */
+  consoleErrors(): string[] {
+    return [...this.errors];
   }
 
   /** Starts code-server with Grain installed and a browser on it; throws with the server log on failure. */

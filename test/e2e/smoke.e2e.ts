@@ -57,6 +57,8 @@ test('Grain: Show Demo Models lists the five demo models with their hidden sizes
   }
   // The header row is rendered by the elements' shadow DOM: a sign that the components loaded
   // under the CSP rather than showing as unknown tags.
+  const cspViolations = session.consoleErrors().filter((e) => /Content Security Policy/i.test(e));
+  assert.deepEqual(cspViolations, []);
   const headerWidth = await session.webviewFrame().locator('vscode-table-header-cell').first().evaluate((e) => e.getBoundingClientRect().width);
   assert.ok(headerWidth > 0);
 });
