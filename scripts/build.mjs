@@ -1,11 +1,13 @@
 // One esbuild bundle per target. vscode, onnxruntime-node (native) and h5wasm (its Node build
 // locates its .wasm through import.meta.url, which a CJS bundle loses) stay external.
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
+
 const watch = process.argv.includes('--watch');
-const common = { bundle: true, sourcemap: true, logLevel: 'warning', legalComments: 'none' };
+const common = { bundle: true, sourcemap: true, logLevel: 'warning', legalComments: 'none', define: { __GRAIN_VERSION__: JSON.stringify(version) } };
 const nodeTarget = { ...common, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode', 'onnxruntime-node', 'h5wasm'] };
 
 const targets = [

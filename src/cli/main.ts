@@ -3,12 +3,14 @@ import { UsageError } from './args';
 import { stdio, wasInterrupted, type Out } from './context';
 import { extractCommand, extractUsage } from './commands/extract';
 import { goldenCommand, goldenUsage } from './commands/golden';
+import { correlateCommand, correlateUsage } from './commands/correlate';
 
 type Command = { run: (argv: string[], out: Out) => Promise<void>; usage: string };
 
 const commands: Record<string, Command> = {
   extract: { run: extractCommand, usage: extractUsage },
   golden: { run: goldenCommand, usage: goldenUsage },
+  correlate: { run: correlateCommand, usage: correlateUsage },
 };
 
 function usage(): string {

@@ -23,5 +23,18 @@ export interface ExtractJob {
   dtype: 'float32' | 'float16';
 }
 
-export type Job = ExtractJob;
+export interface CorrelateJob {
+  kind: 'correlate';
+  /** Model folders, or activation files (one per model, same text) when `activations` is set. */
+  models: string[];
+  activations?: string[];
+  input: string;
+  out: string;
+  aggregation: Aggregation;
+  sites: SiteSelection;
+  batchSize: number;
+  threads: number;
+}
+
+export type Job = ExtractJob | CorrelateJob;
 export type JobKind = Job['kind'];

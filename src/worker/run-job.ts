@@ -1,12 +1,15 @@
 import type { Job } from '../shared/jobs';
 import type { JobContext } from './jobs/context';
 import { runExtract } from './jobs/extract';
+import { runCorrelate } from './jobs/correlate';
 
 /** Every job kind and the function that runs it; the CLI and the worker share this table. */
 export async function runJob(job: Job, ctx: JobContext): Promise<unknown> {
   switch (job.kind) {
     case 'extract':
       return runExtract(job, ctx);
+    case 'correlate':
+      return runCorrelate(job, ctx);
     default: {
       const unknown: never = job.kind;
       throw new Error(`unknown job kind ${String(unknown)}`);

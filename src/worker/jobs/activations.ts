@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import type { Aggregation, SiteSelection } from '../../shared/jobs';
+import { GrainError } from '../../core/errors';
+import { openExtractionModel } from '../../core/extract/model';
+import { extractTo } from '../../core/extract/extractor';
+import { createSink, openActivations, type ActivationSource } from '../../core/store';
+import type { JobContext } from './context';
+
+export interface ExtractionSettings {
+  aggregation: Aggregation;
+  sites: SiteSelection;
+  batchSize: number;
+  threads: number;
+}
+
+export interface Sentences {
+  sentences: string[][];
+  lines?: number[];
+  /** The file they came from, for messages. */
+  source: string;
+}
+
+/**
+ * Word-level activations of `text` by `model`, streamed to a Grain store in `dir` and opened as a
+ * chunked source, so that later passes never need the whole corpus in memory.
+ */
+export async function extractToStore(model: string, text: Sentences, settings: ExtractionSettings, dir: string, tag: string, ctx: JobContext) {
+  const started = performance.now();
+  const m = await openExtractionModel(model, { sites: settings.sites, threads: settings.threads });
+  const file = join(dir, `${tag}.grain`);
+  try {
+    await extractTo(
+      m,
+      {
+        sentences: text.sentences,
+        lines: text.lines,
+        source: text.source,
+        aggregation: settings.aggregation,
+        subword: false,
+        keepSpecial: false,
+        batchSize: settings.batchSize,
+        signal: ctx.signal,
+        onProgress: (done, total) => ctx.progress({ stage: `extracting ${tag}`, done, total }),
+        onWarning: (w) => ctx.warn(w),
+      },
+      createSink(file, 'grain', { dtype: 'float32', meta: { model: m.dir } }),
+    );
+  } finally {
+    await m.close();
+  }
+  return { source: await openActivations(file, ctx.signal), seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * Activations the user brought (any format Grain reads) for `text`: they must have one row per
+ * word of every sentence, or the labels would silently pair with the wrong words.
+ */
+export async function openMatchingActivations(path: string, text: Sentences | undefined, ctx: JobContext): Promise<ActivationSource> {
+  const source = await openActivations(path, ctx.signal);
+  if (!text) return source;
+  const sentences = source.sentenceOffsets.length - 1;
+  if (sentences !== text.sentences.length) {
+    source.close();
+    throw new GrainError(`the activations hold ${sentences} sentences but ${text.source} has ${text.sentences.length}`, { file: path });
+  }
+  for (let i = 0; i < sentences; i++) {
+    const rows = source.sentenceOffsets[i + 1] - source.sentenceOffsets[i];
+    if (rows !== text.sentences[i].length) {
+      source.close();
+      throw new GrainError(
+        `sentence ${i + 1} has ${rows} activation rows but ${text.sentences[i].length} words in ${text.source} (were they extracted with --subword or --keep-special?)`,
+        { file: text.source, line: text.lines?.[i] ?? i + 1 },
+      );
+    }
+  }
+  return source;
+}
