@@ -1,0 +1,104 @@
+/**
+ * In-model ablation: zero chosen neurons inside an ONNX language model (a mask input per site,
+ * one session for every mask) and measure its loss, exactly as the demo model cards define it.
+ */
+import { readSentenceFile } from '../text';
+import { ablationCurve, type AblationCurves, type CurveOptions, type Ordering } from './curve';
+import { evaluateLoss, type LossResult } from './loss';
+import { parseMaskSpec, type Ablation } from './mask-spec';
+import { openAblationSession, type AblationSessionOptions } from './session';
+import { prepareText, type MaskedPositions, type PrepareOptions } from './text';
+
+export {
+  parseMaskSpec,
+  ablationFromNeurons,
+  maskVectors,
+  formatMaskSpec,
+  ablatedCount,
+  type Ablation,
+  type SiteRef,
+  type UnitSelection,
+} from './mask-spec';
+export {
+  openAblationSession,
+  type AblationSession,
+  type AblationSessionOptions,
+  type BatchFeeds,
+  type BatchLogits,
+  type LmObjective,
+} from './session';
+export {
+  prepareText,
+  chooseMaskedPositions,
+  seededRandom,
+  type PreparedText,
+  type PreparedBatch,
+  type PrepareOptions,
+  type MaskedPositions,
+} from './text';
+export { evaluateLoss, sumTokenNll, expNonPositive, type LossResult, type RunOptions } from './loss';
+export {
+  ablationCurve,
+  countsFromPercents,
+  randomOrdering,
+  type Ordering,
+  type CurveOptions,
+  type CurveSeries,
+  type RandomCurve,
+  type AblationCurves,
+} from './curve';
+
+export interface AblationEvaluation {
+  spec: string | null;
+  result: LossResult;
+}
+
+export interface TextJobOptions extends AblationSessionOptions, PrepareOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * Loss of a model on a sentence file, unablated (spec null) and under each mask spec, from one
+ * session. For a masked LM, `masked` says which positions were scored.
+ */
+export async function evaluateAblations(
+  modelDir: string,
+  textFile: string,
+  specs: readonly (string | null)[],
+  opts: TextJobOptions & { onProgress?: (done: number, total: number) => void } = {},
+): Promise<{ evaluations: AblationEvaluation[]; masked?: MaskedPositions; sentences: number }> {
+  const { sentences, lines } = readSentenceFile(textFile);
+  const session = await openAblationSession(modelDir, opts);
+  try {
+    // Specs are checked before any run, so a typo costs nothing.
+    const parsed: (Ablation | null)[] = specs.map((s) => (s === null ? null : parseMaskSpec(s, session.sites)));
+    const text = prepareText(session, sentences, { ...opts, file: textFile, lines });
+    const evaluations: AblationEvaluation[] = [];
+    for (let i = 0; i < parsed.length; i++) {
+      evaluations.push({ spec: specs[i], result: await evaluateLoss(session, text, parsed[i], { signal: opts.signal }) });
+      opts.onProgress?.(i + 1, parsed.length);
+    }
+    return { evaluations, masked: text.masked, sentences: text.sentences };
+  } finally {
+    await session.close();
+  }
+}
+
+/** ablationCurve over a sentence file (optionally its first `maxSentences`), opening and closing the session. */
+export async function runAblationCurve(
+  modelDir: string,
+  textFile: string,
+  orderings: readonly Ordering[],
+  counts: readonly number[],
+  opts: TextJobOptions & CurveOptions = {},
+): Promise<AblationCurves & { sentences: number; masked?: MaskedPositions }> {
+  const { sentences, lines } = readSentenceFile(textFile);
+  const session = await openAblationSession(modelDir, opts);
+  try {
+    const text = prepareText(session, sentences, { ...opts, file: textFile, lines });
+    const curves = await ablationCurve(session, text, orderings, counts, opts);
+    return { ...curves, sentences: text.sentences, masked: text.masked };
+  } finally {
+    await session.close();
+  }
+}

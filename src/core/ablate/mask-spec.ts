@@ -1,0 +1,121 @@
+import { GrainError } from '../errors';
+
+/** A site as ablation sees it: its name and number of units. */
+export interface SiteRef {
+  name: string;
+  width: number;
+}
+
+/** Units of one site to zero, sorted, without repeats. */
+export interface UnitSelection {
+  site: number;
+  units: Int32Array;
+}
+
+/** Which units to zero, site by site; sites not listed are left alone. */
+export interface Ablation {
+  selections: UnitSelection[];
+}
+
+function siteNames(sites: readonly SiteRef[]): string {
+  return sites.map((s) => `${s.name} (0-${s.width - 1})`).join(', ');
+}
+
+const INTEGER = /^\d+$/;
+
+/**
+ * Parses `layer1:0-49`, `embeddings:0,2,4`, `layer1:0-49;layer2:3`: sites separated by `;`,
+ * units by `,`, inclusive ranges with `-`. A site named twice gets the union of its units.
+ */
+export function parseMaskSpec(spec: string, sites: readonly SiteRef[]): Ablation {
+  const fail = (why: string) => new GrainError(`mask spec '${spec}': ${why}`);
+  const perSite = new Map<number, Set<number>>();
+  const parts = spec.split(';').map((p) => p.trim());
+  if (parts.every((p) => p === '')) throw fail(`it is empty; write site:units, e.g. ${sites[0]?.name ?? 'layer1'}:0-49`);
+  for (const part of parts) {
+    if (part === '') continue;
+    const colon = part.indexOf(':');
+    if (colon < 0) throw fail(`'${part}' has no ':'; write site:units, e.g. ${sites[0]?.name ?? 'layer1'}:0-49`);
+    const name = part.slice(0, colon).trim();
+    const site = sites.findIndex((s) => s.name === name);
+    if (site < 0) throw fail(`unknown site '${name}'; the sites are ${siteNames(sites)}`);
+    const width = sites[site].width;
+    const units = perSite.get(site) ?? new Set<number>();
+    perSite.set(site, units);
+    const list = part.slice(colon + 1).split(',').map((u) => u.trim());
+    for (const item of list) {
+      const range = item.split('-').map((x) => x.trim());
+      if (range.length > 2 || !range.every((x) => INTEGER.test(x))) {
+        throw fail(`'${item}' is not a unit or a range of units (e.g. 7 or 0-49) of ${name}`);
+      }
+      const lo = Number(range[0]);
+      const hi = Number(range[range.length - 1]);
+      if (lo > hi) throw fail(`range ${item} of ${name} runs backwards`);
+      if (hi >= width) throw fail(`unit ${hi} is out of range for ${name}, which has units 0-${width - 1}`);
+      for (let u = lo; u <= hi; u++) units.add(u);
+    }
+  }
+  return fromSets(perSite);
+}
+
+/**
+ * The ablation that zeroes the given neuron ids (id = site offset + unit, in the order of
+ * `sites`), as rankings and curves name neurons.
+ */
+export function ablationFromNeurons(ids: ArrayLike<number>, sites: readonly SiteRef[]): Ablation {
+  const total = sites.reduce((n, s) => n + s.width, 0);
+  const starts: number[] = [];
+  let at = 0;
+  for (const s of sites) {
+    starts.push(at);
+    at += s.width;
+  }
+  const perSite = new Map<number, Set<number>>();
+  for (let k = 0; k < ids.length; k++) {
+    const id = ids[k];
+    if (!Number.isInteger(id) || id < 0 || id >= total) {
+      throw new GrainError(`neuron id ${id} is out of range: the sites ${siteNames(sites)} have neurons 0-${total - 1}`);
+    }
+    let site = starts.length - 1;
+    while (starts[site] > id) site--;
+    (perSite.get(site) ?? perSite.set(site, new Set()).get(site)!).add(id - starts[site]);
+  }
+  return fromSets(perSite);
+}
+
+function fromSets(perSite: Map<number, Set<number>>): Ablation {
+  const selections = [...perSite.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([site, units]) => ({ site, units: Int32Array.from(units).sort() }));
+  return { selections };
+}
+
+/** Per site: 1 keeps a unit, 0 zeroes it. */
+export function maskVectors(ablation: Ablation | null, sites: readonly SiteRef[]): Float32Array[] {
+  const masks = sites.map((s) => new Float32Array(s.width).fill(1));
+  for (const sel of ablation?.selections ?? []) for (const u of sel.units) masks[sel.site][u] = 0;
+  return masks;
+}
+
+/** Canonical spec text (ranges collapsed), e.g. for saving with a result; '' for no ablation. */
+export function formatMaskSpec(ablation: Ablation | null, sites: readonly SiteRef[]): string {
+  const parts: string[] = [];
+  for (const sel of ablation?.selections ?? []) {
+    if (sel.units.length === 0) continue;
+    const items: string[] = [];
+    let k = 0;
+    while (k < sel.units.length) {
+      let j = k;
+      while (j + 1 < sel.units.length && sel.units[j + 1] === sel.units[j] + 1) j++;
+      items.push(j > k ? `${sel.units[k]}-${sel.units[j]}` : `${sel.units[k]}`);
+      k = j + 1;
+    }
+    parts.push(`${sites[sel.site].name}:${items.join(',')}`);
+  }
+  return parts.join(';');
+}
+
+/** Number of units an ablation zeroes. */
+export function ablatedCount(ablation: Ablation | null): number {
+  return (ablation?.selections ?? []).reduce((n, s) => n + s.units.length, 0);
+}
