@@ -44,10 +44,13 @@ if complete; then
   log "code-server $CODE_SERVER_VERSION present in $PREFIX"
 else
   mkdir -p "$PREFIX"
-  # npm 11 skips dependency install scripts unless the project's package.json approves them
-  # (`allowScripts`); code-server needs its postinstall and the native builds of argon2 and
-  # node-pty. Name-only entries: ~/.npmrc may omit `resolved` from lockfiles, so pins never match.
-  ALLOW="code-server,argon2,node-pty,@vscode/ripgrep,@vscode/spdlog,@vscode/sqlite3,@vscode/deviceid,@vscode/windows-registry,@parcel/watcher,kerberos,native-watchdog,@vscode/policy-watcher,@vscode/native-watchdog"
+  # npm 11 checks dependency install scripts against the project's `allowScripts`: 11.19 still
+  # runs unapproved ones with a warning, its docs announce blocking them. code-server needs its
+  # postinstall and argon2 its native build, so approve both by name (name-only entries because
+  # ~/.npmrc may set omit-lockfile-registry-resolved, and pinned entries then never match).
+  # The postinstall's nested installs in lib/vscode (node-pty, spdlog, ...) are outside this
+  # tree; they must not get an allow-scripts env var, which npm rejects in project installs.
+  ALLOW="code-server,argon2"
   cat >"$PREFIX/package.json" <<EOF
 {
   "name": "grain-e2e-code-server",
