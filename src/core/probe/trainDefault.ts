@@ -8,7 +8,7 @@
  *    never copied or rescaled;
  *  - batches of 256 rows (the products run near peak), shuffled batch order per epoch from a seed;
  *  - the L1 term by a proximal step (soft threshold at the per-coordinate Adam step size times
- *    l1 / sigma), which gives exact zeros, where a subgradient only jitters around them; the
+ *    l1 / sigma), which can reach exact zeros, where a subgradient only jitters around them; the
  *    L2 norm is smooth away from W = 0 and goes into the gradient;
  *  - every 10th batch is held out; after each epoch the held-out loss decides: keep the best
  *    weights, halve the learning rate when it did not improve, stop when it stalls twice or
