@@ -118,8 +118,8 @@ test('default trainer reaches a lower elastic-net objective than NeuroX mode', a
   // Noise neurons end up with far less weight than the planted ones.
   const col = (j: number) => Math.max(...[0, 1, 2].map((c) => Math.abs(def.model.weights[c * n + j])));
   const noise = Math.max(...[0, 1, 3, 4, 6].map(col));
-  const planted = Math.min(...[2, 5, 7].map(col));
-  assert.ok(noise < 0.2 * planted, `noise ${noise} vs planted ${planted}`);
+  const signal = Math.min(...[2, 5, 7].map(col));
+  assert.ok(noise < 0.2 * signal, `noise ${noise} vs planted ${signal}`);
 });
 
 test('NeuroX mode: nn.Linear init and one Adam step of lr * sign(gradient)', async () => {
