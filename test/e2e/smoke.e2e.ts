@@ -109,3 +109,13 @@ test('a workspace text file opens in the editor', async () => {
   const lines = await session.editorLines();
   assert.equal(lines[0], 'The jury said it did find that the election was conducted.');
 });
+
+test('the Card button of a model opens its MODEL_CARD.md as a Markdown preview', async () => {
+  const page = session.page;
+  await page.locator('.tab', { hasText: 'Grain: Demo Models' }).click();
+  await session.webviewFrame().locator('vscode-table-row[data-model="brown-lstm-s1"] vscode-button').click();
+  await page.locator('.tab', { hasText: 'Preview MODEL_CARD.md' }).waitFor();
+  const firstHeading = readFileSync(join(REPO, 'models', 'brown-lstm-s1', 'MODEL_CARD.md'), 'utf8').match(/^#\s+(.+)$/m)![1]!;
+  await session.webviewFrame().locator('h1', { hasText: firstHeading }).waitFor();
+  await session.screenshot('06-model-card');
+});
