@@ -192,6 +192,20 @@ export class VsCodeSession {
     await widget.waitFor({ state: 'hidden' });
   }
 
+  /** Opens a workspace file by its path relative to the folder, through Quick Open (Ctrl+P). */
+  async openFile(relativePath: string): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget');
+    await this.page.keyboard.press('Control+P');
+    const input = widget.locator('.quick-input-box input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(relativePath);
+    const name = relativePath.split('/').at(-1)!;
+    await widget.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+    await widget.waitFor({ state: 'hidden' });
+    await this.page.locator('.tab.active', { hasText: name }).waitFor();
+  }
+
   /** The content frame of the active webview (VS Code nests it in two iframes). */
   webviewFrame(): FrameLocator {
     return this.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');

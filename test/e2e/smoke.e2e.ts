@@ -1,7 +1,7 @@
 // Smoke test of the extension in a real VS Code: the Demo Models webview, its restore after a
 // reload, and the Models tree in the Grain activity-bar container.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
@@ -17,6 +17,8 @@ let workspace: string;
 before(async () => {
   workspace = mkdtempSync(join(tmpdir(), 'grain-e2e-ws-'));
   writeFileSync(join(workspace, 'notes.txt'), 'The jury said it did find that the election was conducted.\n');
+  mkdirSync(join(workspace, '.vscode'));
+  writeFileSync(join(workspace, '.vscode', 'settings.json'), '{\n  "editor.tabSize": 2\n}\n');
   session = await VsCodeSession.start();
   await session.openWorkbench(workspace);
 });
@@ -118,4 +120,12 @@ test('the Card button of a model opens its MODEL_CARD.md as a Markdown preview',
   const firstHeading = readFileSync(join(REPO, 'models', 'brown-lstm-s1', 'MODEL_CARD.md'), 'utf8').match(/^#\s+(.+)$/m)![1]!;
   await session.webviewFrame().locator('h1', { hasText: firstHeading }).waitFor();
   await session.screenshot('06-model-card');
+});
+
+test('editor hovers can be read (the settings schema describes editor.tabSize)', async () => {
+  await session.openFile('.vscode/settings.json');
+  assert.deepEqual((await session.editorLines()).slice(0, 3), ['{', '  "editor.tabSize": 2', '}']);
+  const hover = await session.hoverWord('editor.tabSize');
+  assert.match(hover, /number of spaces a tab is equal to/i);
+  await session.screenshot('07-hover');
 });
