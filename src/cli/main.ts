@@ -4,12 +4,15 @@ import { stdio, wasInterrupted, type Out } from './context';
 import { extractCommand, extractUsage } from './commands/extract';
 import { goldenCommand, goldenUsage } from './commands/golden';
 import { correlateCommand, correlateUsage } from './commands/correlate';
+import { experimentCommand, experimentUsage, probeCommand, probeUsage } from './commands/probe';
 
 type Command = { run: (argv: string[], out: Out) => Promise<void>; usage: string };
 
 const commands: Record<string, Command> = {
   extract: { run: extractCommand, usage: extractUsage },
   golden: { run: goldenCommand, usage: goldenUsage },
+  probe: { run: probeCommand, usage: probeUsage },
+  experiment: { run: experimentCommand, usage: experimentUsage },
   correlate: { run: correlateCommand, usage: correlateUsage },
 };
 

@@ -36,5 +36,60 @@ export interface CorrelateJob {
   threads: number;
 }
 
-export type Job = ExtractJob | CorrelateJob;
+/** Where labelled sentences come from. Without a test part, the last 10% of sentences are held out. */
+export type LabelledData =
+  | { kind: 'pair'; input: string; labels: string; testInput?: string; testLabels?: string }
+  | { kind: 'conllu'; train: string; test?: string; column: string }
+  | { kind: 'brown'; split: string; tagset: 'raw' | 'normalized' | 'universal'; trainSentences?: number; testSentences?: number; dir?: string };
+
+/** The settings of every probe a job trains. */
+export interface ProbeSettings {
+  mode: 'default' | 'neurox';
+  lambdaL1: number;
+  lambdaL2: number;
+  epochs?: number;
+  /** Site names to probe (e.g. ['layer1']); all sites when absent. */
+  layers?: string[];
+  /** Classes seen fewer times in training are dropped or merged into OTHER. */
+  minCount: number;
+  rare: 'drop' | 'other';
+  seed: number;
+}
+
+export interface ProbeInputs {
+  data: LabelledData;
+  /** Model folder to extract from, or activation files already extracted from the same sentences. */
+  model?: string;
+  activations?: string;
+  testActivations?: string;
+  aggregation: Aggregation;
+  sites: SiteSelection;
+  batchSize: number;
+  threads: number;
+}
+
+export interface ProbeJob extends ProbeInputs {
+  kind: 'probe';
+  probe: ProbeSettings;
+  /** Train a control-task probe too and report selectivity. */
+  control: boolean;
+  /** Cumulative weight-mass share for per-class top neurons (NeuroX's percentage). */
+  topPercentage: number;
+  out: string;
+}
+
+export type ExperimentName = 'subsets' | 'zero-out' | 'minimal' | 'localization' | 'exclusivity' | 'layerwise' | 'top-words' | 'control';
+export const EXPERIMENTS: readonly ExperimentName[] = ['subsets', 'zero-out', 'minimal', 'localization', 'exclusivity', 'layerwise', 'top-words', 'control'];
+
+export interface ExperimentJob extends ProbeInputs {
+  kind: 'experiment';
+  probe: ProbeSettings;
+  experiments: ExperimentName[];
+  percents: number[];
+  tolerance: number;
+  topPercentage: number;
+  out: string;
+}
+
+export type Job = ExtractJob | CorrelateJob | ProbeJob | ExperimentJob;
 export type JobKind = Job['kind'];

@@ -5,6 +5,20 @@
  */
 import type { SiteInfo } from '../core/activations';
 import type { CkaMatrix, ModelCorrelationSummary } from '../core/correlate';
+import type { RareClassReport } from '../core/corpus/classes';
+import type {
+  ExclusivityResult,
+  FullProbeResult,
+  LayerwiseResult,
+  LocalizationResult,
+  MinimalSubsetResult,
+  NeuronWords,
+  RetrainResult,
+  SelectivityResult,
+  ZeroOutResult,
+} from '../core/experiments/types';
+import type { TrainReport } from '../core/probe/types';
+import type { ProbeSettings, Aggregation, SiteSelection, ExperimentName } from './jobs';
 
 export const RESULT_VERSION = 1;
 
@@ -38,6 +52,85 @@ export interface CorrelationResult extends ResultHeader<'correlation'> {
   perModel: Json<ModelCorrelationSummary>[];
   cka: Json<CkaMatrix>[];
   timings: { extract_seconds: number; correlate_seconds: number };
+}
+
+/** Where the labelled data came from and what was done to its classes. */
+export interface ProbeDataSummary {
+  train: string;
+  test: string;
+  trainSentences: number;
+  testSentences: number;
+  trainWords: number;
+  testWords: number;
+  classFilter: RareClassReport;
+  unseenTest: { label: string; count: number }[];
+}
+
+export interface ProbeSourceSummary {
+  model?: string;
+  activations?: string;
+  aggregation: Aggregation;
+  sites: SiteSelection;
+}
+
+/** One elastic-net probe, its evaluation and NeuroX's neuron rankings (the ranked-neurons report). */
+export interface ProbeResult extends ResultHeader<'probe'> {
+  data: ProbeDataSummary;
+  source: ProbeSourceSummary;
+  settings: ProbeSettings & { topPercentage: number; control: boolean };
+  sites: SiteInfo[];
+  neurons: number;
+  /** Neuron ids the probe saw when restricted to some layers; null = all. */
+  probedNeurons: number[] | null;
+  classes: string[];
+  train: { accuracy: number; rows: number };
+  test: {
+    accuracy: number;
+    rows: number;
+    macroF1: number;
+    majorityBaseline: number;
+    majorityClass: string;
+    /** Per class recall; null where the class has no test words. */
+    classAccuracy: (number | null)[];
+    classSupport: number[];
+    /** Row = true class, column = predicted. */
+    confusion: number[][];
+  };
+  control: SelectivityResult | null;
+  /** [classes x neurons] row-major, on the activations' own scale. */
+  weights: number[];
+  bias: number[];
+  /** Neuron ids, most important first (NeuroX get_neuron_ordering). */
+  ordering: number[];
+  /** Per class: its top neurons at settings.topPercentage of its weight mass (NeuroX get_top_neurons). */
+  per_class_top: Record<string, number[]>;
+  top_overall: number[];
+  /** How many of top_overall lie in each site. */
+  top_by_site: number[];
+  /** Top words of the best neurons (NeuroX get_top_words). */
+  top_words: NeuronWords[];
+  timings: { extract_seconds: number; train_seconds: number; gflops: number };
+  training: TrainReport;
+}
+
+/** The paper's experiments on one probing task; absent parts were not asked for. */
+export interface ExperimentsResult extends ResultHeader<'experiments'> {
+  data: ProbeDataSummary;
+  source: ProbeSourceSummary;
+  settings: ProbeSettings & { percents: number[]; tolerance: number; topPercentage: number };
+  experiments: ExperimentName[];
+  sites: SiteInfo[];
+  classes: string[];
+  full: FullProbeResult;
+  subsets?: RetrainResult;
+  zeroOut?: ZeroOutResult;
+  minimal?: MinimalSubsetResult;
+  localization?: LocalizationResult;
+  exclusivity?: ExclusivityResult;
+  layerwise?: LayerwiseResult;
+  topWords?: NeuronWords[];
+  control?: SelectivityResult;
+  timings: { extract_seconds: number; total_seconds: number };
 }
 
 export function header<K extends ResultKind>(kind: K, grain: string): ResultHeader<K> {

@@ -2,6 +2,8 @@ import type { Job } from '../shared/jobs';
 import type { JobContext } from './jobs/context';
 import { runExtract } from './jobs/extract';
 import { runCorrelate } from './jobs/correlate';
+import { runProbe } from './jobs/probe';
+import { runExperiment } from './jobs/experiment';
 
 /** Every job kind and the function that runs it; the CLI and the worker share this table. */
 export async function runJob(job: Job, ctx: JobContext): Promise<unknown> {
@@ -10,9 +12,13 @@ export async function runJob(job: Job, ctx: JobContext): Promise<unknown> {
       return runExtract(job, ctx);
     case 'correlate':
       return runCorrelate(job, ctx);
+    case 'probe':
+      return runProbe(job, ctx);
+    case 'experiment':
+      return runExperiment(job, ctx);
     default: {
-      const unknown: never = job.kind;
-      throw new Error(`unknown job kind ${String(unknown)}`);
+      const unknown: never = job;
+      throw new Error(`unknown job kind ${String((unknown as { kind?: string }).kind)}`);
     }
   }
 }

@@ -8,6 +8,7 @@ import type { ProbeSource } from '../probe/data';
 import { trainProbe, type TrainOptions } from '../probe/train';
 import { neuronOrdering } from '../rank';
 import type { FullProbeResult } from './types';
+import type { TrainReport } from '../probe/types';
 
 export interface ProbeTask {
   train: ProbeSource;
@@ -23,6 +24,8 @@ export interface ProbeTask {
 
 export interface FullProbe {
   model: ProbeModel;
+  /** How training went: epochs, stopping reason, GFLOP/s. */
+  report: TrainReport;
   /** [classes x neurons], zeros outside the probe's columns. */
   weights: Float32Array;
   result: FullProbeResult;
@@ -48,7 +51,7 @@ export async function testAccuracy(task: ProbeTask, model: ProbeModel, zeroOut?:
 export async function trainFullProbe(task: ProbeTask): Promise<FullProbe> {
   checkTask(task);
   const t0 = performance.now();
-  const { model } = await trainProbe(task.train, task.yTrain, { ...task.probe, classes: task.classes, gemm: task.gemm });
+  const { model, report } = await trainProbe(task.train, task.yTrain, { ...task.probe, classes: task.classes, gemm: task.gemm });
   const trainSeconds = (performance.now() - t0) / 1000;
   const n = task.train.neurons;
   const weights = fullWeights(model, n);
@@ -57,6 +60,7 @@ export async function trainFullProbe(task: ProbeTask): Promise<FullProbe> {
   const ordering = neuronOrdering(weights, task.classes, n, Math.min(100, n)).ordering;
   return {
     model,
+    report,
     weights,
     result: {
       neurons: n,
