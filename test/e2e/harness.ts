@@ -313,7 +313,7 @@ function installExtension(mode: 'vsix' | 'link', extensionsDir: string, root: st
 
 /**
  * Packages the VSIX once per content: it is cached in .e2e/vsix under a key made of what it
- * ships (manifest, ignore file, and the size and mtime of every file under the shipped folders),
+ * ships (manifest, ignore file, bundles, and the size and mtime of the models and onnxruntime),
  * because zipping ~90 MB of models and onnxruntime takes ~10 s.
  */
 function packagedVsix(stem: string): string {
@@ -322,13 +322,17 @@ function packagedVsix(stem: string): string {
     const path = join(REPO, f);
     hash.update(`${f}\0${existsSync(path) ? readFileSync(path, 'utf8') : ''}\0`);
   }
+  // Bundles are rewritten by every build, so their contents count; the big, rarely changing
+  // files (models, onnxruntime) count by size and mtime.
+  const byContent = new Set(['dist', 'media']);
   for (const dir of ['dist', 'media', 'models', 'node_modules/onnxruntime-node', 'node_modules/onnxruntime-common']) {
     const root = join(REPO, dir);
     if (!existsSync(root)) continue;
     const files = readdirSync(root, { withFileTypes: true, recursive: true }).filter((e) => e.isFile());
     for (const path of files.map((e) => join(e.parentPath, e.name)).sort()) {
       const st = statSync(path);
-      hash.update(`${relative(REPO, path)}\0${st.size}\0${st.mtimeMs}\0`);
+      hash.update(`${relative(REPO, path)}\0${st.size}\0`);
+      hash.update(byContent.has(dir) ? readFileSync(path) : `${st.mtimeMs}\0`);
     }
   }
   const cacheDir = join(REPO, '.e2e', 'vsix');
