@@ -97,8 +97,10 @@ export interface ProbeResult extends ResultHeader<'probe'> {
     confusion: number[][];
   };
   control: SelectivityResult | null;
-  /** [classes x neurons] row-major, on the activations' own scale. */
+  /** [classes x neurons] row-major, on the activations' own scale (with bias: the probe itself). */
   weights: number[];
+  /** weights x each neuron's standard deviation: what the rankings below are built from. */
+  ranking_weights: number[];
   bias: number[];
   /** Neuron ids, most important first (NeuroX get_neuron_ordering). */
   ordering: number[];

@@ -9,7 +9,7 @@ function names(full: FullProbe, classNames?: string[]): string[] {
 
 export function localizationByClass(full: FullProbe, classNames?: string[], shares: readonly number[] = [0.5, 0.9, 0.99]): LocalizationResult {
   const { classes, neurons } = full.result;
-  const loc = localization(full.weights, classes, neurons, shares);
+  const loc = localization(full.ranking, classes, neurons, shares);
   const k = shares.length;
   return {
     shares: [...shares],
@@ -25,7 +25,7 @@ export function localizationByClass(full: FullProbe, classNames?: string[], shar
 /** Top neurons per class at a weight-mass share (NeuroX percentage), and how much classes share them. */
 export function classExclusivity(full: FullProbe, classNames?: string[], percentage = 0.5): ExclusivityResult {
   const { classes, neurons } = full.result;
-  const top = topNeurons(full.weights, classes, neurons, percentage);
+  const top = topNeurons(full.ranking, classes, neurons, percentage);
   const overlap = classOverlap(top.perClass);
   const labels = names(full, classNames);
   return {

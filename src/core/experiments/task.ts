@@ -28,6 +28,8 @@ export interface FullProbe {
   report: TrainReport;
   /** [classes x neurons], zeros outside the probe's columns. */
   weights: Float32Array;
+  /** The weights rankings are built from: |w| per standard deviation of the neuron (see rankingWeights). */
+  ranking: Float32Array;
   result: FullProbeResult;
 }
 
@@ -51,17 +53,19 @@ export async function testAccuracy(task: ProbeTask, model: ProbeModel, zeroOut?:
 export async function trainFullProbe(task: ProbeTask): Promise<FullProbe> {
   checkTask(task);
   const t0 = performance.now();
-  const { model, report } = await trainProbe(task.train, task.yTrain, { ...task.probe, classes: task.classes, gemm: task.gemm });
+  const { model, report, columnStd } = await trainProbe(task.train, task.yTrain, { ...task.probe, classes: task.classes, gemm: task.gemm });
   const trainSeconds = (performance.now() - t0) / 1000;
   const n = task.train.neurons;
   const weights = fullWeights(model, n);
   const p = await predictSource(model, task.test, { gemm: task.gemm });
   const ev = evaluatePredictions(p.predicted, task.yTest, task.classes);
-  const ordering = neuronOrdering(weights, task.classes, n, Math.min(100, n)).ordering;
+  const ranking = rankingWeights(model, columnStd, n);
+  const ordering = neuronOrdering(ranking, task.classes, n, Math.min(100, n)).ordering;
   return {
     model,
     report,
     weights,
+    ranking,
     result: {
       neurons: n,
       classes: task.classes,
@@ -76,4 +80,20 @@ export async function trainFullProbe(task: ProbeTask): Promise<FullProbe> {
 
 export function checkPercents(percents: readonly number[]): void {
   for (const p of percents) if (!(p > 0 && p <= 100)) throw new GrainError(`percentages must be in (0, 100], got ${p}`);
+}
+
+/**
+ * Weights in units of each neuron's standard deviation: w * std. NeuroX ranks raw weights,
+ * which favours neurons with small activations (they need large weights for the same effect):
+ * embeddings and LSTM outputs differ in scale by an order of magnitude. Scaled weights measure
+ * how much each neuron moves the logits, so the top neurons are the ones the probe relies on
+ * (checked on Brown: top-k retrained beats random beats bottom, which raw weights did not give).
+ */
+export function rankingWeights(model: ProbeModel, columnStd: Float64Array, neurons: number): Float32Array {
+  const scaled = new Float32Array(model.classes * neurons);
+  const width = model.columns.length;
+  for (let c = 0; c < model.classes; c++) {
+    for (let k = 0; k < width; k++) scaled[c * neurons + model.columns[k]] = model.weights[c * width + k] * columnStd[k];
+  }
+  return scaled;
 }

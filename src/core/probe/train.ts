@@ -37,6 +37,8 @@ export interface TrainOptions {
 export interface TrainedProbe {
   model: ProbeModel;
   report: TrainReport;
+  /** Standard deviation of each of the probe's columns over the training rows (model.columns order). */
+  columnStd: Float64Array;
 }
 
 function positiveInt(name: string, v: number | undefined, fallback: number): number {
@@ -56,7 +58,7 @@ export async function trainOnData(data: ProbeData, opts: TrainOptions = {}): Pro
   const gemm = opts.gemm ?? (await createGemm());
   try {
     if (mode === 'neurox') {
-      return await trainNeurox(gemm, data, net, {
+      const trained = await trainNeurox(gemm, data, net, {
         epochs: positiveInt('epochs', opts.epochs, 10),
         batchSize: positiveInt('batch size', opts.batchSize, 32),
         learningRate: lr,
@@ -64,9 +66,10 @@ export async function trainOnData(data: ProbeData, opts: TrainOptions = {}): Pro
         signal: opts.signal,
         onProgress: opts.onProgress,
       });
+      return { ...trained, columnStd: data.std };
     }
     if (mode !== 'default') throw new GrainError(`probe: unknown training mode '${String(mode)}' (use 'default' or 'neurox')`);
-    return await trainDefault(gemm, data, net, {
+    const trained = await trainDefault(gemm, data, net, {
       maxEpochs: positiveInt('epochs', opts.epochs, 20),
       // Small data still gets ~64 steps per epoch: the early-stopping rule assumes an epoch moves far.
       batchSize: positiveInt('batch size', opts.batchSize, Math.max(16, Math.min(256, Math.floor(data.rows / 64)))),
@@ -79,6 +82,7 @@ export async function trainOnData(data: ProbeData, opts: TrainOptions = {}): Pro
       signal: opts.signal,
       onProgress: opts.onProgress,
     });
+    return { ...trained, columnStd: data.std };
   } finally {
     if (!opts.gemm) await gemm.dispose();
   }

@@ -33,7 +33,7 @@ export async function runProbe(job: ProbeJob, ctx: JobContext): Promise<ProbeRes
       const neurons = task.train.neurons;
       const inProbe = p.columns ? new Set(p.columns) : undefined;
       const ordering = inProbe ? full.result.ordering.filter((n) => inProbe.has(n)) : full.result.ordering;
-      const top = topNeurons(full.weights, task.classes, neurons, job.topPercentage);
+      const top = topNeurons(full.ranking, task.classes, neurons, job.topPercentage);
       const control = job.control ? await controlTask(p, full.result.accuracy, job.probe.seed, ctx) : undefined;
       const widths = p.sites.map((s) => s.width);
       const result: ProbeResult = {
@@ -58,6 +58,7 @@ export async function runProbe(job: ProbeJob, ctx: JobContext): Promise<ProbeRes
         },
         control: control ?? null,
         weights: Array.from(full.weights),
+        ranking_weights: Array.from(full.ranking),
         bias: Array.from(full.model.bias),
         ordering,
         per_class_top: Object.fromEntries(p.classNames.map((c, i) => [c, Array.from(top.perClass[i])])),
