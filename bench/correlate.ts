@@ -5,7 +5,8 @@
  */
 import type { SiteInfo } from '../src/core/activations';
 import { accumulateCorrelation, linearCka, summarizeCorrelation, type ActivationSourceLike, type NamedSource, type RowChunk } from '../src/core/correlate';
-import { createGemm } from '../src/core/linalg/gemm';
+import { createGemm, measureGflops } from '../src/core/linalg/gemm';
+import { openActivations } from '../src/core/store';
 
 export interface CorrelateBenchFigures {
   models: number;
@@ -19,11 +20,14 @@ export interface CorrelateBenchFigures {
   tokenNeuronPairsPerSecond: number;
   /** Flops of the products (cross-model pairs + per-site Gram blocks) over the accumulation time. */
   gflops: number;
+  /** The same Gemm on a 1024^3 product in this run: the ceiling gflops is measured against. */
+  peakGflops: number;
 }
 
 export async function runCorrelateBench(inputs: NamedSource[], opts: { threads?: number; chunkRows?: number } = {}): Promise<CorrelateBenchFigures> {
   const gemm = await createGemm({ threads: opts.threads });
   try {
+    const peakGflops = await measureGflops(gemm, 1024);
     const t0 = performance.now();
     const sums = await accumulateCorrelation(inputs, { gemm, chunkRows: opts.chunkRows });
     const t1 = performance.now();
@@ -43,6 +47,7 @@ export async function runCorrelateBench(inputs: NamedSource[], opts: { threads?:
       summarizeSeconds: (t2 - t1) / 1000,
       tokenNeuronPairsPerSecond: (sums.rows * pairs * N * N) / ((t2 - t0) / 1000),
       gflops: flops / ((t1 - t0) / 1000) / 1e9,
+      peakGflops,
     };
   } finally {
     await gemm.dispose();
@@ -83,15 +88,14 @@ async function main(): Promise<void> {
   const files = process.argv.slice(2);
   let inputs: NamedSource[];
   if (files.length > 0) {
-    const store: { openActivations(path: string): Promise<ActivationSourceLike> | ActivationSourceLike } = await import('../src/core/store' as string);
-    inputs = await Promise.all(files.map(async (f) => ({ name: f, source: await store.openActivations(f) })));
+    inputs = await Promise.all(files.map(async (f) => ({ name: f, source: await openActivations(f) })));
   } else {
     inputs = syntheticSources();
   }
   const r = await runCorrelateBench(inputs);
   console.log(
     `correlate ${r.models} models x ${r.neurons} neurons x ${r.rows} rows: accumulate ${r.accumulateSeconds.toFixed(2)} s ` +
-      `(${r.gflops.toFixed(1)} GFLOP/s), summarize+CKA ${r.summarizeSeconds.toFixed(2)} s, ` +
+      `(${r.gflops.toFixed(1)} GFLOP/s; Gemm peak here ${r.peakGflops.toFixed(1)}), summarize+CKA ${r.summarizeSeconds.toFixed(2)} s, ` +
       `${(r.tokenNeuronPairsPerSecond / 1e9).toFixed(2)} G token-neuron-pairs/s`,
   );
   console.log(JSON.stringify(r));
