@@ -135,6 +135,59 @@ export interface ExperimentsResult extends ResultHeader<'experiments'> {
   timings: { extract_seconds: number; total_seconds: number };
 }
 
+export interface LossFigures {
+  /** Mean next-token (causal) or masked-token (masked LM) negative log-likelihood, nats. */
+  meanNll: number;
+  perplexity: number;
+  /** Predicted tokens the mean is over. */
+  tokens: number;
+}
+
+/** One fixed ablation: the units of `spec` zeroed inside the model. */
+export interface MaskOutcome extends LossFigures {
+  /** e.g. `layer1:0-49`, `embeddings:0,2,4`. */
+  spec: string;
+  units: number;
+  /** meanNll - baseline meanNll. */
+  delta: number;
+}
+
+export interface AblationPoint {
+  /** Neurons zeroed: the first `count` of the ordering. */
+  count: number;
+  percent: number;
+  meanNll: number;
+  perplexity: number;
+  /** For random orderings: spread over the draws. */
+  std?: number;
+  min?: number;
+  max?: number;
+}
+
+export interface AblationCurve {
+  /** `lca-top`, `cca-top`, `random`, `bottom`, or the name of a user's ordering. */
+  name: string;
+  /** Where the ordering came from (a result file), if anywhere. */
+  source?: string;
+  points: AblationPoint[];
+}
+
+/** In-model ablation: what the model loses when neurons are zeroed inside it. */
+export interface AblationResult extends ResultHeader<'ablation'> {
+  model: string;
+  input: string;
+  objective: 'causal-lm' | 'masked-lm';
+  sentences: number;
+  sites: SiteInfo[];
+  neurons: number;
+  baseline: LossFigures;
+  masks: MaskOutcome[];
+  curve: { counts: number[]; percents: number[]; randomDraws: number; seed: number; curves: AblationCurve[] } | null;
+  /** Masked LM: how the masked positions were chosen (seeded, so the same text gives the same positions). */
+  masking?: { seed: number; rate: number; positions: number };
+  timings: { seconds: number };
+}
+
 export function header<K extends ResultKind>(kind: K, grain: string): ResultHeader<K> {
   return { schema: `grain.${kind}`, version: RESULT_VERSION, createdAt: new Date().toISOString(), grain };
 }
