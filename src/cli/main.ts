@@ -4,6 +4,7 @@ import { stdio, wasInterrupted, type Out } from './context';
 import { extractCommand, extractUsage } from './commands/extract';
 import { goldenCommand, goldenUsage } from './commands/golden';
 import { correlateCommand, correlateUsage } from './commands/correlate';
+import { ablateCommand, ablateUsage } from './commands/ablate';
 import { experimentCommand, experimentUsage, probeCommand, probeUsage } from './commands/probe';
 
 type Command = { run: (argv: string[], out: Out) => Promise<void>; usage: string };
@@ -14,6 +15,7 @@ const commands: Record<string, Command> = {
   probe: { run: probeCommand, usage: probeUsage },
   experiment: { run: experimentCommand, usage: experimentUsage },
   correlate: { run: correlateCommand, usage: correlateUsage },
+  ablate: { run: ablateCommand, usage: ablateUsage },
 };
 
 function usage(): string {

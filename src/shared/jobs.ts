@@ -91,5 +91,24 @@ export interface ExperimentJob extends ProbeInputs {
   out: string;
 }
 
-export type Job = ExtractJob | CorrelateJob | ProbeJob | ExperimentJob;
+export interface AblateJob {
+  kind: 'ablate';
+  model: string;
+  input: string;
+  out: string;
+  /** Fixed ablations, e.g. `layer1:0-49`; each is evaluated on its own. */
+  masks: string[];
+  /**
+   * Loss curves: the first k% of each ordering zeroed. Orderings come from result files: a probe
+   * result gives `lca-top` and `bottom`, a correlation result `cca-top`; `random` is always drawn.
+   */
+  curve?: { orderingFiles: string[]; percents: number[]; randomDraws: number; seed: number };
+  /** Evaluate on the first N sentences only (quick looks); all when absent. */
+  maxSentences?: number;
+  sites: SiteSelection;
+  batchSize: number;
+  threads: number;
+}
+
+export type Job = ExtractJob | CorrelateJob | ProbeJob | ExperimentJob | AblateJob;
 export type JobKind = Job['kind'];

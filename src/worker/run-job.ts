@@ -4,6 +4,7 @@ import { runExtract } from './jobs/extract';
 import { runCorrelate } from './jobs/correlate';
 import { runProbe } from './jobs/probe';
 import { runExperiment } from './jobs/experiment';
+import { runAblate } from './jobs/ablate';
 
 /** Every job kind and the function that runs it; the CLI and the worker share this table. */
 export async function runJob(job: Job, ctx: JobContext): Promise<unknown> {
@@ -16,6 +17,8 @@ export async function runJob(job: Job, ctx: JobContext): Promise<unknown> {
       return runProbe(job, ctx);
     case 'experiment':
       return runExperiment(job, ctx);
+    case 'ablate':
+      return runAblate(job, ctx);
     default: {
       const unknown: never = job;
       throw new Error(`unknown job kind ${String((unknown as { kind?: string }).kind)}`);
