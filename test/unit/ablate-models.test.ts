@@ -153,3 +153,17 @@ for (const model of ['brown-lstm-s1', 'brown-gpt']) {
     });
   });
 }
+
+test('brown-gpt: MLP sites can be ablated, and masking extra sites with ones changes nothing', async () => {
+  const opts = { maxSentences: 30, threads: 2 };
+  const all = await evaluateAblations('models/brown-gpt', TEXT, [null, 'layer1:0-49', 'mlp1:0-1023'], { ...opts, sites: 'all' });
+  const layers = await evaluateAblations('models/brown-gpt', TEXT, [null, 'layer1:0-49'], { ...opts, sites: 'layers' });
+  // Different graphs may fuse differently, so allow float32 rounding, far below any ablation effect.
+  assert.ok(Math.abs(all.evaluations[0].result.meanNll - layers.evaluations[0].result.meanNll) < 1e-6);
+  assert.ok(Math.abs(all.evaluations[1].result.meanNll - layers.evaluations[1].result.meanNll) < 1e-6);
+  assert.ok(all.evaluations[2].result.meanNll > all.evaluations[0].result.meanNll + 0.01);
+  await assert.rejects(
+    evaluateAblations('models/brown-gpt', TEXT, ['mlp1:0-1024'], { ...opts, sites: 'all' }),
+    /mask spec 'mlp1:0-1024': unit 1024 is out of range for mlp1, which has units 0-1023/,
+  );
+});

@@ -31,7 +31,7 @@ export interface PreparedText {
 export interface PrepareOptions {
   /** Use only the first n sentences. */
   maxSentences?: number;
-  /** Padded positions per batch (default 4096); logits take batch x seq x vocab floats. */
+  /** Padded positions per batch (default 2048); logits take batch x seq x vocab floats. */
   batchTokens?: number;
   maxBatch?: number;
   /** Masked LM: seed and fraction of non-special positions to mask (default 1234, 0.15). */
@@ -121,7 +121,7 @@ export function prepareText(session: AblationSession, sentences: string[][], opt
       encoded.push({ ids, targets, index: i });
     }
   }
-  const budget = opts.batchTokens ?? 4096;
+  const budget = opts.batchTokens ?? 2048;
   const maxBatch = opts.maxBatch ?? 128;
   // Longest first: similar lengths share a batch, so little of each run is padding.
   encoded.sort((a, b) => b.ids.length - a.ids.length || a.index - b.index);
