@@ -5,11 +5,13 @@ import { extractCommand, extractUsage } from './commands/extract';
 import { goldenCommand, goldenUsage } from './commands/golden';
 import { correlateCommand, correlateUsage } from './commands/correlate';
 import { ablateCommand, ablateUsage } from './commands/ablate';
+import { demoCommand, demoUsage } from './commands/demo';
 import { experimentCommand, experimentUsage, probeCommand, probeUsage } from './commands/probe';
 
 type Command = { run: (argv: string[], out: Out) => Promise<void>; usage: string };
 
 const commands: Record<string, Command> = {
+  demo: { run: demoCommand, usage: demoUsage },
   extract: { run: extractCommand, usage: extractUsage },
   golden: { run: goldenCommand, usage: goldenUsage },
   probe: { run: probeCommand, usage: probeUsage },
