@@ -1,0 +1,2 @@
+// Saved results placeholder; filled in below.
+export class ResultsStore {}
