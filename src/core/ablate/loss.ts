@@ -1,4 +1,4 @@
-import { throwIfAborted } from '../errors';
+import { GrainError, throwIfAborted } from '../errors';
 import { maskVectors, type Ablation } from './mask-spec';
 import type { AblationSession, BatchLogits } from './session';
 import type { PreparedText } from './text';
@@ -74,6 +74,7 @@ export async function evaluateLoss(
   ablation: Ablation | null,
   opts: RunOptions = {},
 ): Promise<LossResult> {
+  if (text.tokens === 0) throw new GrainError('the text has no token to score, so there is no loss to measure');
   const masks = maskVectors(ablation, session.sites);
   let total = 0;
   const batches = text.batches;

@@ -81,8 +81,8 @@ interface Encoded {
 
 /**
  * Encodes sentences as the model cards define their evaluation. Causal: the training format
- * (e.g. `<s> w1 .. wn </s>`) with the end token appended when the template lacks it; every
- * position after the first is a target, the end token included. Masked: the template's
+ * (e.g. `<s> w1 .. wn </s>`), the end token appended and the start token prepended when the
+ * template lacks them; every position after the first is a target, the end token included. Masked: the template's
  * `[CLS] .. [SEP]`, a seeded 15% of word positions replaced by the mask token and scored.
  */
 export function prepareText(session: AblationSession, sentences: string[][], opts: PrepareOptions = {}): PreparedText {
