@@ -1,0 +1,80 @@
+/**
+ * What the editor jobs return. Per-word results are flat typed arrays (they cross postMessage
+ * as such), never per-word objects.
+ */
+
+export interface SiteWidth {
+  name: string;
+  width: number;
+}
+
+/** The saved corpus statistics of one model (`stats-<model>-<aggregation>-<sites>.json`). */
+export interface NeuronStatsFile {
+  schema: 'grain.neuron-stats';
+  version: 1;
+  /** Resolved path of model.onnx, with its size and mtime: a changed model invalidates the file. */
+  model: string;
+  modelBytes: number;
+  modelMtimeMs: number;
+  aggregation: string;
+  sites: string;
+  /** Sentence file or activations file the statistics come from. */
+  corpus: string;
+  corpusKind: 'sentences' | 'activations';
+  siteInfo: SiteWidth[];
+  neurons: number;
+  rows: number;
+  mean: number[];
+  std: number[];
+  seconds: number;
+}
+
+export interface NeuronStatsResult {
+  path: string;
+  /** Whether a valid saved file was reused. */
+  cached: boolean;
+  siteInfo: SiteWidth[];
+  neurons: number;
+  rows: number;
+  corpus: string;
+  seconds: number;
+}
+
+export interface TextActivationsResult {
+  model: string;
+  siteInfo: SiteWidth[];
+  neurons: number;
+  /** The neurons asked for, in the order of `values` columns. */
+  wanted: number[];
+  subword: boolean;
+  /** Number of rows (words, or subword pieces in subword mode). */
+  rows: number;
+  /** 0-based document line of each row. */
+  line: Int32Array;
+  /** UTF-16 offsets of the row's word in its line (a piece carries its word's span). */
+  start: Int32Array;
+  end: Int32Array;
+  /** The word (or piece as the tokenizer spells it). */
+  text: string[];
+  /** 1 when computed; 0 when the line was longer than the model accepts and this word was cut off. */
+  computed: Uint8Array;
+  /** rows x wanted.length; 0 where not computed. */
+  values: Float32Array;
+  /** rows x wanted.length z-scores against the corpus statistics (0 without statistics). */
+  z: Float32Array;
+  /** Corpus mean and std of each wanted neuron (empty without statistics). */
+  wantedMean: Float64Array;
+  wantedStd: Float64Array;
+  /** Strongest neurons of each row by |z|: rows x topK ids and z-scores (topK 0 without statistics). */
+  topK: number;
+  topIds: Int32Array;
+  topZ: Float32Array;
+  /** Values of the top neurons (rows x topK). */
+  topValues: Float32Array;
+  /** Probe prediction per row, when a probe result was given: class index (-1 if not computed) and probability. */
+  probe?: { path: string; classes: string[]; predicted: Int32Array; probability: Float32Array };
+  /** Lines cut to the model's maximum length, with how many words were dropped. */
+  truncated: { line: number; droppedWords: number }[];
+  maxLength: number | null;
+  seconds: number;
+}
