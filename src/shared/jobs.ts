@@ -110,5 +110,43 @@ export interface AblateJob {
   threads: number;
 }
 
-export type Job = ExtractJob | CorrelateJob | ProbeJob | ExperimentJob | AblateJob;
+/** Per-neuron corpus mean/std of one model, saved to `out` and reused while the model and settings are unchanged. */
+export interface NeuronStatsJob {
+  kind: 'neuron-stats';
+  model: string;
+  /** Sentence file (one sentence a line), or ... */
+  corpus?: string;
+  /** ... activations the user extracted from this model (any format), instead of running the model. */
+  activations?: string;
+  out: string;
+  aggregation: Aggregation;
+  sites: SiteSelection;
+  batchSize: number;
+  threads: number;
+  /** Recompute even if `out` is valid. */
+  force?: boolean;
+}
+
+/** Activations of some document lines (editor decorations, hovers, heat map). */
+export interface TextActivationsJob {
+  kind: 'text-activations';
+  model: string;
+  /** 0-based document line and its text; each line is one sentence. */
+  lines: { line: number; text: string }[];
+  /** Neuron ids whose values are returned for every word. */
+  neurons: number[];
+  aggregation: Aggregation;
+  subword: boolean;
+  sites: SiteSelection;
+  batchSize: number;
+  threads: number;
+  /** A neuron-stats file: enables z-scores and each word's strongest neurons. */
+  stats?: string;
+  /** How many strongest neurons per word (default 5). */
+  topK?: number;
+  /** A probe result file: adds the probe's prediction per word. */
+  probe?: string;
+}
+
+export type Job = ExtractJob | CorrelateJob | ProbeJob | ExperimentJob | AblateJob | NeuronStatsJob | TextActivationsJob;
 export type JobKind = Job['kind'];
