@@ -1,0 +1,83 @@
+/**
+ * Messages between the extension host (or the static-HTML shim of `grain report`) and the report
+ * webviews, typed on both ends. One app per report view; each gets its results as one `report`
+ * payload after it says `ready`. Only plain JSON travels.
+ */
+import type { AblationResult, CorrelationResult, ExperimentsResult, ProbeResult } from './results';
+
+/** The three report views and their apps (dist/webview/<app>.js). */
+export type ReportView = 'ranking' | 'ablation' | 'correlation';
+
+export const REPORT_APPS: Record<ReportView, string> = {
+  ranking: 'report-ranking',
+  ablation: 'report-ablation',
+  correlation: 'report-correlation',
+};
+
+/** viewType of each report's WebviewPanel (shared by the host and its serializer). */
+export const REPORT_VIEW_TYPES: Record<ReportView, string> = {
+  ranking: 'grain.report.ranking',
+  ablation: 'grain.report.ablation',
+  correlation: 'grain.report.correlation',
+};
+
+export const REPORT_TITLES: Record<ReportView, string> = {
+  ranking: 'Ranked neurons',
+  ablation: 'Ablation curves',
+  correlation: 'Cross-model correlation',
+};
+
+/** A result and the file it was read from (as the user would name it). */
+export interface Loaded<T> {
+  path: string;
+  result: T;
+}
+
+/** What one report draws; every view needs at least one of its results. */
+export type ReportPayload =
+  | { view: 'ranking'; probe?: Loaded<ProbeResult>; experiments?: Loaded<ExperimentsResult> }
+  | { view: 'ablation'; ablation?: Loaded<AblationResult>; experiments?: Loaded<ExperimentsResult> }
+  | { view: 'correlation'; correlation: Loaded<CorrelationResult> };
+
+/** Host -> report webview. */
+export type HostToReport =
+  | { type: 'report'; report: ReportPayload; main: string; companion?: string }
+  /** The result file(s) could not be used: shown in the panel instead of a blank page. */
+  | { type: 'error'; view: ReportView; path?: string; message: string }
+  /** The neuron selected anywhere in Grain (null: none), highlighted in the ranking table. */
+  | { type: 'neuronSelected'; neuron: number | null };
+
+/** Report webview -> host. */
+export type ReportToHost =
+  /** Sent once the script runs; the host answers with `report` or `error`. */
+  | { type: 'ready' }
+  /** The user picked a neuron (id in the result's activations). */
+  | { type: 'selectNeuron'; neuron: number }
+  /** Open another report view on a file of this one (e.g. the accuracy curves of an experiments result). */
+  | { type: 'openReport'; view: ReportView; path: string };
+
+/**
+ * What a report keeps with getState/setState: the files it shows (the host re-reads them after a
+ * reload) and how the user left it. The results themselves are not kept.
+ */
+export interface ReportViewState {
+  view: ReportView;
+  /** The file the report was opened on. */
+  path?: string;
+  /** A second result shown with it (experiments with a probe or an ablation). */
+  companion?: string;
+  ui?: ReportUiState;
+}
+
+export interface ReportUiState {
+  sort?: { column: string; descending: boolean };
+  filter?: string;
+  /** Ranking: the class whose weights the table shows first. */
+  classIndex?: number;
+  /** Figure ids whose table fallback is shown instead of the chart. */
+  tables?: string[];
+  /** Ablation: loss as perplexity instead of mean NLL. */
+  perplexity?: boolean;
+  /** Correlation: the model shown. */
+  model?: number;
+}

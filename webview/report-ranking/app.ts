@@ -1,0 +1,281 @@
+// The ranked-neurons report: headline figures of the probe, the sortable and filterable table of
+// neurons in ranking order, where the top neurons lie, how many neurons each class needs, and how
+// much the classes' top neurons overlap.
+import type { ReportPayload } from '../../src/shared/report-protocol';
+import type { ChartSpec } from '../shared/chart-spec';
+import { h, type Child } from '../shared/dom';
+import { baseName, fixed, int, pct, shorten, signed } from '../shared/format';
+import { headline, startReport, type ReportContext, type ReportEnv } from '../shared/report-shell';
+import type { Column, TableHandle } from '../shared/table';
+import { classOverlap, rankingData, rowMatches, type NeuronRow, type RankingData } from './model';
+
+type RankingPayload = Extract<ReportPayload, { view: 'ranking' }>;
+
+export function startRankingApp(env: ReportEnv): void {
+  startReport(env, 'ranking', renderRanking);
+}
+
+export function renderRanking(report: RankingPayload, ctx: ReportContext): Child[] {
+  const { doc } = ctx;
+  const probe = report.probe?.result;
+  const experiments = report.experiments?.result;
+  const data = rankingData(probe, experiments);
+  const source = (probe ?? experiments)!.source;
+  const dataSummary = (probe ?? experiments)!.data;
+  const files = [report.probe?.path, report.experiments?.path].filter((p): p is string => !!p);
+
+  const out: Child[] = [
+    h(doc, 'h1', { text: `Ranked neurons: ${baseName(source.model ?? source.activations ?? 'activations')}` }),
+    h(doc, 'p', { className: 'meta', text: `${data.classes.length} classes · ${int(data.rows.length)} neurons (${data.sites.map((s) => `${s.name} ${s.width}`).join(', ')}) · ${source.aggregation} subword · ${files.map(baseName).join(' + ')}` }),
+    h(doc, 'p', { className: 'meta', attrs: { title: `train: ${dataSummary.train}\ntest: ${dataSummary.test}` }, text: `Train ${shorten(dataSummary.train, 60)} (${int(dataSummary.trainWords)} words) · test ${shorten(dataSummary.test, 60)} (${int(dataSummary.testWords)} words)` }),
+    headlineOf(report, ctx),
+  ];
+  if (report.experiments && (experiments?.subsets || experiments?.zeroOut)) {
+    const path = report.experiments.path;
+    out.push(
+      h(doc, 'div', { className: 'controls' }, [
+        h(doc, 'button', { className: 'action', text: 'Open accuracy curves', attrs: { type: 'button', 'data-action': 'open-curves' }, on: { click: () => ctx.post({ type: 'openReport', view: 'ablation', path }) } }),
+      ]),
+    );
+  }
+  out.push(h(doc, 'h2', { text: 'Neurons in ranking order' }), neuronTable(data, ctx));
+
+  const figures: Child[] = [layerFigure(data, report, ctx)];
+  if (experiments?.layerwise) figures.push(layerwiseFigure(experiments.layerwise, ctx));
+  const perClass = perClassFigure(data, report, ctx);
+  if (perClass) figures.push(perClass);
+  if (probe) figures.push(classAccuracyFigure(probe.classes, probe.test.classAccuracy, probe.test.classSupport, ctx));
+  out.push(h(doc, 'h2', { text: 'Where the information is' }), h(doc, 'div', { className: 'figures' }, figures));
+
+  const overlap = classOverlap(data, experiments);
+  if (overlap) out.push(h(doc, 'h2', { text: 'Class overlap of top neurons' }), overlapTable(overlap, data.topPercentage, ctx));
+  return out;
+}
+
+function headlineOf(report: RankingPayload, ctx: ReportContext): HTMLElement {
+  const probe = report.probe?.result;
+  const x = report.experiments?.result;
+  const test = probe?.test;
+  const accuracy = test?.accuracy ?? x!.full.accuracy;
+  const control = probe?.control ?? x?.control ?? null;
+  const items = [
+    { label: 'Test accuracy', value: pct(accuracy), detail: test ? `of ${int(test.rows)} words` : undefined },
+    { label: 'Majority baseline', value: pct(test?.majorityBaseline ?? x!.full.majorityBaseline), detail: test ? `(${test.majorityClass})` : undefined },
+    { label: 'Macro-F1', value: pct(test?.macroF1 ?? x!.full.macroF1) },
+    control
+      ? { label: 'Control selectivity', value: pct(control.selectivity), detail: `control task ${pct(control.controlAccuracy)}`, title: 'Task accuracy minus the accuracy of the same probe on a control task (Hewitt & Liang 2019): high selectivity means the neurons encode the property, not just memorize words.' }
+      : { label: 'Control selectivity', value: '–', detail: 'no control task' },
+  ];
+  if (probe) items.push({ label: 'Train accuracy', value: pct(probe.train.accuracy), detail: `of ${int(probe.train.rows)} words` });
+  if (x?.minimal) items.push({ label: 'Minimal subset', value: `${int(x.minimal.count)} neurons`, detail: `${pct(x.minimal.accuracy)} accuracy`, title: `The fewest top neurons whose retrained probe stays within ${pct(x.minimal.tolerance, 1)} of the full probe` });
+  return headline(ctx.doc, items);
+}
+
+function neuronTable(data: RankingData, ctx: ReportContext): HTMLElement {
+  const { doc } = ctx;
+  const hasWeights = data.rows[0]?.weights !== undefined;
+  const classIndex = Math.min(ctx.ui.classIndex ?? 0, data.classes.length - 1);
+  let filter = ctx.ui.filter ?? '';
+  let table: TableHandle;
+  const holder = h(doc, 'div');
+  const count = h(doc, 'span', { className: 'count', attrs: { 'aria-live': 'polite', 'data-count': '' } });
+
+  const columns = (): Column<NeuronRow>[] => {
+    const cls = ctx.ui.classIndex ?? classIndex;
+    const cols: Column<NeuronRow>[] = [
+      { id: 'rank', label: 'Rank', value: (r) => r.rank, numeric: true },
+      { id: 'neuron', label: 'Neuron', value: (r) => r.neuron, numeric: true, title: 'Id in the activations (all sites concatenated)' },
+      { id: 'site', label: 'Site', value: (r) => r.site },
+      { id: 'unit', label: 'Unit', value: (r) => r.unit, numeric: true },
+    ];
+    if (hasWeights) {
+      cols.push(
+        { id: 'weight', label: `w (${data.classes[cls]})`, value: (r) => r.weights![cls]!, format: (v) => signed(v as number, 4), numeric: true, title: `Ranking weight (probe weight x the neuron's standard deviation) for class ${data.classes[cls]}` },
+        { id: 'maxAbs', label: 'max |w|', value: (r) => r.maxAbs!, format: (v) => fixed(v as number, 4), numeric: true, title: 'Largest |ranking weight| over all classes' },
+        { id: 'classes', label: 'Strongest classes', value: (r) => data.classes[r.strongest![0]!]!, format: (_, r) => r.strongest!.map((c) => `${data.classes[c]} ${signed(r.weights![c]!, 3)}`).join(', '), title: 'The three classes with the largest |ranking weight|' },
+      );
+    }
+    cols.push({ id: 'words', label: 'Top words', value: (r) => r.words.join(', ') || null, format: (v) => (v === null ? '' : shorten(String(v), 70)), title: 'Words that activate the neuron most (NeuroX top words; only for the best neurons)' });
+    return cols;
+  };
+
+  const build = () => {
+    const rows = data.rows.filter((r) => rowMatches(r, filter, data.classes));
+    table = ctx.table({
+      name: 'neurons',
+      caption: `Neurons, most important first (${hasWeights ? 'probe ranking weights' : 'experiments ordering'}). Enter or click selects a neuron in the editor.`,
+      columns: columns(),
+      rows,
+      sort: ctx.ui.sort,
+      onSort: (sort) => ctx.saveUi({ sort }),
+      key: (r) => String(r.neuron),
+      selected: ctx.selectedNeuron === null ? null : String(ctx.selectedNeuron),
+      onActivate: (r) => {
+        table.setSelected(String(r.neuron));
+        ctx.post({ type: 'selectNeuron', neuron: r.neuron });
+      },
+    });
+    count.textContent = rows.length === data.rows.length ? `${rows.length} neurons` : `${rows.length} of ${data.rows.length} neurons`;
+    holder.replaceChildren(table.element);
+  };
+
+  const search = h(doc, 'input', {
+    attrs: { type: 'search', 'aria-label': 'Filter neurons', placeholder: 'neuron id, layer1:37, site, class or word', value: filter, size: 34, 'data-filter': '' },
+  }) as HTMLInputElement;
+  search.value = filter;
+  search.addEventListener('input', () => {
+    filter = search.value;
+    ctx.saveUi({ filter });
+    build();
+  });
+  const controls: Child[] = [h(doc, 'label', {}, ['Filter', search])];
+  if (hasWeights) {
+    const select = h(
+      doc,
+      'select',
+      { attrs: { 'aria-label': 'Class whose weights the table shows', 'data-class-select': '' } },
+      data.classes.map((c, i) => h(doc, 'option', { text: c, attrs: { value: i, selected: i === classIndex } })),
+    ) as HTMLSelectElement;
+    select.value = String(classIndex);
+    select.addEventListener('change', () => {
+      ctx.saveUi({ classIndex: Number(select.value) });
+      build();
+    });
+    controls.push(h(doc, 'label', {}, ['Weights of class', select]));
+  }
+  controls.push(count);
+  ctx.onNeuronSelected((n) => table.setSelected(n === null ? null : String(n)));
+  build();
+  return h(doc, 'section', {}, [h(doc, 'div', { className: 'controls' }, controls), holder]);
+}
+
+function layerFigure(data: RankingData, report: RankingPayload, ctx: ReportContext): HTMLElement {
+  const probe = report.probe?.result;
+  const x = report.experiments?.result;
+  const series: ChartSpec['series'] = [];
+  let note: string;
+  if (probe) {
+    series.push({ name: `top neurons (${int(probe.top_overall.length)})`, values: probe.top_by_site, colour: 'blue' });
+    note = `Top neurons: the union of every class's top neurons at ${pct(data.topPercentage, 0)} of its weight mass.`;
+  } else {
+    const k = Math.round(data.rows.length * 0.1);
+    series.push({ name: `top 10% (${k})`, values: data.index.countBySite(data.rows.slice(0, k).map((r) => r.neuron)), colour: 'blue' });
+    note = 'Top 10% of the experiments ordering.';
+  }
+  if (x?.minimal) {
+    series.push({ name: `minimal subset (${x.minimal.count})`, values: data.index.countBySite(x.minimal.neurons), colour: 'orange' });
+    note += ' Minimal subset: the fewest top neurons that keep the accuracy.';
+  }
+  return ctx.figure(
+    { id: 'layers', type: 'bar', title: 'Top neurons per layer', xLabel: 'Site', yLabel: 'Neurons', labels: data.sites.map((s) => s.name), series, format: (v) => String(v), yMin: 0 },
+    note,
+  );
+}
+
+function layerwiseFigure(layerwise: NonNullable<RankingPayload['experiments']>['result']['layerwise'] & object, ctx: ReportContext): HTMLElement {
+  return ctx.figure(
+    {
+      id: 'layerwise',
+      type: 'bar',
+      title: 'Probe accuracy per layer',
+      xLabel: 'Site',
+      yLabel: 'Accuracy',
+      labels: [...layerwise.sites.map((s) => s.site), 'all layers'],
+      series: [{ name: 'test accuracy', values: [...layerwise.sites.map((s) => s.accuracy), layerwise.all], colour: 'green' }],
+      format: (v) => pct(v),
+      yMin: 0,
+      yMax: 1,
+    },
+    'A probe trained on the neurons of one site only, and on all of them.',
+  );
+}
+
+function perClassFigure(data: RankingData, report: RankingPayload, ctx: ReportContext): HTMLElement | undefined {
+  const loc = report.experiments?.result.localization;
+  let spec: ChartSpec;
+  let counts: number[];
+  if (loc) {
+    const names = loc.classes.map((c) => c.className);
+    counts = loc.classes.map((c) => c.counts[0]!);
+    const colours = ['blue', 'purple', 'red'] as const;
+    spec = {
+      id: 'per-class',
+      type: 'bar',
+      title: 'Neurons per class',
+      xLabel: 'Class',
+      yLabel: 'Neurons',
+      labels: names,
+      series: [
+        ...loc.shares.map((share, i) => ({ name: `${pct(share, 0)} of weight mass`, values: loc.classes.map((c) => c.counts[i]!), colour: colours[i % colours.length]! })),
+        { name: 'effective neurons', values: loc.classes.map((c) => Math.round(c.effectiveNeurons * 10) / 10), colour: 'yellow' as const },
+      ],
+      format: (v) => (Number.isInteger(v) ? String(v) : v.toFixed(1)),
+      yMin: 0,
+    };
+  } else if (data.classTop.length > 0) {
+    counts = data.classTop.map((t) => t.length);
+    spec = {
+      id: 'per-class',
+      type: 'bar',
+      title: 'Neurons per class',
+      xLabel: 'Class',
+      yLabel: 'Neurons',
+      labels: data.classes,
+      series: [{ name: `top neurons (${pct(data.topPercentage, 0)} of weight mass)`, values: counts, colour: 'blue' }],
+      format: (v) => String(v),
+      yMin: 0,
+    };
+  } else {
+    return undefined;
+  }
+  const order = spec.labels.map((c, i) => [c, counts[i]!] as const).sort((a, b) => a[1] - b[1]);
+  const few = order.slice(0, 3).map(([c, n]) => `${c} (${n})`).join(', ');
+  const many = order.slice(-3).reverse().map(([c, n]) => `${c} (${n})`).join(', ');
+  return ctx.figure(spec, `Most localized (fewest neurons): ${few}. Most distributed: ${many}.`);
+}
+
+function classAccuracyFigure(classes: string[], accuracy: (number | null)[], support: number[], ctx: ReportContext): HTMLElement {
+  return ctx.figure(
+    {
+      id: 'class-accuracy',
+      type: 'bar',
+      title: 'Test accuracy per class',
+      xLabel: 'Class',
+      yLabel: 'Recall',
+      labels: classes.map((c, i) => `${c} (${support[i]})`),
+      series: [{ name: 'recall', values: accuracy, colour: 'green' }],
+      format: (v) => pct(v, 1),
+      yMin: 0,
+      yMax: 1,
+    },
+    'Share of each class\'s test words the probe labels correctly (test words in brackets).',
+  );
+}
+
+function overlapTable(o: NonNullable<ReturnType<typeof classOverlap>>, topPercentage: number, ctx: ReportContext): HTMLElement {
+  type Row = { i: number };
+  const columns: Column<Row>[] = [
+    { id: 'class', label: 'Class', value: (r) => o.classes[r.i]! },
+    { id: 'top', label: 'Top neurons', value: (r) => o.top[r.i]!, numeric: true },
+    { id: 'exclusive', label: 'Exclusive', value: (r) => o.exclusive[r.i]!, numeric: true, title: 'Top neurons of this class that no other class has among its top neurons' },
+    ...o.classes.map(
+      (c, j): Column<Row> => ({
+        id: `j${j}`,
+        label: c,
+        value: (r) => o.jaccard[r.i]![j]!,
+        format: (v) => fixed(v as number, 2),
+        numeric: true,
+        title: `Jaccard overlap with the top neurons of ${c}`,
+        heat: (r) => (r.i === j ? null : o.jaccard[r.i]![j]!),
+      }),
+    ),
+  ];
+  const t = ctx.table<Row>({
+    name: 'overlap',
+    caption: `Jaccard overlap of the classes' top neurons (at ${pct(topPercentage, 0)} of each class's weight mass); darker = more shared.`,
+    columns,
+    rows: o.classes.map((_, i) => ({ i })),
+  });
+  t.element.className += ' heat';
+  return t.element;
+}

@@ -1,0 +1,97 @@
+// The numbers of the ranked-neurons report, from a probe result and/or the experiments of the same
+// task: pure functions, so the tests check them against the result files directly.
+import type { ExperimentsResult, ProbeResult } from '../../src/shared/results';
+import { NeuronIndex } from '../shared/neurons';
+
+export interface NeuronRow {
+  rank: number;
+  neuron: number;
+  site: string;
+  unit: number;
+  /** Ranking weight (weight x std) per class; absent without a probe result. */
+  weights?: number[];
+  /** max over classes of |ranking weight|. */
+  maxAbs?: number;
+  /** Class indices by |ranking weight|, strongest first (top 3). */
+  strongest?: number[];
+  words: string[];
+}
+
+export interface RankingData {
+  classes: string[];
+  sites: { name: string; width: number }[];
+  index: NeuronIndex;
+  rows: NeuronRow[];
+  /** Per class: its top-neuron set (at topPercentage of the weight mass). */
+  classTop: number[][];
+  topPercentage: number;
+}
+
+export function rankingData(probe?: ProbeResult, experiments?: ExperimentsResult): RankingData {
+  const base = probe ?? experiments;
+  if (!base) throw new Error('no probe or experiments result');
+  const classes = base.classes;
+  const sites = base.sites.map((s) => ({ name: s.name, width: s.width }));
+  const index = new NeuronIndex(sites);
+  const ordering = probe?.ordering ?? experiments!.full.ordering;
+  const words = new Map<number, string[]>();
+  for (const w of experiments?.topWords ?? []) words.set(w.neuron, w.words);
+  for (const w of probe?.top_words ?? []) words.set(w.neuron, w.words);
+  const C = classes.length;
+  const rows = ordering.map((neuron, i): NeuronRow => {
+    const where = index.where(neuron);
+    const row: NeuronRow = { rank: i + 1, neuron, site: where.site, unit: where.unit, words: words.get(neuron) ?? [] };
+    if (probe) {
+      const n = probe.neurons;
+      const weights = Array.from({ length: C }, (_, c) => probe.ranking_weights[c * n + neuron]!);
+      row.weights = weights;
+      row.maxAbs = Math.max(...weights.map(Math.abs));
+      row.strongest = weights
+        .map((w, c) => [Math.abs(w), c] as const)
+        .sort((a, b) => b[0] - a[0] || a[1] - b[1])
+        .slice(0, 3)
+        .map(([, c]) => c);
+    }
+    return row;
+  });
+  const topPercentage = probe?.settings.topPercentage ?? experiments?.exclusivity?.percentage ?? experiments!.settings.topPercentage;
+  const classTop = probe ? classes.map((c) => probe.per_class_top[c] ?? []) : [];
+  return { classes, sites, index, rows, classTop, topPercentage };
+}
+
+/** Jaccard overlap of the classes' top-neuron sets: the experiments' matrix, else computed from the probe. */
+export function classOverlap(data: RankingData, experiments?: ExperimentsResult): { classes: string[]; jaccard: number[][]; top: number[]; exclusive: number[] } | undefined {
+  const x = experiments?.exclusivity;
+  if (x) {
+    return {
+      classes: x.classNames,
+      jaccard: x.jaccard,
+      top: x.perClass.map((p) => p.top),
+      exclusive: x.perClass.map((p) => p.exclusive),
+    };
+  }
+  if (data.classTop.length === 0) return undefined;
+  const sets = data.classTop.map((t) => new Set(t));
+  const jaccard = sets.map((a) =>
+    sets.map((b) => {
+      let both = 0;
+      for (const v of a) if (b.has(v)) both++;
+      const union = a.size + b.size - both;
+      return union === 0 ? 0 : both / union;
+    }),
+  );
+  const exclusive = sets.map((a, i) => [...a].filter((v) => sets.every((b, j) => j === i || !b.has(v))).length);
+  return { classes: data.classes, jaccard, top: sets.map((s) => s.size), exclusive };
+}
+
+/** Does a row match the filter? Digits: that neuron id; `site:unit`: that neuron; else text in its site, classes or words. */
+export function rowMatches(row: NeuronRow, query: string, classes: string[]): boolean {
+  const tokens = query.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  if (tokens.length === 0) return true;
+  const hay = [row.site, `${row.site}:${row.unit}`, ...(row.strongest ?? []).map((c) => classes[c]!), ...row.words].join(' ').toLowerCase();
+  return tokens.every((t) => {
+    if (/^\d+$/.test(t)) return row.neuron === Number(t);
+    if (/^[^:\s]+:\d+$/.test(t)) return `${row.site}:${row.unit}`.toLowerCase() === t;
+    return hay.includes(t);
+  });
+}
