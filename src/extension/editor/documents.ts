@@ -1,0 +1,23 @@
+// Which documents the editor features apply to, and small vscode helpers they share.
+import * as vscode from 'vscode';
+import type { ProbeResult } from '../../shared/results';
+import type { ModelRef } from './analysis';
+
+/** Plain-text-like languages by default; `grain.decorations.languages` adds or replaces them. */
+export function heatLanguages(): string[] {
+  const v = vscode.workspace.getConfiguration('grain').get<unknown>('decorations.languages');
+  return Array.isArray(v) && v.every((x) => typeof x === 'string') && v.length > 0 ? (v as string[]) : ['plaintext'];
+}
+
+export function isHeatDocument(doc: vscode.TextDocument): boolean {
+  return (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-remote') && heatLanguages().includes(doc.languageId);
+}
+
+/** The probe result of the current ranking if it was trained on this model, else why not. */
+export function probeFor(probe: { result: ProbeResult; path: string } | undefined, model: ModelRef): { path: string; result: ProbeResult } | { skipped: string } | undefined {
+  if (!probe) return undefined;
+  const src = probe.result.source?.model;
+  const name = src ? src.replace(/[\\/]+$/, '').split(/[\\/]/).pop() : undefined;
+  if (name && name !== model.name) return { skipped: `the current ranking is a probe of ${name}, not ${model.name}` };
+  return probe;
+}
