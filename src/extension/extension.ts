@@ -1,61 +1,172 @@
-// Entry point: wires commands, the Models tree and the Demo Models panel to the demo models.
+// Entry point: one log, one state, one worker and one results store, shared (as GrainServices)
+// by the commands, the side panel, the status bar, the reports and the editor decorations.
 import * as vscode from 'vscode';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { listDemoModels } from './demo-models';
-import { createLog } from './log';
+import { createLog, type Log } from './log';
 import { ModelsPanel, type ModelsPanelDeps } from './models-panel';
-import { modelIdOf, ModelsTree } from './models-tree';
+import { ResultsStore } from './results-store';
+import type { GrainServices } from './services';
+import { readSettings, type GrainSettings } from './settings';
+import { GrainState } from './state';
+import { createStatusBar } from './status-bar';
+import { GrainWorker } from './worker-host';
+import { CommandContext } from './commands/context';
+import { registerCommands } from './commands/index';
+import { brownCorpusDir } from './commands/analysis';
+import { ModelsTree } from './tree/models-tree';
+import { AnalysesTree } from './tree/analyses-tree';
+import { DatasetsTree } from './tree/datasets-tree';
+import { NeuronsTree } from './tree/neurons-tree';
 
-export function activate(context: vscode.ExtensionContext): void {
+export type { GrainServices } from './services';
+
+type Register = (context: vscode.ExtensionContext, services: GrainServices) => void;
+
+export function activate(context: vscode.ExtensionContext): GrainServices {
   const log = createLog();
   context.subscriptions.push(log);
   const modelsDir = vscode.Uri.joinPath(context.extensionUri, 'models');
   log.info(`Grain ${context.extension.packageJSON.version} activated; demo models in ${modelsDir.fsPath}`);
 
-  const loadModels = () => {
+  const state = new GrainState(context.workspaceState);
+  const worker = new GrainWorker(context.extensionUri, log);
+  const results = createResultsStore(context, log);
+  const settings = settingsReader(log);
+  const services: GrainServices = { state, worker, log, results, extensionUri: context.extensionUri, settings };
+  context.subscriptions.push(state, worker);
+
+  const ctx = new CommandContext(services);
+  context.subscriptions.push(...registerCommands(ctx));
+
+  // Side panel.
+  const modelsTree = new ModelsTree(() => ctx.models(), state, (message) => {
+    log.error(`cannot read the models: ${message}`);
+    void vscode.window.showErrorMessage(`Grain: cannot read the models: ${message}`);
+  });
+  const analyses = new AnalysesTree(results, state, (message) => log.error(message));
+  const datasets = new DatasetsTree(results, modelsDir.fsPath, () => brownCorpusDir(ctx));
+  const neurons = new NeuronsTree(state);
+  context.subscriptions.push(
+    modelsTree,
+    analyses,
+    datasets,
+    neurons,
+    vscode.window.createTreeView('grain.models', { treeDataProvider: modelsTree, showCollapseAll: true }),
+    vscode.window.createTreeView('grain.datasets', { treeDataProvider: datasets }),
+    vscode.window.createTreeView('grain.analyses', { treeDataProvider: analyses, showCollapseAll: true }),
+    vscode.window.createTreeView('grain.neurons', { treeDataProvider: neurons, showCollapseAll: true }),
+    createStatusBar(state),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('grain.modelPaths')) modelsTree.refresh();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      log.info('workspace trusted: Grain commands can run models now');
+      modelsTree.refresh();
+    }),
+  );
+  void vscode.commands.executeCommand('setContext', 'grain.hasRanking', state.probe !== undefined);
+  context.subscriptions.push(state.onDidChangeProbe((p) => void vscode.commands.executeCommand('setContext', 'grain.hasRanking', p !== undefined)));
+
+  // The Demo Models webview (bundled models only).
+  const loadDemoModels = () => {
     const found = listDemoModels(modelsDir.fsPath);
     for (const p of found.problems) log.warn(`demo model ${p.id}: ${p.message}`);
     return found;
   };
-
-  const openModelCard = async (id: string) => {
-    const card = vscode.Uri.joinPath(modelsDir, id, 'MODEL_CARD.md');
-    try {
-      await vscode.workspace.fs.stat(card);
-    } catch {
-      void vscode.window.showErrorMessage(`Grain: model ${id} has no MODEL_CARD.md (${card.fsPath}).`);
-      return;
-    }
-    await vscode.commands.executeCommand('markdown.showPreview', card);
+  const panelDeps: ModelsPanelDeps = {
+    extensionUri: context.extensionUri,
+    log,
+    loadModels: loadDemoModels,
+    openModelCard: (id: string) => Promise.resolve(vscode.commands.executeCommand('grain.openModelCard', join(modelsDir.fsPath, id))).then(() => undefined),
   };
-
-  const panelDeps: ModelsPanelDeps = { extensionUri: context.extensionUri, log, loadModels, openModelCard };
-  const tree = new ModelsTree(loadModels, (message) => {
-    log.error(`cannot read the demo models: ${message}`);
-    void vscode.window.showErrorMessage(`Grain: cannot read the demo models: ${message}`);
-  });
-
   context.subscriptions.push(
-    vscode.window.createTreeView('grain.models', { treeDataProvider: tree, showCollapseAll: true }),
     ModelsPanel.registerSerializer(panelDeps),
     vscode.commands.registerCommand('grain.showDemoModels', () => ModelsPanel.show(panelDeps)),
     vscode.commands.registerCommand('grain.refreshModels', () => {
-      tree.refresh();
+      modelsTree.refresh();
       ModelsPanel.refresh();
-    }),
-    vscode.commands.registerCommand('grain.openModelCard', async (arg?: unknown) => {
-      const id = modelIdOf(arg) ?? (typeof arg === 'string' ? arg : await pickModel(loadModels().models.map((m) => m.id)));
-      if (id) await openModelCard(id);
     }),
     vscode.commands.registerCommand('grain.showLog', () => log.show()),
   );
+
+  // The last ranking comes back after a reload.
+  const probePath = state.probePath;
+  if (probePath && existsSync(probePath)) {
+    void results.read(probePath).then(
+      ({ kind, value }) => {
+        if (kind === 'probe' && !state.probe) state.setProbe({ result: value as never, path: probePath });
+      },
+      (err: Error) => log.warn(`the last ranking ${probePath} could not be reloaded: ${err.message}`),
+    );
+  } else if (probePath) {
+    log.info(`the last ranking ${probePath} is gone`);
+    state.setProbe(undefined);
+  }
+
+  // The reports and the editor (written alongside this module) plug in through the services.
+  for (const [name, mod] of [['reports', loadOptional('reports')], ['editor', loadOptional('editor')]] as const) {
+    const register = mod?.[name === 'reports' ? 'registerReports' : 'registerEditor'] as Register | undefined;
+    if (!register) {
+      log.info(`no ${name} module in this build`);
+      continue;
+    }
+    try {
+      register(context, services);
+    } catch (err) {
+      log.error(`the ${name} module failed to start: ${(err as Error).stack ?? String(err)}`);
+    }
+  }
+  return services;
 }
 
-async function pickModel(ids: string[]): Promise<string | undefined> {
-  if (ids.length === 0) {
-    void vscode.window.showWarningMessage('Grain: no demo models found in the extension folder.');
+/**
+ * src/extension/reports/index.ts and src/extension/editor/index.ts, when they exist: esbuild
+ * bundles a require() it can resolve and leaves one inside try/catch that it cannot.
+ */
+function loadOptional(which: 'reports' | 'editor'): Record<string, unknown> | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return which === 'reports' ? (require('./reports/index') as Record<string, unknown>) : (require('./editor/index') as Record<string, unknown>);
+  } catch {
     return undefined;
   }
-  return vscode.window.showQuickPick(ids, { placeHolder: 'Model whose card to open' });
+}
+
+function createResultsStore(context: vscode.ExtensionContext, log: Log): ResultsStore {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const store = folder
+    ? new ResultsStore(join(folder.uri.fsPath, '.grain'), true)
+    : new ResultsStore(join(context.globalStorageUri.fsPath, 'results'), false);
+  if (!folder) log.info(`no folder is open: results are saved in the extension's global storage, ${store.dir}`);
+  else log.info(`results are saved in ${store.dir}`);
+  const pattern = folder ? new vscode.RelativePattern(folder, '.grain/**') : new vscode.RelativePattern(vscode.Uri.file(store.dir), '**');
+  const watcher = vscode.workspace.createFileSystemWatcher(pattern);
+  // Jobs write through a temp file and a rename: coalesce the bursts of events that makes.
+  let timer: NodeJS.Timeout | undefined;
+  const changed = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => store.notifyChanged(), 150);
+  };
+  context.subscriptions.push(watcher, watcher.onDidCreate(changed), watcher.onDidChange(changed), watcher.onDidDelete(changed), { dispose: () => clearTimeout(timer) });
+  return store;
+}
+
+function settingsReader(log: Log): () => GrainSettings {
+  let reported = '';
+  return () => {
+    const { settings, problems } = readSettings(vscode.workspace.getConfiguration('grain'), availableParallelism());
+    const text = problems.join('\n');
+    // Say it once per distinct problem, not on every read.
+    if (text !== reported) {
+      reported = text;
+      for (const p of problems) log.warn(p);
+      if (problems.length > 0) void vscode.window.showWarningMessage(`Grain: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more, see the log)` : ''}.`);
+    }
+    return settings;
+  };
 }
 
 export function deactivate(): void {}

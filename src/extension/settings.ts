@@ -7,7 +7,7 @@ export interface GrainSettings {
   modelPaths: string[];
   aggregation: Aggregation;
   sites: SiteSelection;
-  /** onnxruntime intra-op threads; 0 = let onnxruntime decide. */
+  /** onnxruntime threads, resolved: the setting's 0 (the default) means one per CPU. */
   threads: number;
   batchSize: number;
   decorations: { maxFileSize: number };
@@ -15,9 +15,9 @@ export interface GrainSettings {
 
 export const DEFAULT_SETTINGS: GrainSettings = {
   modelPaths: [],
-  aggregation: 'average',
+  aggregation: 'last',
   sites: 'layers',
-  threads: 0,
+  threads: 1,
   batchSize: 32,
   decorations: { maxFileSize: 200_000 },
 };
@@ -33,7 +33,7 @@ export interface ReadSettings {
 }
 
 /** Reads `grain.*` from `config` (the "grain" section); unusable values fall back to defaults, each named in `problems`. */
-export function readSettings(config: ConfigLike): ReadSettings {
+export function readSettings(config: ConfigLike, cpuCount = 1): ReadSettings {
   const problems: string[] = [];
   const s: GrainSettings = { ...DEFAULT_SETTINGS, decorations: { ...DEFAULT_SETTINGS.decorations } };
   const bad = (key: string, value: unknown, want: string) =>
@@ -61,7 +61,8 @@ export function readSettings(config: ConfigLike): ReadSettings {
     bad(key, v, `an integer from ${min} to ${max}`);
     return undefined;
   };
-  s.threads = int('threads', 0, 256) ?? s.threads;
+  const threads = int('threads', 0, 256) ?? 0;
+  s.threads = threads === 0 ? Math.max(1, cpuCount) : threads;
   s.batchSize = int('batchSize', 1, 4096) ?? s.batchSize;
   s.decorations.maxFileSize = int('decorations.maxFileSize', 0, 1_000_000_000) ?? s.decorations.maxFileSize;
   return { settings: s, problems };
