@@ -1,0 +1,88 @@
+// The ablation report app on the real LSTM ablation and experiments results: loss curves per
+// ordering (mean NLL or perplexity, random with its spread), the fixed masks, and the probe
+// accuracies of the top/random/bottom subsets, each chart with a table of the same numbers.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { buildPayload, readResult } from '../../src/core/report/load';
+import type { AblationResult, ExperimentsResult } from '../../src/shared/results';
+import { chartTable } from '../../webview/shared/chart-spec';
+import { startAblationApp } from '../../webview/report-ablation/app';
+import { mountReport } from './report-fake-dom';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'results');
+const ABLATION_PATH = join(FIXTURES, 'ablation-lstm.json');
+const EXPERIMENTS_PATH = join(FIXTURES, 'experiments-lstm-upos.json');
+const ablationFile = readResult(ABLATION_PATH);
+const experimentsFile = readResult(EXPERIMENTS_PATH);
+const ablation = ablationFile.result as AblationResult;
+const experiments = experimentsFile.result as ExperimentsResult;
+
+function opened(withExperiments = true) {
+  const app = mountReport(startAblationApp);
+  app.send({ type: 'report', report: buildPayload('ablation', ablationFile, withExperiments ? experimentsFile : undefined), main: ABLATION_PATH });
+  return app;
+}
+
+test('the loss chart has one curve per ordering with the file\'s mean NLL, and the baseline', () => {
+  const app = opened();
+  const loss = app.charts.find((c) => c.spec.id === 'loss')!.spec;
+  assert.deepEqual(loss.xs, ablation.curve!.percents);
+  assert.deepEqual(loss.series.map((s) => s.name), ['LCA top', 'LCA bottom', 'CCA top', 'random', 'baseline']);
+  for (const c of ablation.curve!.curves) {
+    const s = loss.series[ablation.curve!.curves.indexOf(c)]!;
+    assert.deepEqual(s.values, c.points.map((p) => p.meanNll));
+  }
+  const random = loss.series[3]!;
+  const points = ablation.curve!.curves.find((c) => c.name === 'random')!.points;
+  assert.deepEqual(random.band!.low, points.map((p) => p.meanNll - p.std!));
+  assert.deepEqual(random.band!.high, points.map((p) => p.meanNll + p.std!));
+  assert.ok(loss.series[4]!.values.every((v) => v === ablation.baseline.meanNll));
+  // The table fallback: one row per percentage, the same numbers at 4 decimals.
+  const rows = app.rows('loss-table');
+  assert.deepEqual(rows, chartTable(loss).rows);
+  assert.deepEqual(rows[5]!.slice(0, 3), ['50.0% (384)', '6.1382', '6.7992']);
+  assert.equal(rows[1]![0], '10.0% (77)');
+  assert.match(app.root.withAttr('data-headline', 'Baseline mean NLL')!.textContent, /4\.7246/);
+  assert.match(app.root.withAttr('data-headline', 'Baseline perplexity')!.textContent, /112\.69/);
+});
+
+test('the perplexity toggle redraws the curves as perplexity, with the random band in perplexity', () => {
+  const app = opened();
+  const box = app.root.withAttr('data-perplexity')!;
+  box.checked = true;
+  box.dispatchEvent(new Event('change'));
+  assert.equal(app.state()?.ui?.perplexity, true);
+  const loss = app.charts.find((c) => c.spec.id === 'loss')!.spec;
+  assert.equal(loss.yLabel, 'Perplexity');
+  assert.deepEqual(loss.series[0]!.values, ablation.curve!.curves[0]!.points.map((p) => p.perplexity));
+  const rows = app.rows('loss-table');
+  assert.equal(rows[5]![1], '463.20');
+  const p = ablation.curve!.curves[3]!.points[3]!;
+  assert.equal(rows[3]![rows[3]!.length - 3], Math.exp(p.meanNll - p.std!).toFixed(2));
+});
+
+test('probe accuracies of the top/random/bottom subsets and zero-out come from the experiments', () => {
+  const app = opened();
+  assert.deepEqual(app.charts.map((c) => c.spec.id), ['loss', 'retrain', 'zero-out']);
+  const retrain = app.rows('retrain-table');
+  assert.deepEqual(retrain.map((r) => r[0]), experiments.subsets!.rows.map((r) => `${r.percent}% (${r.count})`));
+  assert.deepEqual(retrain[0], ['10% (77)', '91.44%', '90.85%', '88.52%', '93.43%']);
+  const zero = app.rows('zero-out-table');
+  const z = experiments.zeroOut!.rows[0]!;
+  assert.deepEqual(zero[0]!.slice(1, 4), [z.top, z.random, z.bottom].map((v) => `${(v * 100).toFixed(2)}%`));
+  assert.equal(zero[0]![1], '32.93%');
+});
+
+test('the fixed masks table lists each mask with its loss change', () => {
+  const app = opened(false);
+  assert.deepEqual(app.rows('masks'), [['layer1:0-49', '50', '4.7518', '+0.0272', '115.79', '4718']]);
+  assert.deepEqual(app.charts.map((c) => c.spec.id), ['loss']);
+});
+
+test('an experiments result alone shows the accuracy curves', () => {
+  const app = mountReport(startAblationApp);
+  app.send({ type: 'report', report: buildPayload('ablation', experimentsFile), main: EXPERIMENTS_PATH });
+  assert.deepEqual(app.charts.map((c) => c.spec.id), ['retrain', 'zero-out']);
+  assert.match(app.root.textContent, /No ablation result/);
+});

@@ -1,0 +1,78 @@
+// Reading result files for the reports: clear errors for missing, broken, foreign and truncated
+// files; companions found next to a result; neuron locations from the site widths.
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { GrainError } from '../../src/core/errors';
+import { buildPayload, findCompanion, neuronLocation, readResult } from '../../src/core/report/load';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'results');
+const dir = mkdtempSync(join(tmpdir(), 'grain-report-load-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const write = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+const fails = (path: string, re: RegExp) =>
+  assert.throws(() => readResult(path), (e: unknown) => e instanceof GrainError && re.test(e.message));
+
+test('each fixture reads as its kind', () => {
+  const kinds = ['probe-lstm-upos', 'experiments-lstm-upos', 'correlation-lstm', 'ablation-lstm'].map((f) => readResult(join(FIXTURES, `${f}.json`)).kind);
+  assert.deepEqual(kinds, ['probe', 'experiments', 'correlation', 'ablation']);
+});
+
+test('missing, broken, foreign, future and truncated files give messages that say what is wrong', () => {
+  fails(join(dir, 'nope.json'), /nope\.json: cannot read the result: the file does not exist/);
+  fails(dir, /this is a folder/);
+  const probe = readFileSync(join(FIXTURES, 'probe-lstm-upos.json'), 'utf8');
+  fails(write('cut.json', probe.slice(0, 5000)), /cut\.json(:\d+)?: not valid JSON .*is the file complete\?/);
+  fails(write('broken.json', '{\n  "schema": "grain.probe",\n  "version": 1,\n  oops\n}'), /broken\.json:4: not valid JSON/);
+  fails(write('other.json', '{"name": "package"}'), /other\.json: not a Grain result/);
+  fails(write('future.json', '{"schema": "grain.probe", "version": 7}'), /future\.json: written by a Grain with result version 7; this Grain reads version 1/);
+  const p = JSON.parse(probe);
+  p.ranking_weights = p.ranking_weights.slice(0, 100);
+  fails(write('short.json', JSON.stringify(p)), /short\.json: "ranking_weights" is missing or malformed \(expected a list of 9216\)/);
+  const a = JSON.parse(readFileSync(join(FIXTURES, 'ablation-lstm.json'), 'utf8'));
+  delete a.baseline;
+  fails(write('abl.json', JSON.stringify(a)), /"baseline\.meanNll" is missing/);
+});
+
+test('a probe is shown with the experiments of its task, an ablation with the experiments of its lca-top probe', () => {
+  const probe = readResult(join(FIXTURES, 'probe-lstm-upos.json'));
+  assert.equal(findCompanion(probe)?.path, join(FIXTURES, 'experiments-lstm-upos.json'));
+  const experiments = readResult(join(FIXTURES, 'experiments-lstm-upos.json'));
+  assert.equal(findCompanion(experiments)?.path, join(FIXTURES, 'probe-lstm-upos.json'));
+  assert.equal(findCompanion(experiments, 'ablation')?.path, join(FIXTURES, 'ablation-lstm.json'));
+  const ablation = readResult(join(FIXTURES, 'ablation-lstm.json'));
+  assert.equal(findCompanion(ablation)?.path, join(FIXTURES, 'experiments-lstm-upos.json'));
+  assert.equal(findCompanion(readResult(join(FIXTURES, 'correlation-lstm.json'))), undefined);
+});
+
+test('a probe of another task is no companion', () => {
+  const sub = join(dir, 'other-task');
+  mkdirSync(sub);
+  copyFileSync(join(FIXTURES, 'probe-lstm-upos.json'), join(sub, 'probe.json'));
+  const x = JSON.parse(readFileSync(join(FIXTURES, 'experiments-lstm-upos.json'), 'utf8'));
+  x.data.test = 'another split';
+  writeFileSync(join(sub, 'experiments.json'), JSON.stringify(x));
+  assert.equal(findCompanion(readResult(join(sub, 'probe.json'))), undefined);
+});
+
+test('payloads refuse results that do not make the report', () => {
+  const c = readResult(join(FIXTURES, 'correlation-lstm.json'));
+  assert.throws(() => buildPayload('ranking', c), /a correlation result cannot be shown as the ranking report/);
+  const p = buildPayload('ranking', readResult(join(FIXTURES, 'probe-lstm-upos.json')));
+  assert.equal(p.view === 'ranking' && p.probe?.result.ordering[0], 26);
+});
+
+test('neuron ids map to site and unit by the site widths', () => {
+  const sites = [{ name: 'embeddings', width: 256 }, { name: 'layer1', width: 256 }, { name: 'layer2', width: 256 }];
+  assert.deepEqual(neuronLocation(sites, 0), { site: 'embeddings', unit: 0 });
+  assert.deepEqual(neuronLocation(sites, 293), { site: 'layer1', unit: 37 });
+  assert.deepEqual(neuronLocation(sites, 767), { site: 'layer2', unit: 255 });
+  assert.equal(neuronLocation(sites, 768), undefined);
+});
