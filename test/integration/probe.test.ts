@@ -54,7 +54,7 @@ test('one class only, and lambdas out of range, are refused', async (t) => {
   const one = grain(['probe', '--input', input, '--labels', lab, '--model', LSTM, '--out', join(dir, 'r.json')]);
   assert.equal(one.status, 1);
   assert.match(one.stderr, /class/);
-  const neg = grain(['probe', '--brown', '--model', LSTM, '--l1', '-1', '--out', join(dir, 'r.json')]);
+  const neg = grain(['probe', '--brown', '--model', LSTM, '--l1=-1', '--out', join(dir, 'r.json')]);
   assert.equal(neg.status, 1);
   assert.match(neg.stderr, /--l1 must be a number in \[0, 10\]/);
 });
