@@ -5,7 +5,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { extractionPeakMemory, extractionThroughput } from './extract';
+import { runProbeBench } from './probe';
+import { runCorrelateBench } from './correlate';
+import { openActivations } from '../src/core/store';
 
 const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
@@ -30,6 +37,32 @@ async function main(): Promise<void> {
         `ratio ${memory.ratio.toFixed(2)} (goal <= 1.5) ${memory.ratio <= 1.5 ? 'OK' : 'MISSED'}`,
     );
     results.extract = { throughput, memory };
+  }
+
+  if (want('probe')) {
+    results.probe = await runProbeBench({ brown: true, synthetic: true, log: (l) => console.log(`probe: ${l}`) });
+  }
+
+  if (want('correlate')) {
+    // The three LSTM seeds over brown-test-2000, extracted once with the built CLI.
+    const dir = mkdtempSync(join(tmpdir(), 'grain-bench-corr-'));
+    try {
+      const files = [1, 2, 3].map((s) => {
+        const out = join(dir, `s${s}.grain`);
+        execFileSync(process.execPath, ['dist/cli.js', 'extract', '--model', `models/brown-lstm-s${s}`, '--input', 'models/brown-test-2000.txt', '--out', out]);
+        return out;
+      });
+      const inputs = await Promise.all(files.map(async (f, i) => ({ name: `brown-lstm-s${i + 1}`, source: await openActivations(f) })));
+      const r = await runCorrelateBench(inputs, { threads });
+      console.log(
+        `correlate 3 x ${r.neurons} neurons x ${r.rows} words: ${r.accumulateSeconds.toFixed(2)} s, ${r.gflops.toFixed(1)} GFLOP/s ` +
+          `(Gemm peak here ${r.peakGflops.toFixed(1)}), ${(r.tokenNeuronPairsPerSecond / 1e9).toFixed(2)} G token-neuron-pairs/s`,
+      );
+      results.correlate = r;
+      for (const i of inputs) i.source.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   writeFileSync('bench-results.json', JSON.stringify(results, null, 2) + '\n');
