@@ -7,6 +7,7 @@ import { correlateCommand, correlateUsage } from './commands/correlate';
 import { ablateCommand, ablateUsage } from './commands/ablate';
 import { demoCommand, demoUsage } from './commands/demo';
 import { experimentCommand, experimentUsage, probeCommand, probeUsage } from './commands/probe';
+import { reportCommand, reportUsage } from './commands/report';
 
 type Command = { run: (argv: string[], out: Out) => Promise<void>; usage: string };
 
@@ -18,6 +19,7 @@ const commands: Record<string, Command> = {
   experiment: { run: experimentCommand, usage: experimentUsage },
   correlate: { run: correlateCommand, usage: correlateUsage },
   ablate: { run: ablateCommand, usage: ablateUsage },
+  report: { run: reportCommand, usage: reportUsage },
 };
 
 function usage(): string {

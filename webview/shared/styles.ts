@@ -41,7 +41,9 @@ table.data th button.sort { background: none; border: none; color: inherit; font
 table.data tbody tr[tabindex]:hover { background: var(--vscode-list-hoverBackground); cursor: pointer; }
 table.data tbody tr.selected { background: var(--vscode-list-activeSelectionBackground); color: var(--vscode-list-activeSelectionForeground); }
 table.data tbody tr:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
-.heat td.num { min-width: 3.5em; }
+.heat { margin-bottom: 12px; }
+.heat table.data { width: auto; min-width: 50%; }
+.heat td.num { min-width: 4.5em; }
 .report .error { border-left: 3px solid var(--vscode-errorForeground); padding: 8px 12px; background: var(--vscode-inputValidation-errorBackground); color: var(--vscode-foreground); }
 .report .error strong { color: var(--vscode-errorForeground); }
 .report .count { color: var(--vscode-descriptionForeground); margin-left: 8px; }

@@ -68,27 +68,26 @@ export function dataTable<R>(doc: Document, opts: TableOptions<R>): TableHandle 
   ]);
   const wrap = h(doc, 'div', { className: 'table-wrap', attrs: { tabindex: 0, role: 'region', 'aria-label': opts.caption } }, [table]);
 
+  // Header cells are built once and updated in place, so a sort button keeps the keyboard focus.
+  const heads = opts.columns.map((c) => {
+    const th = h(doc, 'th', { className: c.numeric ? 'num' : '', attrs: { scope: 'col', title: c.title, 'data-column': c.id } });
+    let button: HTMLElement | undefined;
+    if (c.sortable === false) {
+      th.textContent = c.label;
+    } else {
+      button = h(doc, 'button', { className: 'sort', attrs: { type: 'button', title: `Sort by ${c.label}` }, on: { click: () => sortBy(c.id) } });
+      th.append(button);
+    }
+    return { c, th, button };
+  });
+  headRow.append(...heads.map((x) => x.th));
   const renderHead = () => {
-    headRow.replaceChildren(
-      ...opts.columns.map((c) => {
-        const dir = sort?.column === c.id ? (sort.descending ? 'descending' : 'ascending') : undefined;
-        const th = h(doc, 'th', { className: c.numeric ? 'num' : '', attrs: { scope: 'col', 'aria-sort': dir ?? (c.sortable === false ? undefined : 'none'), title: c.title, 'data-column': c.id } });
-        if (c.sortable === false) {
-          th.textContent = c.label;
-        } else {
-          const arrow = dir === 'ascending' ? ' ▲' : dir === 'descending' ? ' ▼' : '';
-          th.append(
-            h(doc, 'button', {
-              className: 'sort',
-              text: c.label + arrow,
-              attrs: { type: 'button', title: `Sort by ${c.label}` },
-              on: { click: () => sortBy(c.id) },
-            }),
-          );
-        }
-        return th;
-      }),
-    );
+    for (const { c, th, button } of heads) {
+      if (!button) continue;
+      const dir = sort?.column === c.id ? (sort.descending ? 'descending' : 'ascending') : undefined;
+      th.setAttribute('aria-sort', dir ?? 'none');
+      button.textContent = c.label + (dir === 'ascending' ? ' ▲' : dir === 'descending' ? ' ▼' : '');
+    }
   };
 
   const sortBy = (column: string) => {
