@@ -22,19 +22,17 @@ export function registerReports(context: vscode.ExtensionContext, services: Grai
     vscode.commands.registerCommand(OPEN_REPORT_COMMAND, async (arg?: unknown, companion?: unknown) => {
       const path = pathOf(arg) ?? (await pickResultFile());
       if (!path) return;
-      let view: ReportView;
+      // A file that cannot be read still opens its panel, which says what is wrong with it.
+      let view = viewOfDeclared(declaredKind(path));
       try {
         const r = readResult(path);
         view = viewOfKind(r.kind);
         // The ranking a probe report shows is the one the editor and hovers use.
         if (r.kind === 'probe') services.state.setProbe({ result: r.result, path });
       } catch (e) {
-        const message = e instanceof GrainError ? e.message : String(e);
-        services.log.error(`cannot open a report on ${path}: ${message}`);
-        void vscode.window.showErrorMessage(`Grain: cannot open the report: ${message}`);
-        return;
+        services.log.error(`report on ${path}: ${e instanceof GrainError ? e.message : String(e)}`);
       }
-      return ReportPanel.show(services, { view, main: path, companion: pathOf(companion) }, openReport);
+      ReportPanel.show(services, { view, main: path, companion: pathOf(companion) }, openReport);
     }),
     ...(Object.entries(REPORT_VIEW_TYPES) as [ReportView, string][]).map(([view, viewType]) =>
       vscode.window.registerWebviewPanelSerializer(viewType, {
@@ -63,6 +61,10 @@ function pathOf(arg: unknown): string | undefined {
     return folder ? join(folder.uri.fsPath, arg) : arg;
   }
   return undefined;
+}
+
+function viewOfDeclared(kind: string): ReportView {
+  return kind === 'ablation' || kind === 'correlation' ? kind : 'ranking';
 }
 
 /** The kind a result file declares, from its first bytes (schema is written first), for the picker. */

@@ -1,0 +1,150 @@
+// The report webviews in a real VS Code: "Grain: Open Report" on the real result fixtures copied into
+// the workspace's .grain/, the numbers in the pages, selecting a neuron, the chart's table fallback,
+// restoring after a reload, a broken file's error page, and no CSP violations.
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, test } from 'node:test';
+import { REPO, TIMEOUTS, VsCodeSession } from './harness';
+
+const FIXTURES = join(REPO, 'test', 'fixtures', 'results');
+const FILES = ['probe-lstm-upos.json', 'experiments-lstm-upos.json', 'ablation-lstm.json', 'correlation-lstm.json'];
+const probe = JSON.parse(readFileSync(join(FIXTURES, 'probe-lstm-upos.json'), 'utf8')) as { ordering: number[]; test: { accuracy: number } };
+
+let session: VsCodeSession;
+let workspace: string;
+
+before(async () => {
+  workspace = mkdtempSync(join(tmpdir(), 'grain-e2e-reports-'));
+  mkdirSync(join(workspace, '.grain'));
+  for (const f of FILES) copyFileSync(join(FIXTURES, f), join(workspace, '.grain', f));
+  writeFileSync(join(workspace, '.grain', 'broken.json'), readFileSync(join(FIXTURES, 'ablation-lstm.json'), 'utf8').slice(0, 900));
+  writeFileSync(join(workspace, 'notes.txt'), 'Results are in .grain/\n');
+  session = await VsCodeSession.start();
+  await session.openWorkbench(workspace);
+});
+
+after(async () => {
+  await session?.close();
+  rmSync(workspace, { recursive: true, force: true });
+});
+
+afterEach(async (t) => {
+  await session?.screenshot(`reports-after-${t.name}`).catch(() => undefined);
+});
+
+/** Runs Grain: Open Report and picks `file` from the list of .grain/*.json. */
+async function openReport(file: string): Promise<void> {
+  await session.runCommand('Grain: Open Report');
+  const widget = session.page.locator('.quick-input-widget');
+  const row = widget.locator('.quick-input-list .monaco-list-row').filter({ has: session.page.locator('.label-name', { hasText: file }) }).first();
+  await row.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+  await row.click();
+  await widget.waitFor({ state: 'hidden' });
+}
+
+const cspErrors = () => session.consoleErrors().filter((e) => /Content Security Policy|unsafe-eval|Refused to/i.test(e));
+
+async function neuronIds(count: number): Promise<number[]> {
+  const frame = session.webviewFrame();
+  const cells = frame.locator('table[data-table=neurons] tbody tr td:nth-child(2)');
+  await cells.first().waitFor({ timeout: TIMEOUTS.ui });
+  return (await cells.evaluateAll((els, n) => els.slice(0, n).map((e) => (e.textContent ?? '').trim()), count)).map(Number);
+}
+
+test('Open Report on a probe result shows the ranked neurons with the real ids and accuracy', async () => {
+  const started = Date.now();
+  await openReport('probe-lstm-upos.json');
+  await session.page.locator('.tab', { hasText: 'Ranked neurons: probe-lstm-upos.json' }).waitFor();
+  assert.deepEqual(await neuronIds(5), probe.ordering.slice(0, 5));
+  assert.deepEqual(probe.ordering.slice(0, 5), [26, 44, 113, 149, 176]);
+  const frame = session.webviewFrame();
+  const accuracy = await frame.locator('[data-headline="Test accuracy"] dd').innerText();
+  assert.match(accuracy, /^93\.43%/);
+  assert.equal(accuracy.slice(0, 6), `${(probe.test.accuracy * 100).toFixed(2)}%`);
+  // The experiments of the same task were found next to it.
+  assert.match(await frame.locator('.report .meta').first().innerText(), /probe-lstm-upos\.json \+ experiments-lstm-upos\.json/);
+  // Charts drew (chart.js under the webview's CSP) and there were no CSP violations.
+  const widths = await frame.locator('canvas').evaluateAll((cs) => cs.map((c) => (c as HTMLCanvasElement).width));
+  assert.ok(widths.length >= 4 && widths.every((w) => w > 0), `canvas widths ${widths}`);
+  await session.screenshot('reports-01-ranking');
+  assert.deepEqual(cspErrors(), []);
+  console.log(`ranking report shown in ${Date.now() - started} ms`);
+});
+
+test('picking a neuron in the table makes it Grain\'s selected neuron (status bar)', async () => {
+  const frame = session.webviewFrame();
+  const row = frame.locator('table[data-table=neurons] tbody tr[data-key="44"]');
+  await row.click();
+  await session.page.locator('.part.statusbar', { hasText: 'n44 embeddings:44' }).waitFor({ timeout: TIMEOUTS.ui });
+  assert.equal(await row.getAttribute('aria-selected'), 'true');
+  // Keyboard: focus the next row and press Enter.
+  await frame.locator('table[data-table=neurons] tbody tr[data-key="113"]').focus();
+  await session.page.keyboard.press('Enter');
+  await session.page.locator('.part.statusbar', { hasText: 'n113 embeddings:113' }).waitFor({ timeout: TIMEOUTS.ui });
+});
+
+test('filtering and sorting in the webview', async () => {
+  const frame = session.webviewFrame();
+  await frame.locator('[data-filter]').fill('layer2');
+  await frame.locator('[data-count]', { hasText: '256 of 768 neurons' }).waitFor();
+  await frame.locator('table[data-table=neurons] th[data-column=neuron] button').click();
+  const ids = await neuronIds(3);
+  assert.deepEqual(ids, [767, 766, 765]);
+  await frame.locator('[data-filter]').fill('');
+  await frame.locator('[data-count]', { hasText: /^768 neurons$/ }).waitFor();
+});
+
+test('the ranking report comes back after a window reload, with its filter', async () => {
+  const frame = session.webviewFrame();
+  await frame.locator('[data-filter]').fill('layer1');
+  await frame.locator('[data-count]', { hasText: '256 of 768 neurons' }).waitFor();
+  const loaded = session.page.waitForEvent('load');
+  await session.runCommand('Developer: Reload Window');
+  await loaded;
+  await session.page.locator('.monaco-workbench').waitFor({ timeout: TIMEOUTS.workbench });
+  await session.page.locator('.tab', { hasText: 'Ranked neurons: probe-lstm-upos.json' }).waitFor({ timeout: TIMEOUTS.workbench });
+  const restored = session.webviewFrame();
+  await restored.locator('[data-count]', { hasText: '256 of 768 neurons' }).waitFor({ timeout: TIMEOUTS.workbench });
+  assert.equal(await restored.locator('[data-filter]').inputValue(), 'layer1');
+  await session.screenshot('reports-02-ranking-restored');
+});
+
+test('the ablation report draws the loss curves and lists the same numbers in its table', async () => {
+  await openReport('ablation-lstm.json');
+  await session.page.locator('.tab', { hasText: 'Ablation curves: ablation-lstm.json' }).waitFor();
+  const frame = session.webviewFrame();
+  const canvas = frame.locator('figure[data-figure=loss] canvas');
+  await canvas.waitFor();
+  assert.ok((await canvas.evaluate((c) => (c as HTMLCanvasElement).width)) > 0);
+  await session.screenshot('reports-03-ablation');
+  await frame.locator('[data-toggle=loss]').click();
+  const last = await frame.locator('table[data-table=loss-table] tbody tr').last().innerText();
+  assert.match(last, /50\.0% \(384\)\s+6\.1382\s+6\.7992\s+6\.2717\s+6\.2587/);
+  assert.match(await frame.locator('[data-headline="Baseline mean NLL"]').innerText(), /4\.7246/);
+  assert.match(await frame.locator('table[data-table=retrain-table]').innerText(), /91\.44%/);
+  await session.screenshot('reports-04-ablation-table');
+  assert.deepEqual(cspErrors(), []);
+});
+
+test('the correlation report shows the CKA matrix and the top shared neurons', async () => {
+  await openReport('correlation-lstm.json');
+  await session.page.locator('.tab', { hasText: 'Cross-model correlation: correlation-lstm.json' }).waitFor();
+  const frame = session.webviewFrame();
+  const shared = frame.locator('table[data-table=shared] tbody tr').first();
+  await shared.waitFor();
+  assert.match(await shared.innerText(), /^1\s+564\s+layer2:52\s+brown-lstm-s2\s+705/);
+  assert.match(await frame.locator('table[data-table=cka-0-1] tbody tr').first().innerText(), /embeddings\s+0\.970\s+0\.702\s+0\.567/);
+  await session.screenshot('reports-05-correlation');
+});
+
+test('a truncated result file opens a panel that says what is wrong', async () => {
+  await openReport('broken.json');
+  const frame = session.webviewFrame();
+  const alert = frame.locator('[role=alert]');
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /Cannot show broken\.json[\s\S]*not valid JSON[\s\S]*is the file complete\?/);
+  await session.screenshot('reports-06-broken');
+  assert.deepEqual(cspErrors(), []);
+});
