@@ -23,7 +23,7 @@ body { padding: 0 8px 8px; background: var(--vscode-sideBar-background, var(--vs
 .chip.selected { border-color: var(--vscode-focusBorder); }
 .chip button { background: none; border: none; color: var(--vscode-textLink-foreground); cursor: pointer; font: inherit; padding: 0 2px; }
 .chip button.unpin { color: var(--vscode-descriptionForeground); }
-.columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 8px; }
+.columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(120px, 1fr)); gap: 8px; }
 .column h2 { font-size: 1em; font-weight: 600; margin: 4px 0; }
 .text { font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); line-height: 1.6; }
 .line { margin: 0 0 4px; }

@@ -213,6 +213,11 @@ export class HeatDecorations implements vscode.Disposable {
     }
     const busy = this.running.has(editor.document.uri.toString());
     const large = this.isLarge(editor.document);
+    // The selected neuron itself is on the Grain status item; this one says only what is special.
+    if (!busy && !large) {
+      this.status.hide();
+      return;
+    }
     this.status.text = `${busy ? '$(sync~spin)' : '$(flame)'} ${neuron.site}:${neuron.unit}${large ? ' (visible lines)' : ''}`;
     this.status.tooltip = `Grain heat map of neuron ${neuron.neuron} (${neuron.site}:${neuron.unit}), coloured by z-score against the corpus statistics${large ? '; this file is large, so only the visible lines are coloured' : ''}`;
     this.status.command = large ? 'grain.decorateVisibleRange' : undefined;
