@@ -34,11 +34,33 @@ afterEach(async (t) => {
   await session?.screenshot(`reports-after-${t.name}`).catch(() => undefined);
 });
 
-/** Runs Grain: Open Report and picks `file` from the list of .grain/*.json. */
+/**
+ * Runs Grain: Open Report from the palette and picks `file` from its list of .grain/*.json. Not
+ * through session.runCommand: that waits for the palette to close, but the command's own pick may
+ * reuse the open quick-input widget at once.
+ */
 async function openReport(file: string): Promise<void> {
-  await session.runCommand('Grain: Open Report');
-  const widget = session.page.locator('.quick-input-widget');
-  const row = widget.locator('.quick-input-list .monaco-list-row').filter({ has: session.page.locator('.label-name', { hasText: file }) }).first();
+  const page = session.page;
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('.quick-input-box input');
+  const rowWith = (text: string | RegExp) => widget.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: text }) }).first();
+  const command = rowWith(/^\s*Grain: Open Report\s*$/);
+  const deadline = Date.now() + TIMEOUTS.ui;
+  for (;;) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('>Grain: Open Report');
+    try {
+      await command.waitFor({ state: 'visible', timeout: 3_000 });
+      break;
+    } catch (err) {
+      await page.keyboard.press('Escape');
+      await widget.waitFor({ state: 'hidden' });
+      if (Date.now() >= deadline) throw new Error('no "Grain: Open Report" in the palette', { cause: err });
+    }
+  }
+  await command.click();
+  const row = rowWith(file);
   await row.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
   await row.click();
   await widget.waitFor({ state: 'hidden' });
@@ -126,6 +148,26 @@ test('the ablation report draws the loss curves and lists the same numbers in it
   assert.match(await frame.locator('table[data-table=retrain-table]').innerText(), /91\.44%/);
   await session.screenshot('reports-04-ablation-table');
   assert.deepEqual(cspErrors(), []);
+});
+
+test('a theme switch redraws the charts in the new theme\'s colours', async () => {
+  const frame = session.webviewFrame();
+  await frame.locator('[data-toggle=loss]').click();
+  const canvas = frame.locator('figure[data-figure=loss] canvas');
+  await canvas.waitFor();
+  const before = await canvas.evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+  const bodyClass = await frame.locator('body').getAttribute('class');
+  await session.runCommand('Preferences: Toggle between Light/Dark Themes');
+  await frame.locator('body').and(frame.locator(`body:not([class="${bodyClass}"])`)).waitFor({ timeout: TIMEOUTS.ui });
+  const deadline = Date.now() + TIMEOUTS.ui;
+  let after = before;
+  while (after === before && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    after = await canvas.evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+  }
+  assert.notEqual(after, before, 'the chart was not redrawn after the theme changed');
+  await session.screenshot('reports-04b-ablation-other-theme');
+  await session.runCommand('Preferences: Toggle between Light/Dark Themes');
 });
 
 test('the correlation report shows the CKA matrix and the top shared neurons', async () => {

@@ -95,8 +95,9 @@ function lossSection(a: AblationResult, ctx: ReportContext): HTMLElement {
   const fig = ctx.figure(
     lossSpec(a, perplexity),
     `Neurons are zeroed inside the model in each ordering's order. ${sources.join('; ')}${sources.length ? '. ' : ''}Random: mean of ${a.curve!.randomDraws} draws.`,
+    h(doc, 'label', { attrs: { title: 'Show perplexity instead of mean NLL' } }, [toggle, 'Perplexity']),
   );
-  return h(doc, 'div', {}, [h(doc, 'div', { className: 'controls' }, [h(doc, 'label', {}, [toggle, 'Show perplexity instead of mean NLL'])]), fig]);
+  return fig;
 }
 
 export function accuracySpec(id: string, title: string, rows: { percent: number; count: number; top: number; random: number; bottom: number }[], full: number): ChartSpec {

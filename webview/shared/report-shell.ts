@@ -29,7 +29,8 @@ export interface ReportContext {
   /** Draws the page again from the same payload (after a control changed). */
   rerender(): void;
   post(msg: ReportToHost): void;
-  figure(spec: ChartSpec, note?: Child): HTMLElement;
+  /** A chart with its table fallback; `controls` go in the figure's header (e.g. a unit toggle). */
+  figure(spec: ChartSpec, note?: Child, controls?: Child): HTMLElement;
   table<R>(opts: TableOptions<R>): TableHandle;
   /** Called when the host reports a neuron selection. */
   onNeuronSelected(fn: (neuron: number | null) => void): void;
@@ -92,8 +93,8 @@ export function startReport<V extends ReportView>(env: ReportEnv, view: V, rende
       },
       rerender: () => draw(),
       post: (msg) => api.postMessage(msg),
-      figure: (spec, note) => {
-        const live = figure(doc, spec, note, state.ui?.tables?.includes(spec.id) ?? false, (shown) => {
+      figure: (spec, note, controls) => {
+        const live = figure(doc, spec, note, controls, state.ui?.tables?.includes(spec.id) ?? false, (shown) => {
           const tables = new Set(state.ui?.tables ?? []);
           if (shown) tables.add(spec.id);
           else tables.delete(spec.id);
@@ -167,6 +168,7 @@ function figure(
   doc: Document,
   spec: ChartSpec,
   note: Child,
+  controls: Child,
   tableShown: boolean,
   toggled: (shown: boolean) => void,
 ): { element: HTMLElement; chart: LiveChart } {
@@ -194,7 +196,7 @@ function figure(
   });
   apply(tableShown);
   const element = h(doc, 'figure', { className: 'figure', attrs: { 'data-figure': spec.id } }, [
-    h(doc, 'div', { className: 'figure-head' }, [h(doc, 'h3', { text: spec.title }), button]),
+    h(doc, 'div', { className: 'figure-head' }, [h(doc, 'h3', { text: spec.title }), h(doc, 'div', { className: 'figure-tools' }, [controls, button])]),
     box,
     tableBox,
     note ? h(doc, 'p', { className: 'note' }, [note]) : null,

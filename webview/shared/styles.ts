@@ -27,6 +27,8 @@ export const REPORT_CSS = `
 .figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 16px; }
 figure.figure { margin: 0; border: 1px solid var(--vscode-widget-border, var(--vscode-panel-border)); border-radius: 4px; padding: 10px; min-width: 0; }
 .figure-head { display: flex; justify-content: space-between; align-items: center; gap: 8px; margin-bottom: 6px; }
+.figure-tools { display: flex; gap: 12px; align-items: center; }
+.figure-tools label { display: inline-flex; gap: 4px; align-items: center; }
 .chart-box { position: relative; height: 260px; }
 .figure .note { color: var(--vscode-descriptionForeground); font-size: 0.9em; margin: 6px 0 0; }
 .table-wrap { overflow: auto; max-height: 480px; border: 1px solid var(--vscode-widget-border, var(--vscode-panel-border)); }
