@@ -7,7 +7,10 @@ export interface GrainSettings {
   modelPaths: string[];
   aggregation: Aggregation;
   sites: SiteSelection;
-  /** onnxruntime threads, resolved: the setting's 0 (the default) means one per CPU. */
+  /**
+   * onnxruntime threads, resolved: the setting's 0 (the default) means one per CPU but one, which
+   * leaves a core to the editor while a job runs.
+   */
   threads: number;
   batchSize: number;
   decorations: { maxFileSize: number };
@@ -62,7 +65,7 @@ export function readSettings(config: ConfigLike, cpuCount = 1): ReadSettings {
     return undefined;
   };
   const threads = int('threads', 0, 256) ?? 0;
-  s.threads = threads === 0 ? Math.max(1, cpuCount) : threads;
+  s.threads = threads === 0 ? Math.max(1, cpuCount - 1) : threads;
   s.batchSize = int('batchSize', 1, 4096) ?? s.batchSize;
   s.decorations.maxFileSize = int('decorations.maxFileSize', 0, 1_000_000_000) ?? s.decorations.maxFileSize;
   return { settings: s, problems };

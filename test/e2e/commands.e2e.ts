@@ -151,9 +151,14 @@ test('Choose Model → Browse... on a folder that is not a model says what is mi
     const el = document.querySelector<HTMLInputElement>('.quick-input-widget .quick-input-box input');
     return !!el && el.offsetParent !== null && el.value.startsWith('/');
   }, undefined, { timeout: TIMEOUTS.ui });
+  // Type only once the dialog has listed the workspace folder: typing earlier races its first load.
+  await widget.locator('.quick-input-list .monaco-list-row', { hasText: 'not-a-model' }).first().waitFor();
   const folder = join(workspace, 'not-a-model');
   await input.fill(`${folder}/`);
-  await page.waitForTimeout(300);
+  // The dialog has moved into the folder when the workspace's entries are gone from its list.
+  await widget.locator('.quick-input-list .monaco-list-row', { hasText: 'not-a-model' }).first().waitFor({ state: 'hidden' });
+  await widget.locator('.quick-input-list .monaco-list-row', { hasText: '..' }).first().waitFor();
+  assert.equal(await input.inputValue(), `${folder}/`);
   await session.screenshot('commands-06-browse-dialog');
   await widget.locator('.monaco-button', { hasText: 'Use This Model' }).first().click();
   const toast = page.locator('.notification-toast', { hasText: 'is not a model folder' }).first();

@@ -31,6 +31,8 @@ export async function chooseModel(ctx: CommandContext, arg?: unknown): Promise<s
       canSelectFiles: false,
       canSelectMany: false,
       openLabel: 'Use This Model',
+      // Start in the workspace, not next to whatever file is open (often .grain/).
+      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
       title: 'Grain: a model folder (model.onnx, tokenizer.json, config.json)',
     });
     if (!picked?.[0]) return undefined;
