@@ -67,6 +67,8 @@ export function activate(context: vscode.ExtensionContext): GrainServices {
       modelsTree.refresh();
     }),
   );
+  // Welcome content waits for this: before activation the views have no data yet, not no data.
+  void vscode.commands.executeCommand('setContext', 'grain.activated', true);
   void vscode.commands.executeCommand('setContext', 'grain.hasRanking', state.probe !== undefined);
   context.subscriptions.push(state.onDidChangeProbe((p) => void vscode.commands.executeCommand('setContext', 'grain.hasRanking', p !== undefined)));
 

@@ -64,6 +64,8 @@ async function expandView(name: string): Promise<void> {
 
 test('Grain: Run Demo trains a probe, lists it in Analyses and its neurons in Neurons', async () => {
   const page = session.page;
+  // Activated: the status bar item is there.
+  await page.locator('.part.statusbar .statusbar-item', { hasText: 'no model' }).first().waitFor();
   await openGrainContainer();
   // Before any analysis the Analyses view shows its welcome content with the demo link.
   await expandView('Analyses');
@@ -163,12 +165,28 @@ test('Choose Model → Browse... on a folder that is not a model says what is mi
   await widget.locator('.monaco-button', { hasText: 'Use This Model' }).first().click();
   const toast = page.locator('.notification-toast', { hasText: 'is not a model folder' }).first();
   await toast.waitFor();
+  await session.screenshot('commands-07-not-a-model');
   const text = (await toast.innerText()).replace(/\s+/g, ' ');
   assert.match(text, /not-a-model is not a model folder: model\.onnx, tokenizer\.json, config\.json are missing/);
   // Nothing changed: brown-gpt is still current.
   await page.locator('.part.statusbar .statusbar-item', { hasText: 'brown-gpt' }).first().waitFor();
   assert.ok(existsSync(folder));
-  await session.screenshot('commands-07-not-a-model');
+});
+
+test('Grain: Extract Activations for Current File writes .grain/activations and lists it in Datasets', async () => {
+  const page = session.page;
+  await session.openFile('notes.txt');
+  await session.runCommand('Grain: Extract Activations for Current File');
+  // brown-gpt is current (the test above): one sentence of 12 words.
+  const toast = page.locator('.notification-toast', { hasText: 'extracted 12 words' }).first();
+  await toast.waitFor({ timeout: 60_000 });
+  await session.screenshot('commands-08-extracted');
+  const out = join(workspace, '.grain', 'activations', 'notes-brown-gpt.grain');
+  assert.match((await toast.innerText()).replace(/\s+/g, ' '), /extracted 12 words × \d+ neurons of 1 sentence to .*notes-brown-gpt\.grain/);
+  assert.ok(existsSync(out), out);
+  await openGrainContainer();
+  await expandView('Datasets');
+  await view('Datasets').locator('.monaco-list-row', { hasText: 'notes-brown-gpt.grain' }).first().waitFor();
 });
 
 /**

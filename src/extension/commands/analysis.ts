@@ -67,7 +67,7 @@ async function extract(ctx: CommandContext, input: { path: string; name: string 
   const job: ExtractJob = { kind: 'extract', model, input: input.path, out, format: 'grain', subword: false, keepSpecial: false, dtype: 'float32', ...ctx.jobBasics() };
   const r = await ctx.runJob<{ rows: number; neurons: number; sentences: number }>(`Extract activations of ${input.name}`, job);
   if (!r) return;
-  const msg = `extracted ${r.rows} words × ${r.neurons} neurons of ${r.sentences} sentences to ${out}`;
+  const msg = `extracted ${r.rows} words × ${r.neurons} neurons of ${r.sentences} sentence${r.sentences === 1 ? '' : 's'} to ${out}`;
   ctx.log.info(msg);
   void vscode.window.showInformationMessage(`Grain: ${msg}.`);
 }
