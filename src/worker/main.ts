@@ -1,4 +1,6 @@
 import { parentPort } from 'node:worker_threads';
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { CancelledError, GrainError } from '../core/errors';
 import type { HostToWorker, WorkerError, WorkerToHost } from '../shared/worker-protocol';
 import { runJob } from './run-job';
@@ -9,6 +11,8 @@ import { runJob } from './run-job';
  */
 const port = parentPort;
 if (!port) throw new Error('dist/worker.js must run in a worker thread');
+
+lowerThreadPriority();
 
 const running = new Map<number, AbortController>();
 const post = (m: WorkerToHost) => port.postMessage(m);
@@ -43,6 +47,20 @@ function toWorkerError(e: unknown, signal: AbortSignal): WorkerError {
   if (e instanceof GrainError) return { kind: 'user', message: e.message, file: e.where.file, line: e.where.line };
   const err = e as Error;
   return { kind: 'internal', message: err?.message ?? String(e), stack: err?.stack };
+}
+
+/**
+ * Analysis yields the CPU to the editor: on Linux, renice this thread (a task of its own), and
+ * onnxruntime's pool threads, started from it, inherit the lower priority. With 2 cores the
+ * extension host otherwise waits for a CPU behind the worker for 100 ms and more.
+ */
+function lowerThreadPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, 19);
+  } catch {
+    // Not Linux, or not allowed: the worker keeps the default priority.
+  }
 }
 
 post({ type: 'ready' });
