@@ -18,7 +18,7 @@ import { createGemm, measureGflops, type Gemm } from '../src/core/linalg/gemm';
 import { arraySource, type ProbeSource } from '../src/core/probe/data';
 import { evaluatePredictions } from '../src/core/probe/evaluate';
 import { predictSource } from '../src/core/probe/predict';
-import { seededRng } from '../src/core/probe/random';
+import { seededRng } from '../src/core/random';
 import { trainProbe } from '../src/core/probe/train';
 import type { TrainMode } from '../src/core/probe/types';
 import { openActivations } from '../src/core/store';

@@ -60,7 +60,7 @@ test('pair files: invalid UTF-8 names the file and line', async () => {
   const bad = new Uint8Array([0x61, 0x0a, 0x62, 0x0a, 0x63, 0xc3, 0x28, 0x0a]);
   const s = file('bad.txt', bad);
   const l = file('ok.txt', 'A\nB\nC\n');
-  await assert.rejects(readLabelledPair(s, l), grainError(/invalid UTF-8 \(byte offset 5\)/, { file: s, line: 3 }));
+  await assert.rejects(readLabelledPair(s, l), grainError(/invalid UTF-8 \(0x28\) at line 3, byte 3 \(file offset 6\)/, { file: s, line: 3 }));
   // Valid multi-byte text passes.
   const s2 = file('good.txt', 'café über\n');
   const l2 = file('good-l.txt', 'NN NN\n');

@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createGemm, type Gemm } from '../../src/core/linalg/gemm';
 import { arraySource } from '../../src/core/probe/data';
-import { seededRng } from '../../src/core/probe/random';
+import { seededRng } from '../../src/core/random';
 import {
   classExclusivity,
   controlSelectivity,

@@ -5,7 +5,7 @@ import { arraySource, loadProbeData } from '../../src/core/probe/data';
 import { evaluatePredictions, selectivity } from '../../src/core/probe/evaluate';
 import { fullWeights } from '../../src/core/probe/model';
 import { predictRow, predictSource } from '../../src/core/probe/predict';
-import { seededRng } from '../../src/core/probe/random';
+import { seededRng } from '../../src/core/random';
 import { trainProbe } from '../../src/core/probe/train';
 import { GrainError } from '../../src/core/errors';
 

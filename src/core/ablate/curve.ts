@@ -2,7 +2,8 @@ import { GrainError, throwIfAborted } from '../errors';
 import { evaluateLoss, type LossResult } from './loss';
 import { ablationFromNeurons } from './mask-spec';
 import type { AblationSession } from './session';
-import { seededRandom, type PreparedText } from './text';
+import type { PreparedText } from './text';
+import { seededRng } from '../random';
 
 /** Neuron ids, most important first (e.g. an LCA or MaxCorr ranking, or its reverse). */
 export interface Ordering {
@@ -71,7 +72,7 @@ function checkOrdering(o: Ordering, neurons: number, maxCount: number): void {
 /** A uniformly random order of all neurons (seeded Fisher-Yates). */
 export function randomOrdering(neurons: number, seed: number): Int32Array {
   const ids = Int32Array.from({ length: neurons }, (_, i) => i);
-  const rand = seededRandom(seed);
+  const rand = seededRng(seed);
   for (let i = neurons - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     const t = ids[i];

@@ -30,7 +30,6 @@ export {
 export {
   prepareText,
   chooseMaskedPositions,
-  seededRandom,
   type PreparedText,
   type PreparedBatch,
   type PrepareOptions,

@@ -1,5 +1,6 @@
 import { GrainError } from '../errors';
 import type { AblationSession, BatchFeeds, LmObjective } from './session';
+import { seededRng } from '../random';
 
 export interface PreparedBatch {
   feeds: BatchFeeds;
@@ -42,18 +43,6 @@ export interface PrepareOptions {
   lines?: number[];
 }
 
-/** Small deterministic generator (mulberry32): the same seed gives the same masking on every machine. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Chooses round(fraction x n) of a sentence's n non-special positions (at least one), from a
  * generator seeded by (seed, sentence index): a sentence's choice does not depend on which
@@ -64,7 +53,7 @@ export function chooseMaskedPositions(special: Uint8Array, seed: number, sentenc
   for (let p = 0; p < special.length; p++) if (!special[p]) candidates.push(p);
   if (candidates.length === 0) return new Int32Array(0);
   const k = Math.max(1, Math.round(fraction * candidates.length));
-  const rand = seededRandom((Math.imul(seed, 0x9e3779b1) ^ Math.imul(sentence + 1, 0x85ebca6b)) >>> 0);
+  const rand = seededRng((Math.imul(seed, 0x9e3779b1) ^ Math.imul(sentence + 1, 0x85ebca6b)) >>> 0);
   // Partial Fisher-Yates: the first k slots end up a uniform sample without repeats.
   for (let i = 0; i < k; i++) {
     const j = i + Math.floor(rand() * (candidates.length - i));

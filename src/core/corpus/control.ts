@@ -1,5 +1,5 @@
 import { GrainError } from '../errors';
-import { keyedUniform } from './random';
+import { keyedUniform } from '../random';
 
 /**
  * Control task of Hewitt & Liang (2019): every word type gets one fixed random label, drawn

@@ -17,4 +17,3 @@ export {
 } from './classes';
 export { createControlTask, controlLabels, type ControlTask } from './control';
 export { decodeUtf8Strict } from './utf8';
-export { mulberry32, keyedUniform } from './random';

@@ -2,7 +2,7 @@
  * The paper's ablation tables: the top, random and bottom k% of neurons by the full probe's
  * ranking, either retrained on alone or kept in the full probe with the rest zeroed.
  */
-import { seededRng, shuffleInPlace } from '../probe/random';
+import { seededRng, shuffleInPlace } from '../random';
 import { checkPercents, retrainAccuracy, testAccuracy, type FullProbe, type ProbeTask } from './task';
 import type { RetrainResult, SubsetRow, ZeroOutResult } from './types';
 

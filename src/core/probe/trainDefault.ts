@@ -21,7 +21,7 @@ import { adamState, adamTick, BETA1, BETA2, EPS, type AdamState } from './adam';
 import type { Batch, ProbeData } from './data';
 import type { ProbeModel } from './model';
 import { penaltyValue, type ElasticNet } from './penalty';
-import { seededRng, shuffleInPlace } from './random';
+import { seededRng, shuffleInPlace } from '../random';
 import { crossEntropyEval, crossEntropyStep } from './step';
 import type { TrainProgress, TrainReport } from './types';
 

@@ -11,7 +11,7 @@ import { adamState, adamTick, adamUpdate } from './adam';
 import type { ProbeData } from './data';
 import type { ProbeModel } from './model';
 import { frobenius, type ElasticNet } from './penalty';
-import { seededRng } from './random';
+import { seededRng } from '../random';
 import { crossEntropyStep } from './step';
 import type { TrainProgress, TrainReport } from './types';
 

@@ -1,18 +1,30 @@
 /**
- * Small seeded generators, so that random baselines (control tasks, random neurons) are the
- * same on every run and machine for the same seed.
+ * Seeded randomness: every random baseline (control tasks, random neurons, shuffles, masked
+ * positions) is the same on every run and machine for the same seed.
  */
+export type Rng = () => number;
 
-/** Mulberry32: a fast 32-bit-state PRNG returning uniforms in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
+/** Mulberry32: a fast 32-bit-state generator of uniforms in [0, 1). */
+export function seededRng(seed: number): Rng {
+  let s = seed >>> 0;
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** Fisher-Yates shuffle in place. */
+export function shuffleInPlace<T extends { length: number; [i: number]: unknown }>(a: T, rng: Rng): T {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+  return a;
 }
 
 /** MurmurHash3's finaliser: spreads every input bit over the whole word. */
