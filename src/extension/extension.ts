@@ -20,10 +20,10 @@ import { ModelsTree } from './tree/models-tree';
 import { AnalysesTree } from './tree/analyses-tree';
 import { DatasetsTree } from './tree/datasets-tree';
 import { NeuronsTree } from './tree/neurons-tree';
+import { registerReports } from './reports';
+import { registerEditor } from './editor';
 
 export type { GrainServices } from './services';
-
-type Register = (context: vscode.ExtensionContext, services: GrainServices) => void;
 
 export function activate(context: vscode.ExtensionContext): GrainServices {
   const log = createLog();
@@ -108,33 +108,9 @@ export function activate(context: vscode.ExtensionContext): GrainServices {
     state.setProbe(undefined);
   }
 
-  // The reports and the editor (written alongside this module) plug in through the services.
-  for (const [name, mod] of [['reports', loadOptional('reports')], ['editor', loadOptional('editor')]] as const) {
-    const register = mod?.[name === 'reports' ? 'registerReports' : 'registerEditor'] as Register | undefined;
-    if (!register) {
-      log.info(`no ${name} module in this build`);
-      continue;
-    }
-    try {
-      register(context, services);
-    } catch (err) {
-      log.error(`the ${name} module failed to start: ${(err as Error).stack ?? String(err)}`);
-    }
-  }
+  registerReports(context, services);
+  registerEditor(context, services);
   return services;
-}
-
-/**
- * src/extension/reports/index.ts and src/extension/editor/index.ts, when they exist: esbuild
- * bundles a require() it can resolve and leaves one inside try/catch that it cannot.
- */
-function loadOptional(which: 'reports' | 'editor'): Record<string, unknown> | undefined {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return which === 'reports' ? (require('./reports/index') as Record<string, unknown>) : (require('./editor/index') as Record<string, unknown>);
-  } catch {
-    return undefined;
-  }
 }
 
 function createResultsStore(context: vscode.ExtensionContext, log: Log): ResultsStore {
