@@ -1,7 +1,5 @@
 import * as ort from 'onnxruntime-node';
 import { cpus } from 'node:os';
-import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { SiteInfo } from '../activations';
 import { GrainError } from '../errors';
 import {
@@ -12,11 +10,13 @@ import {
   modelInputs,
   readGrainConfig,
   readOnnxModel,
-  type ModelInput,
   type SiteSelection,
   type TensorLayout,
 } from '../onnx';
 import { loadTokenizer, type ModelTokenizer } from '../tokenize';
+import { buildFeeds, planFeeds } from '../runtime/feeds';
+import { resolveModelPath } from '../runtime/model-path';
+import { createSession } from '../runtime/session';
 
 /** Causal: predict each next token. Masked: predict tokens replaced by the mask token. */
 export type LmObjective = 'causal' | 'masked';
@@ -61,14 +61,6 @@ export interface AblationSession {
   close(): Promise<void>;
 }
 
-function resolveModel(dirOrFile: string): { dir: string; modelPath: string } {
-  const abs = resolve(dirOrFile);
-  if (!existsSync(abs)) throw new GrainError('no such model folder or file', { file: abs });
-  if (statSync(abs).isFile()) return { dir: resolve(abs, '..'), modelPath: abs };
-  const modelPath = join(abs, 'model.onnx');
-  if (!existsSync(modelPath)) throw new GrainError('this folder has no model.onnx', { file: abs });
-  return { dir: abs, modelPath };
-}
 
 function logitsName(outputs: readonly string[], modelPath: string): string {
   if (outputs.includes('logits')) return 'logits';
@@ -79,74 +71,31 @@ function logitsName(outputs: readonly string[], modelPath: string): string {
   );
 }
 
-function planInputs(inputs: ModelInput[], modelPath: string): ModelInput[] {
-  const other = inputs.filter((i) => i.role === 'other');
-  if (other.length > 0) {
-    throw new GrainError(`the model takes input(s) Grain cannot fill: ${other.map((i) => i.name).join(', ')}`, { file: modelPath });
-  }
-  if (!inputs.some((i) => i.role === 'input_ids')) throw new GrainError(`the model has no input_ids input`, { file: modelPath });
-  for (const i of inputs) {
-    if (i.type !== 'int64' && i.type !== 'int32') {
-      throw new GrainError(`input '${i.name}' is ${i.type}; Grain feeds it as int64 or int32`, { file: modelPath });
-    }
-  }
-  return inputs;
-}
 
-function buildFeeds(inputs: ModelInput[], batch: readonly Int32Array[], padId: number): BatchFeeds {
-  const size = batch.length;
-  const seq = batch.reduce((m, ids) => Math.max(m, ids.length), 0);
-  const feeds: Record<string, ort.Tensor> = {};
-  for (const input of inputs) {
-    const values = new Int32Array(size * seq);
-    for (let b = 0; b < size; b++) {
-      const ids = batch[b];
-      for (let p = 0; p < seq; p++) {
-        const real = p < ids.length;
-        let v = 0;
-        if (input.role === 'input_ids') v = real ? ids[p] : padId;
-        else if (input.role === 'attention_mask') v = real ? 1 : 0;
-        else if (input.role === 'position_ids') v = p;
-        values[b * seq + p] = v;
-      }
-    }
-    feeds[input.name] =
-      input.type === 'int64'
-        ? new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), [size, seq])
-        : new ort.Tensor('int32', values, [size, seq]);
-  }
-  return { size, seq, feeds };
-}
 
-async function createSession(bytes: Uint8Array, threads: number, modelPath: string): Promise<ort.InferenceSession> {
-  try {
-    return await ort.InferenceSession.create(bytes, {
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-    });
-  } catch (e) {
-    throw new GrainError(`onnxruntime could not load the model: ${(e as Error).message}`, { file: modelPath });
-  }
-}
 
 export async function openAblationSession(dirOrFile: string, opts: AblationSessionOptions = {}): Promise<AblationSession> {
-  const { dir, modelPath } = resolveModel(dirOrFile);
+  const { dir, modelPath } = resolveModelPath(dirOrFile);
   const tokenizer = loadTokenizer(dir);
   const proto = readOnnxModel(modelPath);
   const found = findSites(proto, { sites: opts.sites ?? 'layers', explicit: readGrainConfig(dir), source: modelPath });
-  const inputs = planInputs(modelInputs(proto), modelPath);
+  const plan = planFeeds(modelInputs(proto), modelPath);
   const logits = logitsName(proto.graph.output.map((o) => o.name ?? ''), modelPath);
   const threads = Math.max(1, opts.threads ?? cpus().length);
-  const padId = tokenizer.padId ?? 0;
-  const feeds = (batch: readonly Int32Array[]) => buildFeeds(inputs, batch, padId);
+  // Without a pad token any valid id serves: padded positions come after the real ones and
+  // are never scored.
+  const padId = tokenizer.padId ?? tokenizer.eosId ?? 0;
+  const feeds = (batch: readonly Int32Array[]): BatchFeeds => {
+    const seq = batch.reduce((m, ids) => Math.max(m, ids.length), 0);
+    return { size: batch.length, seq, feeds: buildFeeds(plan, batch, seq, padId) };
+  };
 
   // Probe on an unmasked copy: site widths and the logits layout come from a real run
   // (batch 2 != length 3, so the axes cannot be confused), never from names.
   const sample = tokenizer.encodeWords(['the', 'of', 'and', 'to', 'a']).ids;
   if (sample.length < 4) throw new GrainError('cannot build a probe input from the tokenizer', { file: dir });
   const probeRows = [sample.slice(0, 3), Int32Array.from([sample[0], sample[1], sample[3]])];
-  const probe = await createSession(addOutputs(proto, found.map((s) => s.tensor)), threads, modelPath);
+  const probe = await createSession(proto, addOutputs(proto, found.map((s) => s.tensor)), { threads }, 'ablate-probe');
   let widths: number[];
   let logitsLayout: TensorLayout;
   let causal: boolean;
@@ -174,9 +123,10 @@ export async function openAblationSession(dirOrFile: string, opts: AblationSessi
   const sites: SiteInfo[] = found.map((s, i) => ({ name: s.name, kind: s.kind, width: widths[i], tensor: s.tensor }));
   const maskNames = sites.map((s) => `grain_mask/${s.name}`);
   const session = await createSession(
+    proto,
     addMaskInputs(proto, sites.map((s, i) => ({ tensor: s.tensor!, width: s.width, maskName: maskNames[i] }))),
-    threads,
-    modelPath,
+    { threads },
+    'ablate',
   );
   const vocab = logitsLayout.width;
 

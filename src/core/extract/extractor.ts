@@ -68,31 +68,42 @@ export async function extractTo(model: ExtractionModel, req: ExtractRequest, sin
   try {
     await sink.begin(model.sites);
     const window = Math.max(1, req.batchSize) * WINDOW_BATCHES;
+    const queue: { from: number; to: number; batch: number[]; last: boolean }[] = [];
     for (let from = 0; from < total; from += window) {
       const to = Math.min(total, from + window);
-      const results: Float32Array[] = new Array(to - from);
-      const plans: RowPlan[] = new Array(to - from);
       const batches = planBatches(lengths, from, to, req.batchSize, !model.padSafe);
-      // Overlap: the next batch runs in onnxruntime's threads while this one is aggregated.
-      let pending = runBatch(model, batches[0], encoded);
-      for (let k = 0; k < batches.length; k++) {
-        if (req.signal?.aborted) throw new CancelledError();
-        const readers = await pending;
-        if (k + 1 < batches.length) pending = runBatch(model, batches[k + 1], encoded);
-        batches[k].forEach((i, b) => {
-          const plan = planRows(encoded[i], req.sentences[i], req);
-          const out = new Float32Array((plan.starts.length - 1) * model.neurons);
-          aggregateRows(plan, b, readers, model.neurons, req.aggregation, out);
-          plans[i - from] = plan;
-          results[i - from] = out;
-        });
-        done += batches[k].length;
-        req.onProgress?.(done, total);
+      batches.forEach((batch, k) => queue.push({ from, to, batch, last: k === batches.length - 1 }));
+    }
+    let results: Float32Array[] = [];
+    let plans: RowPlan[] = [];
+    // Overlap: the next batch (of this window or the next) runs in onnxruntime's threads while
+    // this one is aggregated and, at the end of a window, while the window is written.
+    let pending = runBatch(model, queue[0].batch, encoded);
+    for (let q = 0; q < queue.length; q++) {
+      if (req.signal?.aborted) throw new CancelledError();
+      const { from, to, batch, last } = queue[q];
+      const readers = await pending;
+      if (q + 1 < queue.length) pending = runBatch(model, queue[q + 1].batch, encoded);
+      if (results.length === 0) {
+        results = new Array(to - from);
+        plans = new Array(to - from);
       }
+      batch.forEach((i, b) => {
+        const plan = planRows(encoded[i], req.sentences[i], req);
+        const out = new Float32Array((plan.starts.length - 1) * model.neurons);
+        aggregateRows(plan, b, readers, model.neurons, req.aggregation, out);
+        plans[i - from] = plan;
+        results[i - from] = out;
+      });
+      done += batch.length;
+      req.onProgress?.(done, total);
+      if (!last) continue;
       for (let i = 0; i < results.length; i++) {
         await sink.appendSentence(plans[i].tokens, results[i]);
         rows += plans[i].tokens.length;
       }
+      results = [];
+      plans = [];
     }
     await sink.close();
   } catch (e) {

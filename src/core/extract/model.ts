@@ -1,12 +1,11 @@
 import * as ort from 'onnxruntime-node';
-import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { GrainError } from '../errors';
 import type { SiteInfo } from '../activations';
 import type { SiteSelection } from '../../shared/jobs';
 import { addOutputs, detectLayout, findSites, modelInputs, readGrainConfig, readOnnxModel, type ModelSite } from '../onnx';
 import { loadTokenizer, type ModelTokenizer } from '../tokenize';
-import { buildFeeds, planFeeds } from './feeds';
+import { buildFeeds, planFeeds } from '../runtime/feeds';
+import { resolveModelPath } from '../runtime/model-path';
 import { createSession } from '../runtime/session';
 import type { SiteReader } from './aggregate';
 
@@ -36,18 +35,6 @@ interface Layout {
   /** Output dims -> strides of batch row and position, for a run of `batch` x `seq`. */
   strides(dims: readonly number[], batch: number, seq: number): { batchStride: number; positionStride: number };
   width: number;
-}
-
-/** `dir` is a model folder (model.onnx + tokenizer) or a path to an .onnx file inside one. */
-export function resolveModelPath(dir: string): { dir: string; modelPath: string } {
-  const abs = resolve(dir);
-  if (!existsSync(abs)) throw new GrainError('no such model folder or file', { file: abs });
-  if (statSync(abs).isFile()) return { dir: resolve(abs, '..'), modelPath: abs };
-  const modelPath = join(abs, 'model.onnx');
-  if (!existsSync(modelPath)) {
-    throw new GrainError('this folder has no model.onnx: a Grain model folder holds model.onnx plus tokenizer.json and tokenizer_config.json', { file: abs });
-  }
-  return { dir: abs, modelPath };
 }
 
 export async function openExtractionModel(dirOrFile: string, opts: LoadOptions): Promise<ExtractionModel> {

@@ -19,9 +19,9 @@ export interface TrainOptions {
   seed?: number;
   /** neurox: epochs run (10); default: the most epochs (20). */
   epochs?: number;
-  /** neurox 32, default 256 (fewer for under 16k rows: rows / 64, at least 16). */
+  /** neurox 32, default 512 (fewer for under 32k rows: rows / 64, at least 16). */
   batchSize?: number;
-  /** neurox 1e-3, default 3e-3. */
+  /** neurox 1e-3, default 4e-3. */
   learningRate?: number;
   /** default mode: every n-th batch held out for early stopping (10); 0 = none. */
   holdoutEvery?: number;
@@ -53,7 +53,7 @@ export async function trainOnData(data: ProbeData, opts: TrainOptions = {}): Pro
   const present = data.classCounts.reduce((n, c) => n + (c > 0 ? 1 : 0), 0);
   if (present < 2) throw new GrainError(`probe: the training labels hold ${present} class; a classifier needs at least two`, { file: opts.file });
   const mode = opts.mode ?? 'default';
-  const lr = opts.learningRate ?? (mode === 'neurox' ? 1e-3 : 3e-3);
+  const lr = opts.learningRate ?? (mode === 'neurox' ? 1e-3 : 4e-3);
   if (!(lr > 0 && Number.isFinite(lr))) throw new GrainError(`probe: learning rate must be a positive number, got ${lr}`);
   const gemm = opts.gemm ?? (await createGemm());
   try {
@@ -72,7 +72,7 @@ export async function trainOnData(data: ProbeData, opts: TrainOptions = {}): Pro
     const trained = await trainDefault(gemm, data, net, {
       maxEpochs: positiveInt('epochs', opts.epochs, 20),
       // Small data still gets ~64 steps per epoch: the early-stopping rule assumes an epoch moves far.
-      batchSize: positiveInt('batch size', opts.batchSize, Math.max(16, Math.min(256, Math.floor(data.rows / 64)))),
+      batchSize: positiveInt('batch size', opts.batchSize, Math.max(16, Math.min(512, Math.floor(data.rows / 64)))),
       learningRate: lr,
       holdoutEvery: opts.holdoutEvery ?? 10,
       tolerance: opts.tolerance ?? 1e-3,

@@ -6,7 +6,7 @@
  *    the bias/weight coupling and the spread of neuron scales that slow Adam down. Standardising
  *    is folded into the products (X W^T with W = V / sigma, the mean into the bias), so X is
  *    never copied or rescaled;
- *  - batches of 256 rows (the products run near peak), shuffled batch order per epoch from a seed;
+ *  - batches of 512 rows (the products run near peak, few JS updates per epoch), shuffled batch order per epoch from a seed;
  *  - the L1 term by a proximal step (soft threshold at the per-coordinate Adam step size times
  *    l1 / sigma), which can reach exact zeros, where a subgradient only jitters around them; the
  *    L2 norm is smooth away from W = 0 and goes into the gradient;

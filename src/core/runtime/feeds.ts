@@ -41,7 +41,7 @@ export function planFeeds(inputs: ModelInput[], modelPath: string): FeedPlan {
  * Right-padded feeds for a batch of id sequences. Padding positions get `padId` and, where
  * the model takes one, attention_mask 0.
  */
-export function buildFeeds(plan: FeedPlan, batch: Int32Array[], seqLen: number, padId: number): Record<string, ort.Tensor> {
+export function buildFeeds(plan: FeedPlan, batch: readonly Int32Array[], seqLen: number, padId: number): Record<string, ort.Tensor> {
   const feeds: Record<string, ort.Tensor> = {};
   const size = batch.length * seqLen;
   const dims = [batch.length, seqLen];
