@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { NeuronStatsJob } from '../../shared/jobs';
 import { extractTo } from '../../core/extract/extractor';
-import { resolveModelPath } from '../../core/extract/model';
+import { resolveModelPath } from '../../core/runtime/model-path';
 import { NeuronStatsAccumulator } from '../../core/editor/stats';
 import type { NeuronStatsFile, NeuronStatsResult } from '../../core/editor/types';
 import { GrainError, throwIfAborted } from '../../core/errors';
