@@ -74,35 +74,39 @@ export async function extractTo(model: ExtractionModel, req: ExtractRequest, sin
       const batches = planBatches(lengths, from, to, req.batchSize, !model.padSafe);
       batches.forEach((batch, k) => queue.push({ from, to, batch, last: k === batches.length - 1 }));
     }
-    let results: Float32Array[] = [];
+    // One buffer per window, reused: aggregation writes each sentence's rows into it in place.
+    let buffer = new Float32Array(0);
     let plans: RowPlan[] = [];
-    // Overlap: the next batch (of this window or the next) runs in onnxruntime's threads while
-    // this one is aggregated and, at the end of a window, while the window is written.
+    let rowStart = new Int32Array(0);
+    // Overlap: the next batch (of this window or the next) is queued while this one is
+    // aggregated and, at the end of a window, while the window is written.
     let pending = runBatch(model, queue[0].batch, encoded);
     for (let q = 0; q < queue.length; q++) {
       if (req.signal?.aborted) throw new CancelledError();
       const { from, to, batch, last } = queue[q];
+      if (plans.length === 0) {
+        plans = new Array(to - from);
+        rowStart = new Int32Array(to - from + 1);
+        for (let i = from; i < to; i++) {
+          plans[i - from] = planRows(encoded[i], req.sentences[i], req);
+          rowStart[i - from + 1] = rowStart[i - from] + plans[i - from].tokens.length;
+        }
+        const needed = rowStart[to - from] * model.neurons;
+        if (buffer.length < needed) buffer = new Float32Array(needed);
+      }
       const readers = await pending;
       if (q + 1 < queue.length) pending = runBatch(model, queue[q + 1].batch, encoded);
-      if (results.length === 0) {
-        results = new Array(to - from);
-        plans = new Array(to - from);
-      }
       batch.forEach((i, b) => {
-        const plan = planRows(encoded[i], req.sentences[i], req);
-        const out = new Float32Array((plan.starts.length - 1) * model.neurons);
-        aggregateRows(plan, b, readers, model.neurons, req.aggregation, out);
-        plans[i - from] = plan;
-        results[i - from] = out;
+        const k = i - from;
+        aggregateRows(plans[k], b, readers, model.neurons, req.aggregation, buffer.subarray(rowStart[k] * model.neurons, rowStart[k + 1] * model.neurons));
       });
       done += batch.length;
       req.onProgress?.(done, total);
       if (!last) continue;
-      for (let i = 0; i < results.length; i++) {
-        await sink.appendSentence(plans[i].tokens, results[i]);
-        rows += plans[i].tokens.length;
+      for (let k = 0; k < plans.length; k++) {
+        await sink.appendSentence(plans[k].tokens, buffer.subarray(rowStart[k] * model.neurons, rowStart[k + 1] * model.neurons));
+        rows += plans[k].tokens.length;
       }
-      results = [];
       plans = [];
     }
     await sink.close();
