@@ -9,12 +9,15 @@ import { readSentenceFile } from '../../core/text';
 import { writeJsonAtomic } from '../../core/io/atomic';
 import type { JobContext } from './context';
 import { extractToStore, openMatchingActivations } from './activations';
+import { findSites, readGrainConfig, readOnnxModel } from '../../core/onnx';
+import { resolveModelPath } from '../../core/runtime/model-path';
 import { withTempDir } from './temp';
 
 /** Cross-model correlation of two or more models over the same text, written as a result file. */
 export async function runCorrelate(job: CorrelateJob, ctx: JobContext): Promise<CorrelationResult> {
   const inputs = job.activations ?? job.models;
   if (inputs.length < 2) throw new GrainError(`correlation needs at least two models (got ${inputs.length})`);
+  if (!job.activations) checkSameSites(job.models, job.sites);
   const text = { ...readSentenceFile(job.input), source: job.input };
   return withTempDir(async (dir) => {
     const sources: ActivationSource[] = [];
@@ -54,4 +57,22 @@ export async function runCorrelate(job: CorrelateJob, ctx: JobContext): Promise<
       for (const s of sources) s.close();
     }
   });
+}
+
+/**
+ * Models with different layer sites cannot be compared neuron by neuron: say so before spending
+ * minutes extracting them (widths, known only after a run, are checked again on the activations).
+ */
+function checkSameSites(models: string[], sites: CorrelateJob['sites']): void {
+  const found = models.map((m) => {
+    const { dir, modelPath } = resolveModelPath(m);
+    return findSites(readOnnxModel(modelPath), { sites, explicit: readGrainConfig(dir), source: modelPath }).map((s) => s.name);
+  });
+  for (let i = 1; i < models.length; i++) {
+    if (found[i].join(',') !== found[0].join(',')) {
+      throw new GrainError(
+        `models of different kinds cannot be correlated: ${basename(models[0])} has sites ${found[0].join(', ')} but ${basename(models[i])} has ${found[i].join(', ')}`,
+      );
+    }
+  }
 }
