@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { ActivationMatrix, SiteInfo } from '../../src/core/activations';
 import { CancelledError, GrainError } from '../../src/core/errors';
 import { createGemm, type Gemm } from '../../src/core/linalg/gemm';
+import { seededRng } from '../../src/core/random';
 import {
   accumulateCorrelation,
   correlateModels,
@@ -12,16 +13,7 @@ import {
   type RowChunk,
 } from '../../src/core/correlate/index';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRng;
 
 function gauss(r: () => number): number {
   return Math.sqrt(-2 * Math.log(r() + 1e-300)) * Math.cos(2 * Math.PI * r());
