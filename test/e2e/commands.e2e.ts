@@ -2,11 +2,10 @@
 // the Analyses view lists the saved result and the Neurons view its top neurons; Choose Model
 // through the palette; and a folder that is not a model gets an error naming what is missing.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, before, test } from 'node:test';
-import { TIMEOUTS, VsCodeSession } from './harness';
+import { test } from 'node:test';
+import { TIMEOUTS, VsCodeSession, useWorkbench } from './harness';
 
 /** Upper bound for the demo's probe (it takes ~15-25 s on 2 cores). */
 const DEMO_TIMEOUT = 150_000;
@@ -14,23 +13,18 @@ const DEMO_TIMEOUT = 150_000;
 let session: VsCodeSession;
 let workspace: string;
 
-before(async () => {
-  workspace = mkdtempSync(join(tmpdir(), 'grain-e2e-cmd-'));
-  writeFileSync(join(workspace, 'notes.txt'), 'The jury said it did find that the election was conducted .\n');
-  mkdirSync(join(workspace, 'not-a-model'));
-  writeFileSync(join(workspace, 'not-a-model', 'readme.txt'), 'no model here\n');
-  session = await VsCodeSession.start();
-  await session.openWorkbench(workspace);
-});
-
-after(async () => {
-  await session?.close();
-  rmSync(workspace, { recursive: true, force: true });
-});
-
-afterEach(async (t) => {
-  await session?.screenshot(`commands-after-${t.name}`).catch(() => undefined);
-});
+useWorkbench(
+  'commands-',
+  (ws) => {
+    writeFileSync(join(ws, 'notes.txt'), 'The jury said it did find that the election was conducted .\n');
+    mkdirSync(join(ws, 'not-a-model'));
+    writeFileSync(join(ws, 'not-a-model', 'readme.txt'), 'no model here\n');
+  },
+  (s, w) => {
+    session = s;
+    workspace = w;
+  },
+);
 
 /** The pane of a Grain side-panel view, by its title. */
 function view(name: string) {

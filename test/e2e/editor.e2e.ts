@@ -1,11 +1,10 @@
 // The editor features in a real VS Code: heat-map decorations on a text file, the hover with a
 // word's strongest neurons, and the Heat Map view, on brown-lstm-s1 with real numbers.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, before, test } from 'node:test';
-import { REPO, TIMEOUTS, VsCodeSession } from './harness';
+import { test } from 'node:test';
+import { REPO, TIMEOUTS, VsCodeSession, useWorkbench } from './harness';
 import { closeCachedModels, runTextActivations } from '../../src/worker/jobs/text-activations';
 
 const NEURON = 300; // layer1:44 of brown-lstm-s1
@@ -13,24 +12,17 @@ const SENTENCES = readFileSync(join(REPO, 'models', 'brown-test-2000.txt'), 'utf
 const TEXT = ['The jury said it did find that the election was conducted .', ...SENTENCES].join('\n') + '\n';
 
 let session: VsCodeSession;
-let workspace: string;
 
-before(async () => {
-  workspace = mkdtempSync(join(tmpdir(), 'grain-e2e-editor-'));
-  writeFileSync(join(workspace, 'brown.txt'), TEXT);
-  session = await VsCodeSession.start();
-  await session.openWorkbench(workspace);
-});
-
-after(async () => {
-  await session?.close();
-  await closeCachedModels();
-  rmSync(workspace, { recursive: true, force: true });
-});
-
-afterEach(async (t) => {
-  await session?.screenshot(`editor-after-${t.name}`).catch(() => undefined);
-});
+useWorkbench(
+  'editor-',
+  (ws) => {
+    writeFileSync(join(ws, 'brown.txt'), TEXT);
+  },
+  (s) => {
+    session = s;
+  },
+  closeCachedModels,
+);
 
 /** Overlay decorations drawn by Grain: position and computed background of each layer. */
 async function heatOverlays(): Promise<{ top: number; left: number; width: number; color: string }[]> {

@@ -19,6 +19,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { chromium, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
+import { after, afterEach, before } from 'node:test';
 
 export const REPO = join(import.meta.dirname, '..', '..');
 export const RESULTS_DIR = join(REPO, 'test-results', 'e2e');
@@ -414,4 +415,34 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 
 function exactText(text: string): RegExp {
   return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+}
+
+/**
+ * One VS Code session for a whole test file, on a fresh workspace folder that `prepare` fills:
+ * started before the file's tests, closed with its workspace removed after them (then
+ * `cleanup`, if given), and a screenshot after every test, passed or failed, for the post-mortem.
+ */
+export function useWorkbench(
+  screenshotPrefix: string,
+  prepare: (workspace: string) => void,
+  ready: (session: VsCodeSession, workspace: string) => void,
+  cleanup?: () => Promise<void>,
+): void {
+  let session: VsCodeSession | undefined;
+  let workspace: string | undefined;
+  before(async () => {
+    workspace = mkdtempSync(join(tmpdir(), 'grain-e2e-'));
+    prepare(workspace);
+    session = await VsCodeSession.start();
+    await session.openWorkbench(workspace);
+    ready(session, workspace);
+  });
+  after(async () => {
+    await session?.close();
+    await cleanup?.();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+  afterEach(async (t) => {
+    await session?.screenshot(`${screenshotPrefix}after-${t.name}`).catch(() => undefined);
+  });
 }

@@ -3,38 +3,30 @@
 // delay (perf_hooks.monitorEventLoopDelay) while its probe job runs and logs it to the Grain
 // output channel; this test reads that line in the Output panel.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, before, test } from 'node:test';
-import { VsCodeSession } from './harness';
+import { test } from 'node:test';
+import { VsCodeSession, useWorkbench } from './harness';
 
 const DEMO_TIMEOUT = 150_000;
 /** Longest acceptable stall of the extension host while the worker trains. */
 const MAX_DELAY_MS = 50;
 
 let session: VsCodeSession;
-let workspace: string;
 
-before(async () => {
-  workspace = mkdtempSync(join(tmpdir(), 'grain-e2e-host-'));
-  writeFileSync(join(workspace, 'notes.txt'), 'The jury said it did find that the election was conducted .\n');
-  if (process.env.GRAIN_E2E_THREADS) {
-    mkdirSync(join(workspace, '.vscode'));
-    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'grain.threads': Number(process.env.GRAIN_E2E_THREADS) }));
-  }
-  session = await VsCodeSession.start();
-  await session.openWorkbench(workspace);
-});
-
-after(async () => {
-  await session?.close();
-  rmSync(workspace, { recursive: true, force: true });
-});
-
-afterEach(async (t) => {
-  await session?.screenshot(`host-after-${t.name}`).catch(() => undefined);
-});
+useWorkbench(
+  'host-',
+  (ws) => {
+    writeFileSync(join(ws, 'notes.txt'), 'The jury said it did find that the election was conducted .\n');
+    if (process.env.GRAIN_E2E_THREADS) {
+      mkdirSync(join(ws, '.vscode'));
+      writeFileSync(join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'grain.threads': Number(process.env.GRAIN_E2E_THREADS) }));
+    }
+  },
+  (s) => {
+    session = s;
+  },
+);
 
 test('the extension host event loop stays under 50 ms of delay while Run Demo trains its probe', async () => {
   const page = session.page;

@@ -2,37 +2,29 @@
 // the workspace's .grain/, the numbers in the pages, selecting a neuron, the chart's table fallback,
 // restoring after a reload, a broken file's error page, and no CSP violations.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, before, test } from 'node:test';
-import { REPO, TIMEOUTS, VsCodeSession } from './harness';
+import { test } from 'node:test';
+import { REPO, TIMEOUTS, VsCodeSession, useWorkbench } from './harness';
 
 const FIXTURES = join(REPO, 'test', 'fixtures', 'results');
 const FILES = ['probe-lstm-upos.json', 'experiments-lstm-upos.json', 'ablation-lstm.json', 'correlation-lstm.json'];
 const probe = JSON.parse(readFileSync(join(FIXTURES, 'probe-lstm-upos.json'), 'utf8')) as { ordering: number[]; test: { accuracy: number } };
 
 let session: VsCodeSession;
-let workspace: string;
 
-before(async () => {
-  workspace = mkdtempSync(join(tmpdir(), 'grain-e2e-reports-'));
-  mkdirSync(join(workspace, '.grain'));
-  for (const f of FILES) copyFileSync(join(FIXTURES, f), join(workspace, '.grain', f));
-  writeFileSync(join(workspace, '.grain', 'broken.json'), readFileSync(join(FIXTURES, 'ablation-lstm.json'), 'utf8').slice(0, 900));
-  writeFileSync(join(workspace, 'notes.txt'), 'Results are in .grain/\n');
-  session = await VsCodeSession.start();
-  await session.openWorkbench(workspace);
-});
-
-after(async () => {
-  await session?.close();
-  rmSync(workspace, { recursive: true, force: true });
-});
-
-afterEach(async (t) => {
-  await session?.screenshot(`reports-after-${t.name}`).catch(() => undefined);
-});
+useWorkbench(
+  'reports-',
+  (ws) => {
+    mkdirSync(join(ws, '.grain'));
+    for (const f of FILES) copyFileSync(join(FIXTURES, f), join(ws, '.grain', f));
+    writeFileSync(join(ws, '.grain', 'broken.json'), readFileSync(join(FIXTURES, 'ablation-lstm.json'), 'utf8').slice(0, 900));
+    writeFileSync(join(ws, 'notes.txt'), 'Results are in .grain/\n');
+  },
+  (s) => {
+    session = s;
+  },
+);
 
 /**
  * Runs Grain: Open Report from the palette and picks `file` from its list of .grain/*.json. Not

@@ -1,37 +1,28 @@
 // Smoke test of the extension in a real VS Code: the Demo Models webview, its restore after a
 // reload, and the Models tree in the Grain activity-bar container.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, before, test } from 'node:test';
-import { REPO, VsCodeSession } from './harness';
+import { test } from 'node:test';
+import { REPO, VsCodeSession, useWorkbench } from './harness';
 
 const DEMO_MODELS = ['brown-bert', 'brown-gpt', 'brown-lstm-s1', 'brown-lstm-s2', 'brown-lstm-s3'];
 const hiddenSizeOf = (id: string): number =>
   (JSON.parse(readFileSync(join(REPO, 'models', id, 'config.json'), 'utf8')) as { hidden_size: number }).hidden_size;
 
 let session: VsCodeSession;
-let workspace: string;
 
-before(async () => {
-  workspace = mkdtempSync(join(tmpdir(), 'grain-e2e-ws-'));
-  writeFileSync(join(workspace, 'notes.txt'), 'The jury said it did find that the election was conducted.\n');
-  mkdirSync(join(workspace, '.vscode'));
-  writeFileSync(join(workspace, '.vscode', 'settings.json'), '{\n  "editor.tabSize": 2\n}\n');
-  session = await VsCodeSession.start();
-  await session.openWorkbench(workspace);
-});
-
-after(async () => {
-  await session?.close();
-  rmSync(workspace, { recursive: true, force: true });
-});
-
-// A picture of the window after every test, passed or failed, for the post-mortem.
-afterEach(async (t) => {
-  await session?.screenshot(`after-${t.name}`).catch(() => undefined);
-});
+useWorkbench(
+  '',
+  (ws) => {
+    writeFileSync(join(ws, 'notes.txt'), 'The jury said it did find that the election was conducted.\n');
+    mkdirSync(join(ws, '.vscode'));
+    writeFileSync(join(ws, '.vscode', 'settings.json'), '{\n  "editor.tabSize": 2\n}\n');
+  },
+  (s) => {
+    session = s;
+  },
+);
 
 async function modelRows(): Promise<Map<string, string[]>> {
   const frame = session.webviewFrame();
