@@ -52,9 +52,12 @@ async function openReport(file: string): Promise<void> {
     }
   }
   await command.click();
-  const row = rowWith(file);
-  await row.waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
-  await row.click();
+  // The command's own pick lists the saved results: filter it down to the file and accept it
+  // (typing works even when the list has not scrolled the row into view).
+  await rowWith(file).waitFor({ state: 'attached', timeout: TIMEOUTS.ui });
+  await input.fill(file);
+  await rowWith(file).waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+  await page.keyboard.press('Enter');
   await widget.waitFor({ state: 'hidden' });
 }
 
