@@ -7,7 +7,7 @@ import { extractTo } from '../src/core/extract/extractor';
 import { planBatches } from '../src/core/extract/batches';
 import { readSentenceFile } from '../src/core/text';
 import { createSink } from '../src/core/store';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../src/core/runtime/ort';
 import { buildFeeds, planFeeds } from '../src/core/runtime/feeds';
 import { modelInputs, readOnnxModel } from '../src/core/onnx';
 

@@ -13,7 +13,7 @@ BIN="$PREFIX/node_modules/.bin/code-server"
 log() { printf '[install-e2e] %s\n' "$*"; }
 
 # --- Debian packages -------------------------------------------------------------------------
-APT_PACKAGES="build-essential python3 libkrb5-dev ripgrep chromium"
+APT_PACKAGES="build-essential python3 libkrb5-dev ripgrep chromium strace"
 missing=""
 for p in $APT_PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

@@ -1,3 +1,4 @@
+import '../core/runtime/telemetry-off';
 import { Worker } from 'node:worker_threads';
 import type { Job } from '../shared/jobs';
 import type { Progress, WorkerError, WorkerToHost } from '../shared/worker-protocol';

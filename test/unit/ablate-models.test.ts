@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../../src/core/runtime/ort';
 import { CancelledError } from '../../src/core/errors';
 import { readSentenceFile } from '../../src/core/text';
 import {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../../src/core/runtime/ort';
 import { GrainError } from '../../src/core/errors';
 import { addOutputs, copyUnits, decodeOnnxModel, detectLayout, findSites, readGrainConfig, readOnnxModel } from '../../src/core/onnx';
 import { GraphBuilder } from '../fixtures/onnx/builder';

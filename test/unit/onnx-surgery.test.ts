@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../../src/core/runtime/ort';
 import { GrainError } from '../../src/core/errors';
 import { addMaskInputs, addOutputs, decodeOnnxModel, readOnnxModel } from '../../src/core/onnx';
 import { GraphBuilder } from '../fixtures/onnx/builder';

@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import { ort } from '../runtime/ort';
 import { cpus } from 'node:os';
 import type { SiteInfo } from '../activations';
 import { GrainError } from '../errors';

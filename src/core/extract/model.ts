@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import { ort } from '../runtime/ort';
 import { GrainError } from '../errors';
 import type { SiteInfo } from '../activations';
 import type { SiteSelection } from '../../shared/jobs';

@@ -7,7 +7,7 @@
  * pool costs more than it saves there, and far more when other processes share the cores
  * (measured 2-4x slower with 2 threads on a loaded 2-core machine at 32..1024 x 768 x 45).
  */
-import * as ort from 'onnxruntime-node';
+import { ort } from '../runtime/ort';
 import { GrainError } from '../errors';
 import { encodeSingleNodeModel } from './tinyOnnx';
 

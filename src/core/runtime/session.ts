@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import { ort } from './ort';
 import { GrainError } from '../errors';
 import { needsModelFile, writeBesideModel, type OnnxModel } from '../onnx';
 
