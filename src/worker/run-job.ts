@@ -1,5 +1,6 @@
-import type { Job } from '../shared/jobs';
+import type { Job, JobKind } from '../shared/jobs';
 import type { JobContext } from './jobs/context';
+import { checkJobOutput } from './jobs/files';
 import { runExtract } from './jobs/extract';
 import { runCorrelate } from './jobs/correlate';
 import { runProbe } from './jobs/probe';
@@ -8,26 +9,28 @@ import { runAblate } from './jobs/ablate';
 import { runNeuronStats } from './jobs/neuron-stats';
 import { runTextActivations } from './jobs/text-activations';
 
+type JobOf<K extends JobKind> = Extract<Job, { kind: K }>;
+
+type Runners = { [K in JobKind]: (job: JobOf<K>, ctx: JobContext) => Promise<unknown> };
+
 /** Every job kind and the function that runs it; the CLI and the worker share this table. */
-export async function runJob(job: Job, ctx: JobContext): Promise<unknown> {
-  switch (job.kind) {
-    case 'extract':
-      return runExtract(job, ctx);
-    case 'correlate':
-      return runCorrelate(job, ctx);
-    case 'probe':
-      return runProbe(job, ctx);
-    case 'experiment':
-      return runExperiment(job, ctx);
-    case 'ablate':
-      return runAblate(job, ctx);
-    case 'neuron-stats':
-      return runNeuronStats(job, ctx);
-    case 'text-activations':
-      return runTextActivations(job, ctx);
-    default: {
-      const unknown: never = job;
-      throw new Error(`unknown job kind ${String((unknown as { kind?: string }).kind)}`);
-    }
-  }
+const RUNNERS = {
+  extract: runExtract,
+  correlate: runCorrelate,
+  probe: runProbe,
+  experiment: runExperiment,
+  ablate: runAblate,
+  'neuron-stats': runNeuronStats,
+  'text-activations': runTextActivations,
+} satisfies Runners;
+
+export type JobResult<K extends JobKind> = Awaited<ReturnType<(typeof RUNNERS)[K]>>;
+type TypedRunners = { [K in JobKind]: (job: JobOf<K>, ctx: JobContext) => Promise<JobResult<K>> };
+
+/** Runs a job after checking that its output overwrites none of its inputs and can be written. */
+export async function runJob<K extends JobKind>(job: JobOf<K>, ctx: JobContext): Promise<JobResult<K>> {
+  checkJobOutput(job);
+  const runners: TypedRunners = RUNNERS;
+  const run: TypedRunners[K] = runners[job.kind as K];
+  return run(job, ctx);
 }

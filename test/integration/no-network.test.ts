@@ -18,7 +18,7 @@ function traced(dir: string, name: string, args: string[]) {
   mkdirSync(home);
   mkdirSync(tmp);
   const log = join(dir, `${name}.strace`);
-  const env = { ...process.env, HOME: home, TMPDIR: tmp };
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, TMPDIR: tmp };
   delete env.ORT_DISABLE_TELEMETRY;
   const run = spawnSync('strace', ['-f', '-qq', '-e', 'trace=connect,openat', '-o', log, process.execPath, join(ROOT, 'dist', 'cli.js'), ...args], {
     env,

@@ -1,5 +1,5 @@
+import { runJob } from '../../worker/run-job';
 import type { AblateJob } from '../../shared/jobs';
-import { runAblate } from '../../worker/jobs/ablate';
 import { finiteNumber, oneOf, parseFlags, positiveInt, required, UsageError } from '../args';
 import { cliContext, type Out } from '../context';
 import { defaultThreads } from './extract';
@@ -56,7 +56,7 @@ export function ablateJobFromArgs(argv: string[]): AblateJob {
 
 export async function ablateCommand(argv: string[], out: Out): Promise<void> {
   const job = ablateJobFromArgs(argv);
-  const r = await runAblate(job, cliContext(out));
+  const r = await runJob(job, cliContext(out));
   const nll = (x: number) => x.toFixed(6);
   out.info(`${r.objective} on ${r.sentences} sentences, ${r.baseline.tokens} scored tokens: mean NLL ${nll(r.baseline.meanNll)} (perplexity ${r.baseline.perplexity.toFixed(2)})`);
   for (const m of r.masks) out.info(`ablate ${m.spec} (${m.units} units): mean NLL ${nll(m.meanNll)} (${m.delta >= 0 ? '+' : ''}${m.delta.toFixed(6)})`);

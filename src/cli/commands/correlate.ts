@@ -1,5 +1,5 @@
+import { runJob } from '../../worker/run-job';
 import type { CorrelateJob } from '../../shared/jobs';
-import { runCorrelate } from '../../worker/jobs/correlate';
 import { oneOf, parseFlags, positiveInt, required } from '../args';
 import { cliContext, type Out } from '../context';
 import { defaultThreads } from './extract';
@@ -41,7 +41,7 @@ function splitList(v: string): string[] {
 
 export async function correlateCommand(argv: string[], out: Out): Promise<void> {
   const job = correlateJobFromArgs(argv);
-  const r = await runCorrelate(job, cliContext(out));
+  const r = await runJob(job, cliContext(out));
   for (const m of r.perModel) {
     const top = Array.from(m.rankingMaxCorr.slice(0, 5), (n) => `${n} (${m.maxCorr[n].toFixed(3)})`).join(', ');
     out.info(`${m.name}: top MaxCorr neurons ${top}; ${m.sites.map((s) => `${s.site} mean MaxCorr ${s.meanMaxCorr.toFixed(3)}`).join(', ')}`);

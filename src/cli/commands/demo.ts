@@ -1,9 +1,6 @@
+import { runJob } from '../../worker/run-job';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { runProbe } from '../../worker/jobs/probe';
-import { runExperiment } from '../../worker/jobs/experiment';
-import { runCorrelate } from '../../worker/jobs/correlate';
-import { runAblate } from '../../worker/jobs/ablate';
 import { EXPERIMENTS, type ProbeInputs, type ProbeSettings } from '../../shared/jobs';
 import { GrainError } from '../../core/errors';
 import { parseFlags, positiveInt } from '../args';
@@ -55,13 +52,13 @@ export async function demoCommand(argv: string[], out: Out): Promise<void> {
 
   out.info('\n== 2. Linguistic correlation analysis: a POS probe on brown-lstm-s1 (5,000 train / 1,000 test Brown sentences)');
   const probePath = join(dir, 'probe-brown-lstm-s1-pos.json');
-  const probe = await runProbe({ kind: 'probe', ...inputs(5000, 1000, 'normalized'), probe: settings, control: true, topPercentage: 0.5, out: probePath }, ctx);
+  const probe = await runJob({ kind: 'probe', ...inputs(5000, 1000, 'normalized'), probe: settings, control: true, topPercentage: 0.5, out: probePath }, ctx);
   out.info(`${probe.classes.length} tags; test accuracy ${pct(probe.test.accuracy)} (majority ${pct(probe.test.majorityBaseline)}), selectivity ${pct(probe.control?.selectivity ?? 0)}; trained in ${probe.timings.train_seconds.toFixed(1)} s`);
   out.info(`top neurons: ${probe.ordering.slice(0, 10).join(', ')}`);
 
   out.info('\n== 3. The paper\'s experiments (universal tags, 1,500 / 300 sentences, elastic net 1e-3)');
   const expPath = join(dir, 'experiments-brown-lstm-s1-upos.json');
-  const exp = await runExperiment(
+  const exp = await runJob(
     {
       kind: 'experiment',
       ...inputs(1500, 300, 'universal'),
@@ -81,7 +78,7 @@ export async function demoCommand(argv: string[], out: Out): Promise<void> {
 
   out.info('\n== 4. Cross-model correlation analysis: the three LSTM seeds over brown-test-2000');
   const corrPath = join(dir, 'correlation-brown-lstm.json');
-  const corr = await runCorrelate(
+  const corr = await runJob(
     { kind: 'correlate', models: [1, 2, 3].map((s) => join(models, `brown-lstm-s${s}`)), input: text, out: corrPath, aggregation: 'last', sites: 'layers', batchSize: 32, threads },
     ctx,
   );
@@ -89,7 +86,7 @@ export async function demoCommand(argv: string[], out: Out): Promise<void> {
 
   out.info('\n== 5. Ablation inside brown-lstm-s1: LCA top, CCA top, random and bottom neurons (first 500 test sentences)');
   const ablPath = join(dir, 'ablation-brown-lstm-s1.json');
-  const abl = await runAblate(
+  const abl = await runJob(
     {
       kind: 'ablate',
       model: lstm,

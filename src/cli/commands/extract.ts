@@ -1,6 +1,6 @@
+import { runJob } from '../../worker/run-job';
 import { cpus } from 'node:os';
 import type { ExtractJob } from '../../shared/jobs';
-import { runExtract } from '../../worker/jobs/extract';
 import { oneOf, parseFlags, positiveInt, required } from '../args';
 import { cliContext, type Out } from '../context';
 
@@ -54,7 +54,7 @@ function formatFromName(path: string): string {
 
 export async function extractCommand(argv: string[], out: Out): Promise<void> {
   const job = extractJobFromArgs(argv);
-  const result = await runExtract(job, cliContext(out));
+  const result = await runJob(job, cliContext(out));
   out.info(
     `wrote ${result.rows} rows x ${result.neurons} neurons (${result.sites.map((s) => `${s.name}:${s.width}`).join(' ')}) ` +
       `for ${result.sentences} sentences to ${result.out} [${result.format}] in ${result.seconds.toFixed(2)} s`,

@@ -1,7 +1,6 @@
+import { runJob } from '../../worker/run-job';
 import { join } from 'node:path';
 import { EXPERIMENTS, type ExperimentJob, type ExperimentName, type LabelledData, type ProbeInputs, type ProbeJob, type ProbeSettings } from '../../shared/jobs';
-import { runProbe } from '../../worker/jobs/probe';
-import { runExperiment } from '../../worker/jobs/experiment';
 import { GrainError } from '../../core/errors';
 import { finiteNumber, oneOf, parseFlags, positiveInt, required, UsageError, type FlagSpec } from '../args';
 import { cliContext, type Out } from '../context';
@@ -154,7 +153,7 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 export async function probeCommand(argv: string[], out: Out): Promise<void> {
   const job = probeJobFromArgs(argv);
-  const r = await runProbe(job, cliContext(out));
+  const r = await runJob(job, cliContext(out));
   out.info(`${r.classes.length} classes, ${r.train.rows} train / ${r.test.rows} test words, ${r.neurons} neurons`);
   out.info(`train accuracy ${pct(r.train.accuracy)}, test accuracy ${pct(r.test.accuracy)} (majority baseline ${pct(r.test.majorityBaseline)}), macro-F1 ${r.test.macroF1.toFixed(3)}`);
   if (r.control) out.info(`control task accuracy ${pct(r.control.controlAccuracy)}, selectivity ${pct(r.control.selectivity)}`);
@@ -164,7 +163,7 @@ export async function probeCommand(argv: string[], out: Out): Promise<void> {
 
 export async function experimentCommand(argv: string[], out: Out): Promise<void> {
   const job = experimentJobFromArgs(argv);
-  const r = await runExperiment(job, cliContext(out));
+  const r = await runJob(job, cliContext(out));
   out.info(`full probe: ${pct(r.full.accuracy)} on ${r.full.neurons} neurons`);
   for (const row of r.subsets?.rows ?? []) out.info(`retrain ${row.percent}% (${row.count}): top ${pct(row.top)}, random ${pct(row.random)}, bottom ${pct(row.bottom)}`);
   for (const row of r.zeroOut?.rows ?? []) out.info(`zero-out keep ${row.percent}%: top ${pct(row.top)}, random ${pct(row.random)}, bottom ${pct(row.bottom)}`);

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GrainError } from '../../core/errors';
 import { writeFileAtomic } from '../../core/io/atomic';
+import { checkOutputPath } from '../../core/io/output-guard';
 import { readResult } from '../../core/report/load';
 import { groupReports, renderStaticReport, type StaticAssets } from '../../core/report/static-html';
 import { REPORT_TITLES } from '../../shared/report-protocol';
@@ -41,6 +42,7 @@ export async function reportCommand(argv: string[], out: Out): Promise<void> {
   const { values, positionals } = parsed;
   if (positionals.length === 0) throw new UsageError('give at least one result file');
   if (!values.out) throw new UsageError('--out is required');
+  checkOutputPath(values.out, { files: positionals, models: [] });
   const results = positionals.map((p) => readResult(p));
   const reports = groupReports(results);
   if (reports.length === 0) throw new GrainError('these results make no report');
