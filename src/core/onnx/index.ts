@@ -1,5 +1,5 @@
 export { readOnnxModel, decodeOnnxModel, encodeOnnxModel, encodeModelProto, type OnnxModel } from './proto';
-export { findSites, type ModelSite, type ExplicitSite, type ExplicitSites, type FindSitesOptions, type SiteSelection } from './sites';
+export { findSites, detectSites, type SiteDetection, type SiteMethod, type ModelSite, type ExplicitSite, type ExplicitSites, type FindSitesOptions, type SiteSelection } from './sites';
 export { readGrainConfig, GRAIN_CONFIG } from './config';
 export { addOutputs, addMaskInputs, type MaskSpec } from './surgery';
 export { detectLayout, copyUnits, type TensorLayout, type LayoutKind } from './layout';

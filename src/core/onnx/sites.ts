@@ -36,9 +36,26 @@ export interface FindSitesOptions {
   source?: string;
 }
 
+/** How the sites of a model were found, for `grain inspect` and the Models view. */
+export type SiteMethod = 'explicit' | 'node-scopes' | 'dynamo-metadata' | 'residual-stream';
+
+export interface SiteDetection {
+  sites: ModelSite[];
+  method: SiteMethod;
+  /** A line saying what the method saw, e.g. "node names with scopes /bert/encoder/layer.0-3". */
+  detail: string;
+}
+
 export function findSites(model: OnnxModel, opts: FindSitesOptions): ModelSite[] {
+  return detectSites(model, opts).sites;
+}
+
+export function detectSites(model: OnnxModel, opts: FindSitesOptions): SiteDetection {
   const index = indexGraph(model.graph);
-  if (opts.explicit) return explicitSites(opts.explicit, opts.source, (t) => hasTensor(index, t), model.file);
+  if (opts.explicit) {
+    const where = opts.explicit.source ?? opts.source ?? 'the caller';
+    return { sites: explicitSites(opts.explicit, opts.source, (t) => hasTensor(index, t), model.file), method: 'explicit', detail: `named in ${where}` };
+  }
   const data = dataNodes(index);
   const stages = assignStages(index, data);
   const sites: ModelSite[] = [];
@@ -52,7 +69,7 @@ export function findSites(model: OnnxModel, opts: FindSitesOptions): ModelSite[]
       sites.push({ name: `mlp${k + 1}`, kind: 'mlp', tensor, layer: k + 1 });
     });
   }
-  return sites;
+  return { sites, method: 'node-scopes', detail: `node names with block scopes ${stages.family}.N (${stages.blocks} blocks)` };
 }
 
 const STANDARD_NAME = /^(?:(embeddings)|layer(\d+)|mlp(\d+))$/;
