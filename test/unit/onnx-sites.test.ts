@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ort } from '../../src/core/runtime/ort';
 import { GrainError } from '../../src/core/errors';
-import { addOutputs, copyUnits, decodeOnnxModel, detectLayout, findSites, readGrainConfig, readOnnxModel } from '../../src/core/onnx';
+import { addOutputs, copyUnits, decodeOnnxModel, detectLayout, detectSites, findSites, readGrainConfig, readOnnxModel } from '../../src/core/onnx';
 import { GraphBuilder } from '../fixtures/onnx/builder';
 import { bertLike, gpt2Like, llamaLike, type SyntheticModel } from '../fixtures/onnx/transformers';
+import { anonymize } from '../fixtures/onnx/rename';
 
 ort.env.logLevel = 'error';
 
@@ -107,7 +108,7 @@ for (const [label, make] of Object.entries(SYNTHETIC)) {
   });
 }
 
-test('a graph without block scopes: the error lists what was seen and how to use grain.json', () => {
+test('a graph without block scopes, dynamo metadata or residual stream: the error lists each way tried and how to use grain.json', () => {
   const g = new GraphBuilder();
   const ids = g.input('input_ids', 7, ['b', 's']);
   const e = g.op('Gather', '/emb/Gather', [g.weight('emb', [5, 4]), ids]);
@@ -115,7 +116,7 @@ test('a graph without block scopes: the error lists what was seen and how to use
   const model = decodeOnnxModel(g.build(), 'flat.onnx');
   assert.throws(() => findSites(model, { sites: 'layers' }), (err: unknown) => {
     assert.ok(err instanceof GrainError);
-    assert.match(err.message, /no repeated blocks.*layers\.N.*grain\.json.*"sites"/s);
+    assert.match(err.message, /no block scopes \(layers\.N.*in node names; no node metadata pkg\.torch\.onnx\.name_scopes; graph structure: found no residual stream.*grain\.json.*"sites"/s);
     assert.equal(err.where.file, 'flat.onnx');
     return true;
   });
@@ -166,5 +167,35 @@ test('readGrainConfig: absent, valid, and malformed files with their lines', () 
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+for (const [name, make] of [['BERT post-LN', () => bertLike(3, 'erf')], ['GPT-2 pre-LN', () => gpt2Like(3)], ['LLaMA RMSNorm SwiGLU', () => llamaLike(3)]] as const) {
+  for (const dynamo of [false, true]) {
+    test(`synthetic ${name}, node names without scopes${dynamo ? ' but with dynamo metadata' : ''}: found ${dynamo ? 'from the metadata' : 'from the residual stream'}`, async () => {
+      const s: SyntheticModel = make();
+      const renamed = anonymize(s.bytes, { dynamo });
+      const model = decodeOnnxModel(renamed.bytes, 'anonymous.onnx');
+      const found = detectSites(model, { sites: 'all' });
+      assert.equal(found.method, dynamo ? 'dynamo-metadata' : 'residual-stream', found.detail);
+      const want = [s.expected.embeddings, ...s.expected.layers, ...s.expected.mlp].map(renamed.tensor);
+      assert.deepEqual(found.sites.map((x) => x.tensor), want, found.detail);
+      const session = await ort.InferenceSession.create(addOutputs(model, found.sites.map((x) => x.tensor)));
+      const out = await session.run(feeds(s.inputs, [[1, 2, 3], [4, 5, 6]]));
+      found.sites.forEach((x, k) => assert.equal(detectLayout(out[x.tensor].dims as number[], 2, 3).width, k <= s.expected.layers.length ? s.hidden : s.ffn));
+    });
+  }
+}
+
+test('demo models with every name stripped: the graph structure finds the tensors the module scopes find', () => {
+  for (const demo of DEMOS) {
+    const sites = demo.startsWith('brown-lstm') ? 'layers' : 'all';
+    const scoped = detectSites(readOnnxModel(`models/${demo}/model.onnx`), { sites });
+    assert.equal(scoped.method, 'node-scopes');
+    const renamed = anonymize(readFileSync(`models/${demo}/model.onnx`));
+    const structural = detectSites(decodeOnnxModel(renamed.bytes), { sites });
+    assert.equal(structural.method, 'residual-stream');
+    assert.match(structural.detail, demo.startsWith('brown-lstm') ? /recurrent stack: 2 LSTM layers/ : /4 blocks .*(pre|post)-norm/);
+    assert.deepEqual(structural.sites.map((s) => s.tensor), scoped.sites.map((s) => renamed.tensor(s.tensor)), demo);
   }
 });

@@ -1,22 +1,27 @@
 import type { GraphIndex } from './graph';
+import type { NodeProto } from './types';
 
 /**
  * Which stage of the network each node belongs to: -1 before the first repeated block
  * (embeddings), 0..N-1 inside block k, N after the last block (head). Blocks come from module
- * scopes in node names (`/bert/encoder/layer.3/...`, `/transformer/h.0/...`, `/model/layers.7/...`).
+ * scopes: in node names (`/bert/encoder/layer.3/...`, `/transformer/h.0/...`), or, where the
+ * names carry none, in the exporter's metadata (torch dynamo's `pkg.torch.onnx.name_scopes`).
  */
 export interface Stages {
   /** Number of blocks N. */
   blocks: number;
   /** Per node index. */
   stage: Int32Array;
-  /** The scope prefix the blocks were recognised by, e.g. `/bert/encoder/layer`. */
+  /** What the blocks were recognised by, e.g. `bert.encoder.layer` (a scope family). */
   family: string;
-  /** Scope of each block, e.g. `/bert/encoder/layer.3`. */
+  /** A label of each block, e.g. `bert.encoder.layer.3`. */
   scopes: string[];
   /** Every block family seen, for error messages. */
   families: string[];
 }
+
+/** Where a node's module scope is read from. */
+export type ScopeSource = (node: NodeProto) => string | undefined;
 
 const BLOCK_SCOPE = /(^|[/.])(layers|layer|h|blocks|block)\.(\d+)(?=[/.]|$)/;
 
@@ -29,9 +34,43 @@ export function blockScope(name: string): { family: string; index: number } | un
   return { family: prefix + m[2], index: Number(m[3]) };
 }
 
-export function assignStages(index: GraphIndex, isData: Uint8Array): Stages {
+/** TorchScript exports name nodes by module path: `/transformer/h.0/attn/MatMul`. */
+export const nodeNameScope: ScopeSource = (node) => node.name || node.output[0] || undefined;
+
+export const DYNAMO_SCOPES_KEY = 'pkg.torch.onnx.name_scopes';
+
+/**
+ * torch's dynamo exporter names nodes `node_Add_12` and records the module path in metadata:
+ * `['', 'transformer', 'transformer.h.0', 'transformer.h.0.mlp', 'add_3']`, cumulative paths from
+ * the root with the node's own name last. The deepest entry that names a block is the scope.
+ */
+export const dynamoScope: ScopeSource = (node) => {
+  const raw = node.metadataProps?.find((p) => p.key === DYNAMO_SCOPES_KEY)?.value;
+  if (!raw) return undefined;
+  const entries = pythonStringList(raw);
+  for (let i = entries.length - 1; i >= 0; i--) if (blockScope(entries[i])) return entries[i];
+  return entries.length > 0 ? entries[entries.length - 1] : undefined;
+};
+
+export function hasDynamoScopes(index: GraphIndex): boolean {
+  return index.graph.node.some((n) => n.metadataProps?.some((p) => p.key === DYNAMO_SCOPES_KEY));
+}
+
+/** The strings of a Python list literal as repr() writes it: `['a', "b's"]`. */
+function pythonStringList(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"/g)) {
+    out.push((m[1] ?? m[2]).replace(/\\(.)/g, '$1'));
+  }
+  return out;
+}
+
+export function assignStages(index: GraphIndex, isData: Uint8Array, scopeOf: ScopeSource = nodeNameScope): Stages {
   const nodes = index.graph.node;
-  const scoped = nodes.map((n) => blockScope(n.name || n.output[0] || ''));
+  const scoped = nodes.map((n) => {
+    const name = scopeOf(n);
+    return name === undefined ? undefined : blockScope(name);
+  });
   const perFamily = new Map<string, Set<number>>();
   for (const s of scoped) if (s) (perFamily.get(s.family) ?? perFamily.set(s.family, new Set()).get(s.family)!).add(s.index);
   const families = [...perFamily.keys()];

@@ -2,10 +2,11 @@ import type { SiteKind } from '../activations';
 import { GrainError } from '../errors';
 import { findBoundaries } from './boundaries';
 import { dataNodes } from './dataflow';
-import { hasTensor, indexGraph } from './graph';
+import { hasTensor, indexGraph, type GraphIndex } from './graph';
 import { findMlpSites } from './mlp';
 import type { OnnxModel } from './proto';
-import { assignStages } from './scopes';
+import { findStructuralSites } from './residual';
+import { assignStages, DYNAMO_SCOPES_KEY, dynamoScope, hasDynamoScopes, nodeNameScope, type ScopeSource, type Stages } from './scopes';
 
 /** A tensor of the graph to record, and under which name. Layer 0 = embeddings. */
 export interface ModelSite {
@@ -57,19 +58,69 @@ export function detectSites(model: OnnxModel, opts: FindSitesOptions): SiteDetec
     return { sites: explicitSites(opts.explicit, opts.source, (t) => hasTensor(index, t), model.file), method: 'explicit', detail: `named in ${where}` };
   }
   const data = dataNodes(index);
-  const stages = assignStages(index, data);
+  const found = findStream(index, data, model.file);
   const sites: ModelSite[] = [];
   if (opts.sites !== 'mlp') {
-    findBoundaries(index, data, stages, model.file).forEach((tensor, layer) => {
+    found.boundaries.forEach((tensor, layer) => {
       sites.push({ name: layer === 0 ? 'embeddings' : `layer${layer}`, kind: 'boundary', tensor, layer });
     });
   }
   if (opts.sites !== 'layers') {
-    findMlpSites(index, data, stages, model.file).forEach((tensor, k) => {
+    findMlpSites(index, data, found.stages, model.file).forEach((tensor, k) => {
       sites.push({ name: `mlp${k + 1}`, kind: 'mlp', tensor, layer: k + 1 });
     });
   }
-  return { sites, method: 'node-scopes', detail: `node names with block scopes ${stages.family}.N (${stages.blocks} blocks)` };
+  return { sites, method: found.method, detail: found.detail };
+}
+
+interface Stream {
+  boundaries: string[];
+  stages: Stages;
+  method: SiteMethod;
+  detail: string;
+}
+
+/**
+ * The layer boundaries, by the first way that works: module scopes in node names, then scopes
+ * in torch dynamo's node metadata, then the residual stream read off the graph's structure.
+ */
+function findStream(index: GraphIndex, data: Uint8Array, file?: string): Stream {
+  const failures: string[] = [];
+  const scoped: [SiteMethod, ScopeSource, string][] = [
+    ['node-scopes', nodeNameScope, 'node names'],
+    ['dynamo-metadata', dynamoScope, `node metadata ${DYNAMO_SCOPES_KEY}`],
+  ];
+  for (const [method, source, what] of scoped) {
+    if (method === 'dynamo-metadata' && !hasDynamoScopes(index)) {
+      failures.push(`no ${what}`);
+      continue;
+    }
+    const stages = assignStages(index, data, source);
+    if (stages.blocks === 0) {
+      failures.push(`no block scopes (layers.N, layer.N, h.N, blocks.N) in ${what}`);
+      continue;
+    }
+    try {
+      const boundaries = findBoundaries(index, data, stages);
+      return { boundaries, stages, method, detail: `${what} with block scopes ${stages.family}.N (${stages.blocks} blocks)` };
+    } catch (e) {
+      if (!(e instanceof GrainError)) throw e;
+      failures.push(`${what}: ${e.message}`);
+    }
+  }
+  try {
+    const s = findStructuralSites(index, data);
+    return { ...s, method: 'residual-stream' };
+  } catch (e) {
+    if (!(e instanceof GrainError)) throw e;
+    failures.push(`graph structure: ${e.message}`);
+  }
+  throw new GrainError(
+    `cannot find the layer boundaries of graph ${index.graph.name ?? ''}: ${failures.join('; ')}. ` +
+      'Name the layer tensors yourself in grain.json next to the model: ' +
+      '{"sites": [{"name": "embeddings", "tensor": "<tensor name>"}, {"name": "layer1", "tensor": "..."}]}',
+    { file },
+  );
 }
 
 const STANDARD_NAME = /^(?:(embeddings)|layer(\d+)|mlp(\d+))$/;

@@ -64,6 +64,8 @@ export interface NodeProto {
   opType?: string;
   domain?: string;
   attribute: AttributeProto[];
+  /** Exporter annotations, e.g. torch dynamo's `pkg.torch.onnx.name_scopes`. */
+  metadataProps: StringStringEntryProto[];
 }
 
 export interface GraphProto {
