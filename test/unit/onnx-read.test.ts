@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ort } from '../../src/core/runtime/ort';
 import { GrainError } from '../../src/core/errors';
-import { addOutputs, decodeOnnxModel, encodeModelProto, encodeOnnxModel, modelInputs, needsModelFile, readOnnxModel, writeBesideModel } from '../../src/core/onnx';
+import { addOutputs, decodeOnnxModel, encodeModelProto, encodeOnnxModel, externalWeights, modelInputs, needsModelFile, readOnnxModel } from '../../src/core/onnx';
+import { createSession } from '../../src/core/runtime/session';
+import { buildFeeds, planFeeds } from '../../src/core/runtime/feeds';
 import { ChunkWriter, scanFields } from '../../src/core/onnx/wire';
 import { GraphBuilder } from '../fixtures/onnx/builder';
 
@@ -94,10 +96,11 @@ test('fields the schema does not know survive surgery byte for byte', async () =
   assert.deepEqual([...(r[y].data as Float32Array)], [0, 2, 0, 4, 0, 6]);
 });
 
-test('external data: missing file is named; edited model runs from a file written beside it', () =>
+test('external data: missing file is named; the edited model runs without writing into the model folder, linked or from memory', () =>
   withDir(async (dir) => {
     const w = Float32Array.from([1, 2, 3, 4, 5, 6]);
-    writeFileSync(join(dir, 'weights.bin'), new Uint8Array(w.buffer));
+    mkdirSync(join(dir, 'weights'));
+    writeFileSync(join(dir, 'weights', 'w.bin'), new Uint8Array(w.buffer));
     const g = new GraphBuilder();
     const x = g.input('x', 1, ['b', 2]);
     g.initializers.push({
@@ -105,28 +108,36 @@ test('external data: missing file is named; edited model runs from a file writte
       dims: [2, 3],
       dataType: 1,
       dataLocation: 1,
-      externalData: [{ key: 'location', value: 'weights.bin' }, { key: 'offset', value: '0' }, { key: 'length', value: '24' }],
+      externalData: [{ key: 'location', value: 'weights/w.bin' }, { key: 'offset', value: '0' }, { key: 'length', value: '24' }],
     });
     const h = g.op('MatMul', '/l/MatMul', [x, 'W']);
     g.output(g.op('Relu', '/l/Relu', [h]));
     const file = join(dir, 'model.onnx');
     writeFileSync(file, g.build());
     const model = readOnnxModel(file);
-    assert.deepEqual(model.externalData, ['weights.bin']);
+    assert.deepEqual(model.externalData, ['weights/w.bin']);
     assert.ok(needsModelFile(model));
     const edited = addOutputs(model, [h]);
-    await assert.rejects(ort.InferenceSession.create(edited), 'bytes alone cannot find weights.bin');
-    const beside = writeBesideModel(model, edited, 'test');
-    try {
-      const session = await ort.InferenceSession.create(beside.path);
+    await assert.rejects(ort.InferenceSession.create(edited), 'bytes alone cannot find the weights');
+    const before = readdirSync(dir, { recursive: true }).sort();
+    const run = async (session: ort.InferenceSession) => {
       const r = await session.run({ x: new ort.Tensor('float32', Float32Array.from([1, -1]), [1, 2]) });
       assert.deepEqual([...(r[h].data as Float32Array)], [-3, -3, -3]);
-    } finally {
-      beside.dispose();
+    };
+    await run(await createSession(model, edited, { threads: 1 }));
+    // A temp folder where nothing can be linked (here: a file in the way) gets the weights in memory.
+    writeFileSync(join(dir, 'not-a-folder'), '');
+    const inMemory = externalWeights(model, () => join(dir, 'not-a-folder'));
+    assert.equal(inMemory.kind, 'memory');
+    if (inMemory.kind === 'memory') {
+      assert.deepEqual(inMemory.files.map((f) => f.path), ['weights/w.bin']);
+      await run(await ort.InferenceSession.create(edited, { externalData: inMemory.files }));
     }
+    rmSync(join(dir, 'not-a-folder'));
+    assert.deepEqual(readdirSync(dir, { recursive: true }).sort(), before, 'nothing was written into the model folder');
     writeFileSync(join(dir, 'moved.onnx'), g.build());
-    rmSync(join(dir, 'weights.bin'));
-    assert.throws(() => readOnnxModel(join(dir, 'moved.onnx')), (e: unknown) => e instanceof GrainError && /external file 'weights\.bin'/.test(e.message));
+    rmSync(join(dir, 'weights', 'w.bin'));
+    assert.throws(() => readOnnxModel(join(dir, 'moved.onnx')), (e: unknown) => e instanceof GrainError && /external file 'weights\/w\.bin'/.test(e.message));
   }));
 
 test('modelInputs: feeds only, with types, dims and roles', () => {
@@ -144,6 +155,21 @@ test('modelInputs: feeds only, with types, dims and roles', () => {
   const inputs = modelInputs(decodeOnnxModel(encodeModelProto(g.model())));
   assert.deepEqual(inputs, [
     { name: 'input_ids', type: 'int64', dims: ['b', 's'], role: 'input_ids' },
-    { name: 'past_key_values.0.key', type: 'float16', dims: ['b', 4, 'p', 8], role: 'other' },
+    { name: 'past_key_values.0.key', type: 'float16', dims: ['b', 4, 'p', 8], role: 'past' },
   ]);
+  const plan = planFeeds(inputs, 'm.onnx');
+  assert.deepEqual(plan.inputs[1], { name: 'past_key_values.0.key', role: 'past', type: 'float16', axes: ['batch', 4, 'past', 8] });
+  const fed = buildFeeds(plan, [Int32Array.of(1, 2, 3), Int32Array.of(4)], 3, 0);
+  assert.deepEqual(fed['past_key_values.0.key'].dims, [2, 4, 0, 8], 'an empty past: length 0');
+  assert.deepEqual([...(fed.input_ids.data as BigInt64Array)], [1n, 2n, 3n, 4n, 0n, 0n]);
+  const named = planFeeds([{ name: 'past_key_values.3.value', type: 'float32', dims: ['past_sequence_length', 'batch_size', 2, 16], role: 'past' }, inputs[0]], 'm.onnx');
+  assert.deepEqual(named.inputs[0], { name: 'past_key_values.3.value', role: 'past', type: 'float32', axes: ['past', 'batch', 2, 16] });
+  assert.throws(
+    () => planFeeds([inputs[0], { name: 'past_key_values.0.key', type: 'float32', dims: ['a', 'b', 'c', 8], role: 'past' }], 'm.onnx'),
+    (e: unknown) => e instanceof GrainError && /past_key_values\.0\.key.*\[a, b, c, 8\].*past length/.test(e.message) && e.where.file === 'm.onnx',
+  );
+  assert.throws(
+    () => planFeeds([inputs[0], { name: 'pixel_values', type: 'float32', dims: ['b', 3, 224, 224], role: 'other' }], 'm.onnx'),
+    (e: unknown) => e instanceof GrainError && /cannot fill: pixel_values \(float32 \[b, 3, 224, 224\]\)/.test(e.message),
+  );
 });

@@ -8,8 +8,8 @@ import {
   detectLayout,
   findSites,
   modelInputs,
+  readAnalysisModel,
   readGrainConfig,
-  readOnnxModel,
   type SiteSelection,
   type TensorLayout,
 } from '../onnx';
@@ -77,7 +77,7 @@ function logitsName(outputs: readonly string[], modelPath: string): string {
 export async function openAblationSession(dirOrFile: string, opts: AblationSessionOptions = {}): Promise<AblationSession> {
   const { dir, modelPath } = resolveModelPath(dirOrFile);
   const tokenizer = loadTokenizer(dir);
-  const proto = readOnnxModel(modelPath);
+  const proto = readAnalysisModel(modelPath).model;
   const found = findSites(proto, { sites: opts.sites ?? 'layers', explicit: readGrainConfig(dir), source: modelPath });
   const plan = planFeeds(modelInputs(proto), modelPath);
   const logits = logitsName(proto.graph.output.map((o) => o.name ?? ''), modelPath);
@@ -95,7 +95,7 @@ export async function openAblationSession(dirOrFile: string, opts: AblationSessi
   const sample = tokenizer.encodeWords(['the', 'of', 'and', 'to', 'a']).ids;
   if (sample.length < 4) throw new GrainError('cannot build a probe input from the tokenizer', { file: dir });
   const probeRows = [sample.slice(0, 3), Int32Array.from([sample[0], sample[1], sample[3]])];
-  const probe = await createSession(proto, addOutputs(proto, found.map((s) => s.tensor)), { threads }, 'ablate-probe');
+  const probe = await createSession(proto, addOutputs(proto, found.map((s) => s.tensor)), { threads });
   let widths: number[];
   let logitsLayout: TensorLayout;
   let causal: boolean;
@@ -126,7 +126,6 @@ export async function openAblationSession(dirOrFile: string, opts: AblationSessi
     proto,
     addMaskInputs(proto, sites.map((s, i) => ({ tensor: s.tensor!, width: s.width, maskName: maskNames[i] }))),
     { threads },
-    'ablate',
   );
   const vocab = logitsLayout.width;
 

@@ -2,7 +2,7 @@ import { ort } from '../runtime/ort';
 import { GrainError } from '../errors';
 import type { SiteInfo } from '../activations';
 import type { SiteSelection } from '../../shared/jobs';
-import { addOutputs, detectLayout, findSites, modelInputs, readGrainConfig, readOnnxModel, type ModelSite } from '../onnx';
+import { addFloat32Outputs, detectLayout, detectSites, modelInputs, readAnalysisModel, readGrainConfig, type SiteDetection } from '../onnx';
 import { loadTokenizer, type ModelTokenizer } from '../tokenize';
 import { buildFeeds, planFeeds } from '../runtime/feeds';
 import { resolveModelPath } from '../runtime/model-path';
@@ -19,6 +19,10 @@ export interface ExtractionModel {
   dir: string;
   modelPath: string;
   tokenizer: ModelTokenizer;
+  /** How the sites were found. */
+  detection: SiteDetection;
+  /** What was changed to make the graph analysable (e.g. a merged decoder's branch inlined). */
+  notes: string[];
   sites: SiteInfo[];
   neurons: number;
   /** True when right padding leaves the real positions' activations unchanged. */
@@ -40,13 +44,14 @@ interface Layout {
 export async function openExtractionModel(dirOrFile: string, opts: LoadOptions): Promise<ExtractionModel> {
   const { dir, modelPath } = resolveModelPath(dirOrFile);
   const tokenizer = loadTokenizer(dir);
-  const proto = readOnnxModel(modelPath);
+  const { model: proto, notes } = readAnalysisModel(modelPath);
   const explicit = readGrainConfig(dir);
-  const found: ModelSite[] = findSites(proto, { sites: opts.sites, explicit, source: modelPath });
+  const detection = detectSites(proto, { sites: opts.sites, explicit, source: modelPath });
+  const found = detection.sites;
   const feedPlan = planFeeds(modelInputs(proto), modelPath);
-  const outputNames = found.map((s) => s.tensor);
-  const bytes = addOutputs(proto, outputNames);
-  const session = await createSession(proto, bytes, { threads: opts.threads }, 'extract');
+  // float16 sites are read through a Cast to float32 (outputNames[i] holds site i).
+  const { bytes, names: outputNames } = addFloat32Outputs(proto, found.map((s) => s.tensor));
+  const session = await createSession(proto, bytes, { threads: opts.threads });
   // Without a pad token any valid id serves: padded positions come after the real ones, and
   // probePadding below checks that they leave the real positions unchanged.
   const padId = tokenizer.padId ?? tokenizer.eosId ?? 0;
@@ -75,6 +80,8 @@ export async function openExtractionModel(dirOrFile: string, opts: LoadOptions):
     dir,
     modelPath,
     tokenizer,
+    detection,
+    notes,
     sites,
     neurons,
     padSafe,

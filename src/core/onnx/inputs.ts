@@ -2,8 +2,12 @@ import { indexGraph } from './graph';
 import type { OnnxModel } from './proto';
 import { dataTypeName, type TypeProto } from './types';
 
-/** What an input is for, judged from its name; `other` inputs cannot be fed by Grain. */
-export type InputRole = 'input_ids' | 'attention_mask' | 'token_type_ids' | 'position_ids' | 'other';
+/**
+ * What an input is for, judged from its name; `other` inputs cannot be fed by Grain. `past`:
+ * a decoder's cached keys or values (`past_key_values.N.key`), fed empty (past length 0), which
+ * is how every runtime starts a sequence; `use_cache_branch`: a merged decoder's switch, false.
+ */
+export type InputRole = 'input_ids' | 'attention_mask' | 'token_type_ids' | 'position_ids' | 'past' | 'use_cache_branch' | 'other';
 
 export interface ModelInput {
   name: string;
@@ -19,6 +23,8 @@ const ROLES: [RegExp, InputRole][] = [
   [/^(attention_mask|input_mask|mask)$/i, 'attention_mask'],
   [/^(token_type_ids|segment_ids)$/i, 'token_type_ids'],
   [/^position_ids$/i, 'position_ids'],
+  [/^(past_key_values?[._]\d+[._](key|value)|past[._]\d+([._](key|value))?|past_(key|value)s?[._]\d+|pkv[._]\d+)$/i, 'past'],
+  [/^use_cache_branch$/i, 'use_cache_branch'],
 ];
 
 /** The graph inputs a caller must feed (initializers listed as inputs are left out). */

@@ -1,7 +1,8 @@
 import { GrainError } from '../errors';
 import { hasTensor, indexGraph, type GraphIndex } from './graph';
 import { onnxType, type OnnxModel } from './proto';
-import { DataType, type GraphProto } from './types';
+import { inferElemTypes } from './elem-types';
+import { DataType } from './types';
 import { ChunkWriter, fieldString, LEN, scanFields } from './wire';
 
 /** ModelProto.graph, GraphProto.node/input/output, NodeProto.input/output. */
@@ -33,20 +34,51 @@ function emptyEdit(): GraphEdit {
 
 /**
  * A new serialized model whose graph also outputs `tensors` (the model object is unchanged).
- * Tensors that are already outputs are kept once. Declared type: the known element type, else
- * float; no shape, so ORT takes it from inference.
+ * Tensors that are already outputs are kept once. Declared type: the element type the graph
+ * gives the tensor, else float; no shape, so ORT takes it from inference.
  */
 export function addOutputs(model: OnnxModel, tensors: string[]): Uint8Array {
   const index = indexGraph(model.graph);
+  const types = inferElemTypes(index);
   const edit = emptyEdit();
   const added = new Set<string>();
   for (const tensor of tensors) {
     requireTensor(model, index, tensor);
     if (index.outputs.has(tensor) || added.has(tensor)) continue;
     added.add(tensor);
-    edit.append.push([GRAPH_OUTPUT, encode('ValueInfoProto', valueInfo(tensor, knownElemType(model.graph, tensor) ?? DataType.FLOAT))]);
+    edit.append.push([GRAPH_OUTPUT, encode('ValueInfoProto', valueInfo(tensor, types.get(tensor) ?? DataType.FLOAT))]);
   }
   return rewriteModel(model, edit);
+}
+
+/** Float types Grain reads by casting them to float32 inside the graph. */
+const CAST_TO_FLOAT32 = new Set<number>([DataType.FLOAT16, DataType.BFLOAT16, DataType.DOUBLE]);
+
+/**
+ * Like addOutputs, but every tensor is read as float32: float16, bfloat16 and double tensors
+ * (fp16 exports) get a Cast node after their producer, and `names[i]` is the output that holds
+ * `tensors[i]` in float32 (the tensor itself when it is float32 already).
+ */
+export function addFloat32Outputs(model: OnnxModel, tensors: string[]): { bytes: Uint8Array; names: string[] } {
+  const index = indexGraph(model.graph);
+  const types = inferElemTypes(index);
+  const edit = emptyEdit();
+  const added = new Map<string, string>();
+  const taken = new Set<string>();
+  const names = tensors.map((tensor) => {
+    requireTensor(model, index, tensor);
+    const known = added.get(tensor);
+    if (known) return known;
+    let name = tensor;
+    if (CAST_TO_FLOAT32.has(types.get(tensor) ?? DataType.FLOAT)) {
+      name = freshName(index, taken, `${tensor}/grain_float32`);
+      pushTo(edit.insertAfter, index.producer.get(tensor) ?? -1, castNode(tensor, DataType.FLOAT, name));
+    }
+    added.set(tensor, name);
+    if (!index.outputs.has(name)) edit.append.push([GRAPH_OUTPUT, encode('ValueInfoProto', valueInfo(name, DataType.FLOAT))]);
+    return name;
+  });
+  return { bytes: rewriteModel(model, edit), names };
 }
 
 export interface MaskSpec {
@@ -70,36 +102,45 @@ export interface MaskSpec {
  */
 export function addMaskInputs(model: OnnxModel, masks: MaskSpec[]): Uint8Array {
   const index = indexGraph(model.graph);
+  const types = inferElemTypes(index);
   const edit = emptyEdit();
   const taken = new Set<string>();
-  const fresh = (base: string) => {
-    let name = base;
-    for (let k = 2; hasTensor(index, name) || taken.has(name); k++) name = `${base}_${k}`;
-    taken.add(name);
-    return name;
-  };
+  const fresh = (base: string) => freshName(index, taken, base);
   const masked = new Set<string>();
   for (const m of masks) {
     validateMask(model, index, m, masked, taken);
     masked.add(m.tensor);
     taken.add(m.maskName);
     const p = index.producer.get(m.tensor);
-    let product: Uint8Array;
+    const at = p ?? -1;
+    // A float16 site is multiplied by its mask cast to float16 (Mul needs one type).
+    const type = types.get(m.tensor) ?? DataType.FLOAT;
+    let mask = m.maskName;
+    if (type !== DataType.FLOAT) {
+      mask = fresh(`${m.maskName}/grain_cast`);
+      pushTo(edit.insertAfter, at, castNode(m.maskName, type, mask));
+    }
     if (p !== undefined) {
       const unmasked = fresh(`${m.tensor}/grain_unmasked`);
       (edit.nodeOutputs.get(p) ?? edit.nodeOutputs.set(p, new Map()).get(p)!).set(m.tensor, unmasked);
-      product = mulNode(unmasked, m.maskName, m.tensor);
-      pushTo(edit.insertAfter, p, product);
+      pushTo(edit.insertAfter, p, mulNode(unmasked, mask, m.tensor, m.maskName));
     } else {
       const out = fresh(`${m.tensor}/grain_masked`);
       rejectSubgraphReaders(model, index, m.tensor);
       edit.nodeInputs.set(m.tensor, out);
       if (index.outputs.has(m.tensor)) edit.graphOutputs.set(m.tensor, out);
-      pushTo(edit.insertAfter, -1, mulNode(m.tensor, m.maskName, out));
+      pushTo(edit.insertAfter, -1, mulNode(m.tensor, mask, out, m.maskName));
     }
     edit.append.push([GRAPH_INPUT, encode('ValueInfoProto', valueInfo(m.maskName, DataType.FLOAT, [m.width]))]);
   }
   return rewriteModel(model, edit);
+}
+
+function freshName(index: GraphIndex, taken: Set<string>, base: string): string {
+  let name = base;
+  for (let k = 2; hasTensor(index, name) || taken.has(name); k++) name = `${base}_${k}`;
+  taken.add(name);
+  return name;
 }
 
 function validateMask(model: OnnxModel, index: GraphIndex, m: MaskSpec, masked: Set<string>, taken: Set<string>): void {
@@ -135,20 +176,17 @@ function pushTo(map: Map<number, Uint8Array[]>, key: number, value: Uint8Array):
   (map.get(key) ?? map.set(key, []).get(key)!).push(value);
 }
 
-function mulNode(input: string, mask: string, output: string): Uint8Array {
-  return encode('NodeProto', { input: [input, mask], output: [output], name: `grain/mask/${mask}`, opType: 'Mul' });
+function mulNode(input: string, mask: string, output: string, maskName: string): Uint8Array {
+  return encode('NodeProto', { input: [input, mask], output: [output], name: `grain/mask/${maskName}`, opType: 'Mul' });
+}
+
+function castNode(input: string, to: number, output: string): Uint8Array {
+  return encode('NodeProto', { input: [input], output: [output], name: `grain/cast/${output}`, opType: 'Cast', attribute: [{ name: 'to', type: 2, i: to }] });
 }
 
 function valueInfo(name: string, elemType: number, dims?: number[]): object {
   const shape = dims ? { shape: { dim: dims.map((d) => ({ dimValue: d })) } } : {};
   return { name, type: { tensorType: { elemType, ...shape } } };
-}
-
-function knownElemType(graph: GraphProto, tensor: string): number | undefined {
-  for (const v of [...graph.valueInfo, ...graph.input, ...graph.output]) {
-    if (v.name === tensor && v.type?.tensorType?.elemType) return v.type.tensorType.elemType;
-  }
-  return graph.initializer.find((t) => t.name === tensor)?.dataType;
 }
 
 function encode(type: string, value: object): Uint8Array {

@@ -1,28 +1,38 @@
+import { writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { ort } from './ort';
 import { GrainError } from '../errors';
-import { needsModelFile, writeBesideModel, type OnnxModel } from '../onnx';
+import { makeTempDir } from '../io/temp';
+import { externalWeights, needsModelFile, type OnnxModel } from '../onnx';
 
 export interface SessionOptions {
   threads: number;
 }
 
 /**
- * An onnxruntime session over an edited copy of `model` (`bytes`). Models with external weight
- * files are loaded from a temporary file beside the original, since ORT resolves those files
- * relative to the model file.
+ * An onnxruntime session over an edited copy of `model` (`bytes`). A model with external weight
+ * files runs from a private temporary folder holding the edited graph and links to its weights
+ * (or from memory), never from a file written into the user's model folder.
  */
-export async function createSession(model: OnnxModel, bytes: Uint8Array, opts: SessionOptions, tag: string): Promise<ort.InferenceSession> {
+export async function createSession(model: OnnxModel, bytes: Uint8Array, opts: SessionOptions): Promise<ort.InferenceSession> {
   const options: ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: Math.max(1, opts.threads),
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
   };
-  const file = needsModelFile(model) ? writeBesideModel(model, bytes, tag) : undefined;
+  let temp: { path: string; dispose(): void } | undefined;
   try {
-    return file ? await ort.InferenceSession.create(file.path, options) : await ort.InferenceSession.create(bytes, options);
+    if (!needsModelFile(model)) return await ort.InferenceSession.create(bytes, options);
+    const weights = externalWeights(model, () => (temp = makeTempDir('model')).path);
+    if (weights.kind === 'memory') return await ort.InferenceSession.create(bytes, { ...options, externalData: weights.files });
+    const file = join(weights.dir, basename(model.file ?? 'model.onnx'));
+    writeFileSync(file, bytes);
+    return await ort.InferenceSession.create(file, options);
   } catch (e) {
+    if (e instanceof GrainError) throw e;
     throw new GrainError(`onnxruntime could not load the model: ${(e as Error).message}`, { file: model.file });
   } finally {
-    file?.dispose();
+    // onnxruntime has read the graph and its weights once the session exists.
+    temp?.dispose();
   }
 }
