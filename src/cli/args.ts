@@ -1,5 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { GrainError } from '../core/errors';
+import { stdio } from './out';
 
 export type FlagSpec = Record<string, { type: 'string' | 'boolean'; default?: string | boolean; multiple?: boolean }>;
 
@@ -26,16 +27,34 @@ export function oneOf<T extends string>(name: string, value: string, allowed: re
   return value as T;
 }
 
-export function positiveInt(name: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive whole number (got '${value}')`);
-  return n;
+export function positiveInt(name: string, value: string, max = Number.MAX_SAFE_INTEGER): number {
+  return wholeNumber(name, value, 1, max);
 }
 
 export function finiteNumber(name: string, value: string, min = -Infinity, max = Infinity): number {
-  const n = Number(value);
+  const n = value.trim() === '' ? NaN : Number(value);
   if (!Number.isFinite(n) || n < min || n > max) {
-    throw new GrainError(`--${name} must be a number in [${min}, ${max}] (got '${value}')`);
+    throw new UsageError(`--${name} must be a number in [${min}, ${max}] (got '${value}')`);
   }
   return n;
+}
+
+/** A whole number in [min, max]. */
+export function wholeNumber(name: string, value: string, min: number, max: number): number {
+  const n = value.trim() === '' ? NaN : Number(value);
+  const range = min === 1 && max === Number.MAX_SAFE_INTEGER ? 'a positive whole number' : `a whole number from ${min} to ${max}`;
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be ${range} (got '${value}')`);
+  return n;
+}
+
+/**
+ * onnxruntime threads: more than the machine has only adds contention (and a huge number makes
+ * onnxruntime allocate per-thread state until memory runs out), so it is capped with a warning.
+ */
+export function threadCount(value: string, warn: (message: string) => void = stdio.warn): number {
+  const n = wholeNumber('threads', value, 1, 1_000_000);
+  const cpus = availableParallelism();
+  if (n <= cpus) return n;
+  warn(`--threads ${n} is more than the ${cpus} CPUs of this machine; using ${cpus}`);
+  return cpus;
 }

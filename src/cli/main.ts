@@ -1,6 +1,8 @@
 import { CancelledError, GrainError } from '../core/errors';
 import { UsageError } from './args';
-import { stdio, wasInterrupted, type Out } from './context';
+import { signalExitCode, stdio, stoppedBy, type Out } from './context';
+import { printable } from './printable';
+import { sweepStaleTempDirs } from '../core/io/temp';
 import { extractCommand, extractUsage } from './commands/extract';
 import { goldenCommand, goldenUsage } from './commands/golden';
 import { correlateCommand, correlateUsage } from './commands/correlate';
@@ -26,40 +28,51 @@ function usage(): string {
   return ['usage: grain <command> [flags]', '', ...Object.values(commands).map((c) => c.usage + '\n')].join('\n');
 }
 
+/**
+ * Exit codes (README, "Exit codes"): 0 done; 1 an input (file, model, value in a file) is wrong
+ * or the run cannot be done, with a message naming the file and line; 2 the command line is
+ * wrong (unknown command or flag, a missing or malformed option value); 70 a bug in Grain;
+ * 128 + n stopped by signal n (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP), nothing written.
+ */
+export const EXIT = { ok: 0, input: 1, usage: 2, internal: 70 } as const;
+
 async function main(argv: string[]): Promise<number> {
+  sweepStaleTempDirs();
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     stdio.info(usage());
-    return name ? 0 : 2;
+    return name ? EXIT.ok : EXIT.usage;
   }
   const command = commands[name];
   if (!command) {
     stdio.warn(`unknown command '${name}'\n\n${usage()}`);
-    return 2;
+    return EXIT.usage;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
     stdio.info(command.usage);
-    return 0;
+    return EXIT.ok;
   }
   try {
     await command.run(rest, stdio);
-    return 0;
+    return EXIT.ok;
   } catch (e) {
     if (process.stderr.isTTY) process.stderr.write('\n');
+    const say = (text: string) => process.stderr.write(printable(text) + '\n');
+    const signal = stoppedBy();
     if (e instanceof UsageError) {
-      process.stderr.write(`grain ${name}: ${e.message}\n\n${command.usage}\n`);
-      return 2;
+      say(`grain ${name}: ${e.message}\n\n${command.usage}`);
+      return EXIT.usage;
     }
-    if (e instanceof CancelledError || wasInterrupted()) {
-      process.stderr.write(`grain ${name}: cancelled; nothing was written\n`);
-      return 130;
+    if (e instanceof CancelledError || signal) {
+      say(`grain ${name}: ${signal ? `stopped by ${signal}` : 'cancelled'}; nothing was written`);
+      return signal ? signalExitCode(signal) : signalExitCode('SIGINT');
     }
     if (e instanceof GrainError) {
-      process.stderr.write(`grain ${name}: error: ${e.message}\n`);
-      return 1;
+      say(`grain ${name}: error: ${e.message}`);
+      return EXIT.input;
     }
-    process.stderr.write(`grain ${name}: internal error (a bug in Grain, please report it): ${(e as Error).stack ?? e}\n`);
-    return 70;
+    say(`grain ${name}: internal error (a bug in Grain, please report it): ${(e as Error).stack ?? e}`);
+    return EXIT.internal;
   }
 }
 

@@ -65,7 +65,8 @@ export function readSettings(config: ConfigLike, cpuCount = 1): ReadSettings {
     return undefined;
   };
   const threads = int('threads', 0, 256) ?? 0;
-  s.threads = threads === 0 ? Math.max(1, cpuCount - 1) : threads;
+  s.threads = threads === 0 ? Math.max(1, cpuCount - 1) : Math.min(threads, cpuCount);
+  if (threads > cpuCount) problems.push(`grain.threads is ${threads}, more than the ${cpuCount} CPUs of this machine; using ${cpuCount}`);
   s.batchSize = int('batchSize', 1, 4096) ?? s.batchSize;
   s.decorations.maxFileSize = int('decorations.maxFileSize', 0, 1_000_000_000) ?? s.decorations.maxFileSize;
   return { settings: s, problems };

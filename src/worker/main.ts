@@ -4,6 +4,7 @@ import { setPriority } from 'node:os';
 import { CancelledError, GrainError } from '../core/errors';
 import type { HostToWorker, WorkerError, WorkerToHost } from '../shared/worker-protocol';
 import { runJob } from './run-job';
+import { sweepStaleTempDirs } from '../core/io/temp';
 
 /**
  * worker_threads entry: runs one job at a time as the host asks, streams progress, honours
@@ -13,6 +14,7 @@ const port = parentPort;
 if (!port) throw new Error('dist/worker.js must run in a worker thread');
 
 lowerThreadPriority();
+sweepStaleTempDirs();
 
 const running = new Map<number, AbortController>();
 const post = (m: WorkerToHost) => port.postMessage(m);

@@ -107,4 +107,39 @@ test('usage errors exit 2 and say which flag', () => {
   const unknown = grain(['extract', '--bogus']);
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /bogus/);
+  for (const [flag, value, expect] of [
+    ['--batch', '0', /--batch must be a positive whole number \(got '0'\)/],
+    ['--batch', '1e400', /--batch must be a positive whole number/],
+    ['--threads', '0.5', /--threads must be a whole number from 1 to 1000000/],
+  ] as const) {
+    const bad = grain(['extract', '--model', LSTM, '--input', 'x', '--out', 'y', flag, value]);
+    assert.equal(bad.status, 2, `${flag} ${value}: ${bad.stderr}`);
+    assert.match(bad.stderr, expect);
+  }
+});
+
+test('more threads than CPUs are capped with a warning, not a hang', (t) => {
+  const dir = tempDir(t);
+  const text = join(dir, 't.txt');
+  writeFileSync(text, 'The jury said .\n');
+  const run = grain(['extract', '--model', LSTM, '--input', text, '--out', join(dir, 'a.grain'), '--threads', '100000']);
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stderr, /warning: --threads 100000 is more than the \d+ CPUs of this machine; using \d+/);
+});
+
+test('escape sequences from a file never reach the terminal raw', (t) => {
+  const dir = tempDir(t);
+  const labels = join(dir, 'labels.txt');
+  const text = join(dir, 'text.txt');
+  writeFileSync(text, 'The jury said .\n');
+  writeFileSync(labels, 'DT \x1b]0;owned\x07NN\x1b[2J VBD\n');
+  const run = grain(['probe', '--model', LSTM, '--input', text, '--labels', labels, '--out', join(dir, 'p.json')]);
+  assert.equal(run.status, 1, run.stderr);
+  assert.doesNotMatch(run.stderr, /\x1b/, 'no ESC byte');
+  assert.doesNotMatch(run.stderr, /\x07/, 'no BEL byte');
+  // A path from the command line is echoed in the message, escaped.
+  const missing = grain(['extract', '--model', LSTM, '--input', join(dir, '\x1b[2Jmissing\u202e.txt'), '--out', join(dir, 'a.grain')]);
+  assert.equal(missing.status, 1, missing.stderr);
+  assert.match(missing.stderr, /\\x1b\[2Jmissing\\u202e\.txt: file not found/);
+  assert.doesNotMatch(missing.stderr, /\x1b|\u202e/);
 });

@@ -1,6 +1,6 @@
 import { runJob } from '../../worker/run-job';
 import type { AblateJob } from '../../shared/jobs';
-import { finiteNumber, oneOf, parseFlags, positiveInt, required, UsageError } from '../args';
+import { finiteNumber, oneOf, parseFlags, positiveInt, required, UsageError, threadCount } from '../args';
 import { cliContext, type Out } from '../context';
 import { defaultThreads } from './extract';
 
@@ -50,7 +50,7 @@ export function ablateJobFromArgs(argv: string[]): AblateJob {
     maxSentences: f['max-sentences'] ? positiveInt('max-sentences', f['max-sentences'] as string) : undefined,
     sites: oneOf('sites', f.sites as string, ['layers', 'mlp', 'all'] as const),
     batchSize: positiveInt('batch', f.batch as string),
-    threads: positiveInt('threads', f.threads as string),
+    threads: threadCount(f.threads as string),
   };
 }
 

@@ -1,6 +1,6 @@
 import { runJob } from '../../worker/run-job';
 import type { CorrelateJob } from '../../shared/jobs';
-import { oneOf, parseFlags, positiveInt, required } from '../args';
+import { oneOf, parseFlags, positiveInt, required, threadCount } from '../args';
 import { cliContext, type Out } from '../context';
 import { defaultThreads } from './extract';
 
@@ -31,7 +31,7 @@ export function correlateJobFromArgs(argv: string[]): CorrelateJob {
     aggregation: oneOf('aggregation', f.aggregation as string, ['first', 'last', 'average'] as const),
     sites: oneOf('sites', f.sites as string, ['layers', 'mlp', 'all'] as const),
     batchSize: positiveInt('batch', f.batch as string),
-    threads: positiveInt('threads', f.threads as string),
+    threads: threadCount(f.threads as string),
   };
 }
 

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EXPERIMENTS, type ProbeInputs, type ProbeSettings } from '../../shared/jobs';
 import { GrainError } from '../../core/errors';
-import { parseFlags, positiveInt } from '../args';
+import { parseFlags, threadCount } from '../args';
 import { cliContext, type Out } from '../context';
 import { defaultThreads } from './extract';
 import { goldenCommand } from './golden';
@@ -26,7 +26,7 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 export async function demoCommand(argv: string[], out: Out): Promise<void> {
   const f = parseFlags(argv, { out: { type: 'string', default: join('.grain', 'demo') }, threads: { type: 'string', default: String(defaultThreads()) } });
   const dir = resolve(f.out as string);
-  const threads = positiveInt('threads', f.threads as string);
+  const threads = threadCount(f.threads as string);
   mkdirSync(dir, { recursive: true });
   const models = modelsDir();
   const lstm = join(models, 'brown-lstm-s1');

@@ -1,7 +1,7 @@
 import { runJob } from '../../worker/run-job';
 import { cpus } from 'node:os';
 import type { ExtractJob } from '../../shared/jobs';
-import { oneOf, parseFlags, positiveInt, required } from '../args';
+import { oneOf, parseFlags, positiveInt, required, threadCount } from '../args';
 import { cliContext, type Out } from '../context';
 
 export const extractUsage = `grain extract --model DIR --input FILE --out FILE [--format grain|json|hdf5]
@@ -36,7 +36,7 @@ export function extractJobFromArgs(argv: string[]): ExtractJob {
     keepSpecial: f['keep-special'] === true,
     sites: oneOf('sites', f.sites as string, ['layers', 'mlp', 'all'] as const),
     batchSize: positiveInt('batch', f.batch as string),
-    threads: positiveInt('threads', f.threads as string),
+    threads: threadCount(f.threads as string),
     dtype: f.float16 === true ? 'float16' : 'float32',
   };
 }

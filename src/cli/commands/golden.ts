@@ -4,7 +4,7 @@ import { extractTo } from '../../core/extract/extractor';
 import { compareWithGolden, readGolden } from '../../core/extract/golden';
 import { MemorySink } from '../../core/store';
 import { GrainError } from '../../core/errors';
-import { finiteNumber, parseFlags, positiveInt, required } from '../args';
+import { finiteNumber, parseFlags, required, threadCount } from '../args';
 import { defaultThreads } from './extract';
 import type { Out } from '../context';
 
@@ -23,7 +23,7 @@ export async function goldenCommand(argv: string[], out: Out): Promise<void> {
   const goldenPath = (f.golden as string | undefined) ?? join(dir, 'golden.json');
   const tolerance = finiteNumber('tolerance', f.tolerance as string, 0);
   const golden = readGolden(goldenPath);
-  const model = await openExtractionModel(dir, { sites: 'layers', threads: positiveInt('threads', f.threads as string) });
+  const model = await openExtractionModel(dir, { sites: 'layers', threads: threadCount(f.threads as string) });
   try {
     const sink = new MemorySink();
     await extractTo(

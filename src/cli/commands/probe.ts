@@ -2,7 +2,7 @@ import { runJob } from '../../worker/run-job';
 import { join } from 'node:path';
 import { EXPERIMENTS, type ExperimentJob, type ExperimentName, type LabelledData, type ProbeInputs, type ProbeJob, type ProbeSettings } from '../../shared/jobs';
 import { GrainError } from '../../core/errors';
-import { finiteNumber, oneOf, parseFlags, positiveInt, required, UsageError, type FlagSpec } from '../args';
+import { finiteNumber, oneOf, parseFlags, positiveInt, required, UsageError, type FlagSpec, threadCount } from '../args';
 import { cliContext, type Out } from '../context';
 import { defaultThreads } from './extract';
 
@@ -100,7 +100,7 @@ function probeInputs(f: Flags): ProbeInputs {
     aggregation: oneOf('aggregation', f.aggregation as string, ['first', 'last', 'average'] as const),
     sites: oneOf('sites', f.sites as string, ['layers', 'mlp', 'all'] as const),
     batchSize: positiveInt('batch', f.batch as string),
-    threads: positiveInt('threads', f.threads as string),
+    threads: threadCount(f.threads as string),
   };
 }
 

@@ -1,5 +1,6 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { siblingTemp } from './temp';
 
 /**
  * Writes a file so that readers see either the old content or the whole new content, never a
@@ -7,19 +8,22 @@ import { basename, dirname, join } from 'node:path';
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = openSync(tmp, 'w');
+  const tmp = siblingTemp(path);
   try {
-    if (typeof data === 'string') writeSync(fd, data, null, 'utf8');
-    else writeSync(fd, data);
-    fsyncSync(fd);
+    const fd = openSync(tmp.path, 'wx');
+    try {
+      if (typeof data === 'string') writeSync(fd, data, null, 'utf8');
+      else writeSync(fd, data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp.path, path);
+    tmp.keep();
   } catch (e) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
+    tmp.dispose();
     throw e;
   }
-  closeSync(fd);
-  renameSync(tmp, path);
 }
 
 export function writeJsonAtomic(path: string, value: unknown): void {

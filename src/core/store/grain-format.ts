@@ -1,9 +1,8 @@
-import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { ActivationMatrix, SiteInfo, totalNeurons } from '../activations';
 import { GrainError } from '../errors';
+import { siblingTemp, type Temporary } from '../io/temp';
 import { decodeFloat16, encodeFloat16 } from './float16';
 import { checkSites } from './sites';
 
@@ -57,7 +56,7 @@ export class GrainStoreWriter {
 
   private constructor(
     readonly path: string,
-    private readonly tempPath: string,
+    private readonly temp: Temporary,
     fd: number,
     private readonly options: GrainStoreOptions,
   ) {
@@ -70,18 +69,19 @@ export class GrainStoreWriter {
   static create(path: string, options: GrainStoreOptions): GrainStoreWriter {
     checkSites(options.sites, path);
     if (!(options.dtype in DTYPE_CODES)) throw new GrainError(`unknown dtype "${options.dtype}" (float32 or float16)`, { file: path });
-    const tempPath = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+    const temp = siblingTemp(path);
     let fd: number;
     try {
-      fd = openSync(tempPath, 'wx');
+      fd = openSync(temp.path, 'wx');
     } catch (e) {
+      temp.dispose();
       throw new GrainError(`cannot write: ${(e as Error).message}`, { file: path });
     }
     try {
-      return new GrainStoreWriter(path, tempPath, fd, options);
+      return new GrainStoreWriter(path, temp, fd, options);
     } catch (e) {
       closeSync(fd);
-      rmSync(tempPath, { force: true });
+      temp.dispose();
       throw e;
     }
   }
@@ -135,7 +135,8 @@ export class GrainStoreWriter {
       fsyncSync(fd);
       closeSync(fd);
       this.fd = undefined;
-      renameSync(this.tempPath, this.path);
+      renameSync(this.temp.path, this.path);
+      this.temp.keep();
     } catch (e) {
       this.abort();
       if (e instanceof GrainError) throw e;
@@ -153,7 +154,7 @@ export class GrainStoreWriter {
       }
       this.fd = undefined;
     }
-    rmSync(this.tempPath, { force: true });
+    this.temp.dispose();
   }
 
   private openFd(): number {

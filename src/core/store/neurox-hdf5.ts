@@ -1,9 +1,8 @@
-import { rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { rename, stat } from 'node:fs/promises';
 import type * as H5 from 'h5wasm/node';
 import { ActivationMatrix, SiteInfo } from '../activations';
 import { GrainError } from '../errors';
+import { siblingTemp, type Temporary } from '../io/temp';
 import { MemorySink } from './memory-sink';
 import type { ActivationSink } from './sink';
 import { checkSites, neuroxSites, requireEqualWidths } from './sites';
@@ -44,14 +43,14 @@ function h5Error(path: string, what: string, e: unknown): GrainError {
 
 export class NeuroxHdf5Writer implements ActivationSink {
   private file: H5.File | undefined;
-  private readonly tempPath: string;
+  private readonly temp: Temporary;
   private sites: SiteInfo[] = [];
   private width = 0;
   private readonly sentenceToIndex: Record<string, string> = {};
   private readonly tokens: string[][] = [];
 
   constructor(readonly path: string) {
-    this.tempPath = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+    this.temp = siblingTemp(path);
   }
 
   async begin(sites: SiteInfo[]): Promise<void> {
@@ -60,7 +59,7 @@ export class NeuroxHdf5Writer implements ActivationSink {
     this.sites = sites;
     const h5 = await loadH5();
     try {
-      this.file = new h5.File(this.tempPath, 'x');
+      this.file = new h5.File(this.temp.path, 'x');
     } catch (e) {
       throw h5Error(this.path, 'cannot create HDF5 file', e);
     }
@@ -101,7 +100,8 @@ export class NeuroxHdf5Writer implements ActivationSink {
       file.create_dataset({ name: 'grain_sites', data: [JSON.stringify(this.sites)] });
       file.close();
       this.file = undefined;
-      await rename(this.tempPath, this.path);
+      await rename(this.temp.path, this.path);
+      this.temp.keep();
     } catch (e) {
       await this.abort();
       throw e instanceof GrainError ? e : h5Error(this.path, 'cannot finish HDF5 file', e);
@@ -116,7 +116,7 @@ export class NeuroxHdf5Writer implements ActivationSink {
     } catch {
       // the file is being thrown away
     }
-    await rm(this.tempPath, { force: true });
+    this.temp.dispose();
   }
 }
 

@@ -1,8 +1,7 @@
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { open, rename, type FileHandle } from 'node:fs/promises';
 import { ActivationMatrix, SiteInfo } from '../activations';
 import { GrainError } from '../errors';
+import { siblingTemp, type Temporary } from '../io/temp';
 import { readRawLines } from '../text/line-stream';
 import { decodeUtf8Strict, stripBom } from '../text/utf8';
 import { formatFloat32 } from './float-text';
@@ -23,7 +22,7 @@ const FLUSH_CHARS = 1 << 20;
 
 export class NeuroxJsonWriter implements ActivationSink {
   private handle: FileHandle | undefined;
-  private readonly tempPath: string;
+  private readonly temp: Temporary;
   private layers = 0;
   private width = 0;
   private sentence = 0;
@@ -31,14 +30,14 @@ export class NeuroxJsonWriter implements ActivationSink {
   private partChars = 0;
 
   constructor(readonly path: string) {
-    this.tempPath = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+    this.temp = siblingTemp(path);
   }
 
   async begin(sites: SiteInfo[]): Promise<void> {
     this.width = requireEqualWidths(sites, this.path, 'NeuroX JSON');
     this.layers = sites.length;
     try {
-      this.handle = await open(this.tempPath, 'wx');
+      this.handle = await open(this.temp.path, 'wx');
     } catch (e) {
       throw new GrainError(`cannot write: ${(e as Error).message}`, { file: this.path });
     }
@@ -72,7 +71,8 @@ export class NeuroxJsonWriter implements ActivationSink {
       await this.handle.sync();
       await this.handle.close();
       this.handle = undefined;
-      await rename(this.tempPath, this.path);
+      await rename(this.temp.path, this.path);
+      this.temp.keep();
     } catch (e) {
       await this.abort();
       throw new GrainError(`cannot write: ${(e as Error).message}`, { file: this.path });
@@ -84,7 +84,7 @@ export class NeuroxJsonWriter implements ActivationSink {
     this.handle = undefined;
     this.parts = [];
     await handle?.close().catch(() => undefined);
-    await rm(this.tempPath, { force: true });
+    this.temp.dispose();
   }
 
   private formatValues(values: Float32Array, token: number): string {

@@ -1,8 +1,8 @@
 // The commands that run analyses in the worker: extraction, probes, experiments, correlation
 // and ablation curves. Each checks workspace trust first and saves under `.grain/`.
 import * as vscode from 'vscode';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { makeTempDir } from '../../core/io/temp';
+import { existsSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { EXPERIMENTS, type AblateJob, type CorrelateJob, type ExperimentJob, type ExtractJob, type LabelledData, type ProbeJob, type ProbeSettings } from '../../shared/jobs';
 import type { ExperimentsResult, ProbeResult } from '../../shared/results';
@@ -36,7 +36,7 @@ export function brownData(ctx: CommandContext, tagset: 'universal' | 'normalized
 }
 
 /** A text file to run the model over: the active editor's, saved to a temp copy when dirty. */
-async function activeTextFile(ctx: CommandContext): Promise<{ path: string; name: string } | undefined> {
+async function activeTextFile(ctx: CommandContext): Promise<{ path: string; name: string; dispose?: () => void } | undefined> {
   const doc = vscode.window.activeTextEditor?.document;
   if (!doc) {
     void vscode.window.showErrorMessage('Grain: open a text file first (one sentence per line); there is no active editor.');
@@ -45,10 +45,11 @@ async function activeTextFile(ctx: CommandContext): Promise<{ path: string; name
   const name = basename(doc.uri.path) || 'untitled';
   if (doc.uri.scheme === 'file' && !doc.isDirty) return { path: doc.uri.fsPath, name };
   // Unsaved text: extract what the user sees, leaving their file as it is.
-  const tmp = join(mkdtempSync(join(tmpdir(), 'grain-')), name.endsWith('.txt') ? name : `${name}.txt`);
+  const dir = makeTempDir('text');
+  const tmp = join(dir.path, name.endsWith('.txt') ? name : `${name}.txt`);
   writeFileSync(tmp, doc.getText());
   ctx.log.info(`${name} has unsaved changes (or is not a file); extracting from a temp copy ${tmp}`);
-  return { path: tmp, name };
+  return { path: tmp, name, dispose: dir.dispose };
 }
 
 async function pickTextFile(title: string): Promise<string | undefined> {
@@ -75,7 +76,12 @@ async function extract(ctx: CommandContext, input: { path: string; name: string 
 export async function extractCurrentFile(ctx: CommandContext): Promise<void> {
   if (!(await ctx.requireTrust('Extract Activations'))) return;
   const input = await activeTextFile(ctx);
-  if (input) await extract(ctx, input);
+  if (!input) return;
+  try {
+    await extract(ctx, input);
+  } finally {
+    input.dispose?.();
+  }
 }
 
 export async function extractCorpus(ctx: CommandContext): Promise<void> {

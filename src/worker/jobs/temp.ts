@@ -1,13 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { makeTempDir } from '../../core/io/temp';
 
 /** A private folder for a job's intermediate files, removed when the job ends however it ends. */
 export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), 'grain-job-'));
+  const dir = makeTempDir('job');
   try {
-    return await fn(dir);
+    return await fn(dir.path);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    dir.dispose();
   }
 }
