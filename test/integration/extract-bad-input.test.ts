@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MODELS, grain, tempDir } from '../helpers/cli';
 
@@ -48,6 +48,16 @@ test('bad input gets a clear message naming the file (and line), exit 1, and no 
   const latin1 = join(dir, 'latin1.txt');
   writeFileSync(latin1, Buffer.concat([Buffer.from('The jury said .\nCaf'), Buffer.from([0xe9]), Buffer.from(' au lait\n')]));
   cases.push({ name: 'text that is not UTF-8', input: latin1, expect: /latin1\.txt:2: .*UTF-8/ });
+
+  const negativeId = modelCopy(dir, 'negative-id', ['model.onnx', 'tokenizer_config.json']);
+  const vocab = JSON.parse(readFileSync(join(LSTM, 'tokenizer.json'), 'utf8'));
+  vocab.model.vocab.jury = -5;
+  writeFileSync(join(negativeId, 'tokenizer.json'), JSON.stringify(vocab));
+  cases.push({ name: 'a vocabulary with a negative id', model: negativeId, expect: /negative-id\/tokenizer\.json: the vocabulary maps "jury" to -5/ });
+
+  const foreign = modelCopy(dir, 'foreign-tokenizer', ['tokenizer.json', 'tokenizer_config.json']);
+  copyFileSync(join(MODELS, 'brown-gpt', 'model.onnx'), join(foreign, 'model.onnx'));
+  cases.push({ name: 'a tokenizer with more ids than the embedding table', model: foreign, expect: /token ids up to 8003, but the model's embedding table 'm\.wte\.weight' has 4096 rows/ });
 
   for (const c of cases) {
     const run = extract(c.model ?? LSTM, c.input ?? good, out);

@@ -17,6 +17,7 @@ import { loadTokenizer, type ModelTokenizer } from '../tokenize';
 import { buildFeeds, planFeeds } from '../runtime/feeds';
 import { resolveModelPath } from '../runtime/model-path';
 import { createSession } from '../runtime/session';
+import { checkTokenIdsFit } from '../runtime/vocabulary';
 
 /** Causal: predict each next token. Masked: predict tokens replaced by the mask token. */
 export type LmObjective = 'causal' | 'masked';
@@ -80,6 +81,7 @@ export async function openAblationSession(dirOrFile: string, opts: AblationSessi
   const proto = readAnalysisModel(modelPath).model;
   const found = findSites(proto, { sites: opts.sites ?? 'layers', explicit: readGrainConfig(dir), source: modelPath });
   const plan = planFeeds(modelInputs(proto), modelPath);
+  checkTokenIdsFit(proto, plan, tokenizer, modelPath);
   const logits = logitsName(proto.graph.output.map((o) => o.name ?? ''), modelPath);
   const threads = Math.max(1, opts.threads ?? cpus().length);
   // Without a pad token any valid id serves: padded positions come after the real ones and

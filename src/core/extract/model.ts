@@ -7,6 +7,7 @@ import { loadTokenizer, type ModelTokenizer } from '../tokenize';
 import { buildFeeds, planFeeds } from '../runtime/feeds';
 import { resolveModelPath } from '../runtime/model-path';
 import { createSession } from '../runtime/session';
+import { checkTokenIdsFit } from '../runtime/vocabulary';
 import type { SiteReader } from './aggregate';
 
 export interface LoadOptions {
@@ -49,6 +50,7 @@ export async function openExtractionModel(dirOrFile: string, opts: LoadOptions):
   const detection = detectSites(proto, { sites: opts.sites, explicit, source: modelPath });
   const found = detection.sites;
   const feedPlan = planFeeds(modelInputs(proto), modelPath);
+  checkTokenIdsFit(proto, feedPlan, tokenizer, modelPath);
   // float16 sites are read through a Cast to float32 (outputNames[i] holds site i).
   const { bytes, names: outputNames } = addFloat32Outputs(proto, found.map((s) => s.tensor));
   const session = await createSession(proto, bytes, { threads: opts.threads });

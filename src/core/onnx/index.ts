@@ -7,3 +7,4 @@ export { inlineNoCacheBranch } from './branches';
 export { detectLayout, copyUnits, type TensorLayout, type LayoutKind } from './layout';
 export { modelInputs, type ModelInput, type InputRole } from './inputs';
 export { needsModelFile, externalWeights, type ExternalWeights } from './external';
+export { embeddingTable } from './embedding';

@@ -44,6 +44,7 @@ export function loadHfTokenizer(modelDir: string): LoadedTokenizer {
     throw new GrainError('has no "model" section: not a Hugging Face tokenizer.json', { file: tokenizerFile });
   }
   const modelType = modelTypeOf(json.model, tokenizerFile);
+  checkIds(json.model, json.added_tokens, tokenizerFile);
 
   const configFile = join(modelDir, 'tokenizer_config.json');
   const rawConfig = existsSync(configFile) ? readJsonFile(configFile) : {};
@@ -91,6 +92,22 @@ function modelTypeOf(model: Record<string, unknown>, file: string): TokenizerMod
     throw new GrainError(`the ${String(type)} model has no vocabulary`, { file });
   }
   return type as TokenizerModelType;
+}
+
+/**
+ * Token ids must be whole numbers from 0: onnxruntime's Gather reads a negative index from the
+ * end of the embedding table, so such a token would silently get another token's embedding.
+ */
+function checkIds(model: Record<string, unknown>, added: unknown, file: string): void {
+  const bad = (token: unknown, id: unknown) =>
+    new GrainError(`the vocabulary maps ${JSON.stringify(token)} to ${JSON.stringify(id)}; token ids must be whole numbers from 0`, { file });
+  const vocab = model.vocab;
+  if (isRecord(vocab)) {
+    for (const [token, id] of Object.entries(vocab)) if (!Number.isInteger(id) || (id as number) < 0) throw bad(token, id);
+  }
+  if (Array.isArray(added)) {
+    for (const t of added) if (isRecord(t) && (!Number.isInteger(t.id) || (t.id as number) < 0)) throw bad(t.content, t.id);
+  }
 }
 
 /** Role tokens are written either as a string or as a serialised AddedToken `{ content }`. */
