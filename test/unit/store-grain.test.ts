@@ -26,6 +26,9 @@ function goodStore(name: string): { path: string; bytes: Buffer } {
   return { path, bytes: readFileSync(path) };
 }
 
+/** Where the sites JSON starts: after the 128-byte header of format version 2. */
+const SITES_AT = 128;
+
 function variant(name: string, bytes: Uint8Array): string {
   const path = join(dir, name);
   writeFileSync(path, bytes);
@@ -58,8 +61,8 @@ test('wrong magic, future version, unknown dtype', () => {
   magic.write('NOTGRAIN', 0, 'latin1');
   rejects(variant('magic.grain', magic), /wrong magic/);
   const future = Buffer.from(bytes);
-  future.writeUInt32LE(2, 8);
-  rejects(variant('future.grain', future), /newer Grain \(store format version 2; this Grain reads up to 1\)/);
+  future.writeUInt32LE(3, 8);
+  rejects(variant('future.grain', future), /newer Grain \(store format version 3; this Grain reads up to 2\)/);
   const dtype = Buffer.from(bytes);
   dtype.writeUInt32LE(9, 12);
   rejects(variant('dtype.grain', dtype), /unknown dtype code 9/);
@@ -77,7 +80,7 @@ test('truncated anywhere: header, data, index or end marker', () => {
 test('damaged sites, counts, offsets and token list', () => {
   const { bytes } = goodStore('base3.grain');
   const sites = Buffer.from(bytes);
-  sites[64] = 0x7d; // "}" where "[" should be
+  sites[SITES_AT] = 0x7d; // "}" where "[" should be
   rejects(variant('sites.grain', sites), /unreadable sites/);
   const neurons = Buffer.from(bytes);
   neurons.writeUInt32LE(9, 16);
@@ -142,4 +145,49 @@ test('reading a large store in chunks keeps memory flat (no whole-file buffer)',
   assert.equal(sum, want);
   // One 1 MB chunk plus slack, against a 41 MB file.
   assert.ok(peak < 8e6, `array buffers grew by ${(peak / 1e6).toFixed(1)} MB while reading ${(fileBytes / 1e6).toFixed(0)} MB`);
+});
+
+test('a flipped byte anywhere is reported: in the data (naming the block, rows and sentences), the index or the header', () => {
+  const { bytes } = goodStore('base5.grain');
+  const dataAt = Number(bytes.readBigUInt64LE(40));
+  const data = Buffer.from(bytes);
+  data[dataAt + 17] ^= 0x40;
+  const r = GrainStoreReader.open(variant('data.grain', data));
+  assert.throws(() => r.readRows(0, 3), (e: unknown) => e instanceof GrainError && /damaged: data block 1 of 1 \(rows 1-3, sentences 1-2\) does not match its checksum/.test(e.message));
+  r.close();
+  const indexAt = Number(bytes.readBigUInt64LE(48));
+  const token = Buffer.from(bytes);
+  const json = token.indexOf('"a"', indexAt);
+  token[json + 1] = 0x7a; // the token "a" becomes "z": still valid JSON
+  rejects(variant('token.grain', token), /damaged: its index \(token list and sentence offsets\) does not match its checksum/);
+  const kind = Buffer.from(bytes);
+  const at = kind.indexOf('boundary', SITES_AT);
+  kind.write('custom\u0000\u0000', at, 'latin1');
+  rejects(variant('kind.grain', kind), /unreadable sites|damaged: its header/);
+});
+
+test('a version 1 store (no checksums) is still read', () => {
+  const sites = Buffer.from(JSON.stringify(SITES), 'utf8');
+  const dataAt = Math.ceil((64 + sites.length) / 64) * 64;
+  const values = Float32Array.from({ length: 24 }, (_, i) => i / 2);
+  const offsets = Uint32Array.from([0, 2, 3]);
+  const index = Buffer.concat([Buffer.from(offsets.buffer), Buffer.from(JSON.stringify({ tokens: ['a', 'b', 'c'], meta: {} }))]);
+  const header = Buffer.alloc(dataAt);
+  header.write('GRAINACT', 0, 'latin1');
+  header.writeUInt32LE(1, 8);
+  header.writeUInt32LE(1, 12);
+  header.writeUInt32LE(8, 16);
+  header.writeUInt32LE(sites.length, 20);
+  header.writeBigUInt64LE(3n, 24);
+  header.writeBigUInt64LE(2n, 32);
+  header.writeBigUInt64LE(BigInt(dataAt), 40);
+  header.writeBigUInt64LE(BigInt(dataAt + values.byteLength), 48);
+  header.writeBigUInt64LE(BigInt(index.length), 56);
+  sites.copy(header, 64);
+  const path = variant('v1.grain', Buffer.concat([header, Buffer.from(values.buffer), index, Buffer.from('GRAINEND', 'latin1')]));
+  const r = GrainStoreReader.open(path);
+  assert.equal(r.version, 1);
+  assert.equal(r.sentenceFingerprints, undefined);
+  assert.deepEqual(Array.from(r.readRows(1, 2)), Array.from(values.subarray(8)));
+  r.close();
 });

@@ -104,7 +104,7 @@ export async function extractTo(model: ExtractionModel, req: ExtractRequest, sin
       req.onProgress?.(done, total);
       if (!last) continue;
       for (let k = 0; k < plans.length; k++) {
-        await sink.appendSentence(plans[k].tokens, buffer.subarray(rowStart[k] * model.neurons, rowStart[k + 1] * model.neurons));
+        await sink.appendSentence(plans[k].tokens, buffer.subarray(rowStart[k] * model.neurons, rowStart[k + 1] * model.neurons), req.sentences[from + k]);
         rows += plans[k].tokens.length;
       }
       plans = [];

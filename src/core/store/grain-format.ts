@@ -3,6 +3,7 @@ import { endianness } from 'node:os';
 import { ActivationMatrix, SiteInfo, totalNeurons } from '../activations';
 import { GrainError } from '../errors';
 import { siblingTemp, type Temporary } from '../io/temp';
+import { digest, sentenceFingerprint } from './checksums';
 import { decodeFloat16, encodeFloat16 } from './float16';
 import { checkSites } from './sites';
 
@@ -13,20 +14,28 @@ import { checkSites } from './sites';
  *   0  "GRAINACT"                    8  u32 version      12 u32 dtype (1 float32, 2 float16)
  *   16 u32 neurons                   20 u32 byte length of the sites JSON
  *   24 u64 rows     32 u64 sentences 40 u64 data offset  48 u64 index offset  56 u64 index length
- *   64 sites JSON (UTF-8), zero-padded so the data starts 64-byte aligned
+ *   version 2: 64 SHA-256 of the index, 96 SHA-256 of bytes 0-63 and the sites JSON
+ *   then the sites JSON (UTF-8), zero-padded so the data starts 64-byte aligned
  *   data: rows x neurons values, row-major
- *   index: u32 sentence offsets (sentences + 1), then UTF-8 JSON {"tokens": [...], "meta": {...}}
+ *   index: u32 sentence offsets (sentences + 1), then UTF-8 JSON {"tokens": [...], "meta": {...},
+ *          version 2: "blockBytes", "blocks" (a SHA-256 prefix per block of the data),
+ *          "sentences" (a fingerprint of each sentence's words, see checksums.ts)}
  *   "GRAINEND"
  *
  * Counts and offsets are only known at the end, so close() patches them into the header;
- * the file only appears under its name (rename) once complete.
+ * the file only appears under its name (rename) once complete. A reader checks the header,
+ * sites and index at once and each data block the first time it reads from it, so a flipped
+ * byte is reported, never read as an activation. Version 1 files (no checksums) are still read.
  */
 export const GRAIN_MAGIC = 'GRAINACT';
 const END_MAGIC = 'GRAINEND';
-export const GRAIN_FORMAT_VERSION = 1;
-const HEADER_SIZE = 64;
+export const GRAIN_FORMAT_VERSION = 2;
+const COUNTS_SIZE = 64;
+const HEADER_SIZE: Record<number, number> = { 1: 64, 2: 128 };
 const ALIGN = 64;
 const BUFFER_BYTES = 4 << 20;
+/** Checksummed unit of the data: small, so a chunked read verifies little beyond what it reads. */
+const BLOCK_BYTES = 1 << 20;
 const MAX_ROWS = 0xffffffff;
 
 export type StoreDtype = 'float32' | 'float16';
@@ -42,6 +51,15 @@ export interface GrainStoreOptions {
   meta?: Record<string, unknown>;
 }
 
+interface StoreIndex {
+  tokens: string[];
+  meta: Record<string, unknown>;
+  blockBytes: number;
+  blocks: string[];
+  /** Per sentence: the fingerprint of the words it was extracted from ('' when not given). */
+  sentences: string[];
+}
+
 export class GrainStoreWriter {
   private readonly neurons: number;
   private readonly bytesPerValue: number;
@@ -52,6 +70,8 @@ export class GrainStoreWriter {
   private position: number;
   private readonly tokens: string[] = [];
   private readonly offsets: number[] = [0];
+  private readonly blocks: string[] = [];
+  private readonly fingerprints: string[] = [];
   private fd: number | undefined;
 
   private constructor(
@@ -63,7 +83,8 @@ export class GrainStoreWriter {
     this.fd = fd;
     this.neurons = totalNeurons(options.sites);
     this.bytesPerValue = BYTES[options.dtype];
-    this.position = writeHeader(fd, options);
+    // The header is written in full at close(); reserve its place and the sites'.
+    this.position = dataOffsetOf(options.sites);
   }
 
   static create(path: string, options: GrainStoreOptions): GrainStoreWriter {
@@ -77,20 +98,15 @@ export class GrainStoreWriter {
       temp.dispose();
       throw new GrainError(`cannot write: ${(e as Error).message}`, { file: path });
     }
-    try {
-      return new GrainStoreWriter(path, temp, fd, options);
-    } catch (e) {
-      closeSync(fd);
-      temp.dispose();
-      throw e;
-    }
+    return new GrainStoreWriter(path, temp, fd, options);
   }
 
   get rows(): number {
     return this.tokens.length;
   }
 
-  appendSentence(tokens: string[], rows: Float32Array): void {
+  /** One sentence's rows; `words` (the text it came from) is fingerprinted so readers can check they get the same text. */
+  appendSentence(tokens: string[], rows: Float32Array, words?: readonly string[]): void {
     const fd = this.openFd();
     if (rows.length !== tokens.length * this.neurons) {
       throw new Error(`appendSentence: ${rows.length} values for ${tokens.length} tokens x ${this.neurons} neurons`);
@@ -111,6 +127,7 @@ export class GrainStoreWriter {
     }
     for (const t of tokens) this.tokens.push(t);
     this.offsets.push(this.tokens.length);
+    this.fingerprints.push(words ? sentenceFingerprint(words) : '');
   }
 
   /** Finishes the file and gives it its name. On failure nothing is left behind. */
@@ -120,18 +137,18 @@ export class GrainStoreWriter {
       this.flush(fd);
       const indexOffset = this.position;
       const offsets = new Uint32Array(this.offsets);
-      const json = Buffer.from(JSON.stringify({ tokens: this.tokens, meta: this.options.meta ?? {} }), 'utf8');
-      writeAll(fd, new Uint8Array(offsets.buffer), indexOffset);
-      writeAll(fd, json, indexOffset + offsets.byteLength);
-      const indexLength = offsets.byteLength + json.length;
-      writeAll(fd, Buffer.from(END_MAGIC, 'latin1'), indexOffset + indexLength);
-      const counts = new DataView(new ArrayBuffer(40));
-      counts.setBigUint64(0, BigInt(this.tokens.length), true);
-      counts.setBigUint64(8, BigInt(this.offsets.length - 1), true);
-      counts.setBigUint64(16, BigInt(dataOffsetOf(this.options.sites)), true);
-      counts.setBigUint64(24, BigInt(indexOffset), true);
-      counts.setBigUint64(32, BigInt(indexLength), true);
-      writeAll(fd, new Uint8Array(counts.buffer), 24);
+      const index: StoreIndex = {
+        tokens: this.tokens,
+        meta: this.options.meta ?? {},
+        blockBytes: BLOCK_BYTES,
+        blocks: this.blocks,
+        sentences: this.fingerprints,
+      };
+      const json = Buffer.from(JSON.stringify(index), 'utf8');
+      const indexBytes = Buffer.concat([new Uint8Array(offsets.buffer), json]);
+      writeAll(fd, indexBytes, indexOffset);
+      writeAll(fd, Buffer.from(END_MAGIC, 'latin1'), indexOffset + indexBytes.length);
+      writeAll(fd, headerBytes(this.options, [this.tokens.length, this.offsets.length - 1, dataOffsetOf(this.options.sites), indexOffset, indexBytes.length], indexBytes), 0);
       fsyncSync(fd);
       closeSync(fd);
       this.fd = undefined;
@@ -162,10 +179,13 @@ export class GrainStoreWriter {
     return this.fd;
   }
 
+  /** Writes the buffer; it holds whole blocks except at close (BUFFER_BYTES is a multiple of BLOCK_BYTES). */
   private flush(fd: number): void {
     const bytes = this.buffered * this.bytesPerValue;
     if (bytes === 0) return;
-    writeAll(fd, this.buffer.subarray(0, bytes), this.position);
+    const data = this.buffer.subarray(0, bytes);
+    for (let at = 0; at < bytes; at += BLOCK_BYTES) this.blocks.push(digest(data.subarray(at, Math.min(bytes, at + BLOCK_BYTES))));
+    writeAll(fd, data, this.position);
     this.position += bytes;
     this.buffered = 0;
   }
@@ -176,22 +196,25 @@ function sitesJson(sites: SiteInfo[]): Buffer {
 }
 
 function dataOffsetOf(sites: SiteInfo[]): number {
-  return Math.ceil((HEADER_SIZE + sitesJson(sites).length) / ALIGN) * ALIGN;
+  return Math.ceil((HEADER_SIZE[GRAIN_FORMAT_VERSION] + sitesJson(sites).length) / ALIGN) * ALIGN;
 }
 
-function writeHeader(fd: number, options: GrainStoreOptions): number {
+/** The header and sites of a finished store: counts, then the checksums of the index and of the header itself. */
+function headerBytes(options: GrainStoreOptions, counts: number[], index: Uint8Array): Uint8Array {
   const json = sitesJson(options.sites);
-  const dataOffset = dataOffsetOf(options.sites);
-  const header = new Uint8Array(dataOffset);
+  const size = HEADER_SIZE[GRAIN_FORMAT_VERSION];
+  const header = new Uint8Array(dataOffsetOf(options.sites));
   const view = new DataView(header.buffer);
   header.set(Buffer.from(GRAIN_MAGIC, 'latin1'), 0);
   view.setUint32(8, GRAIN_FORMAT_VERSION, true);
   view.setUint32(12, DTYPE_CODES[options.dtype], true);
   view.setUint32(16, totalNeurons(options.sites), true);
   view.setUint32(20, json.length, true);
-  header.set(json, HEADER_SIZE);
-  writeAll(fd, header, 0);
-  return dataOffset;
+  counts.forEach((v, i) => view.setBigUint64(24 + 8 * i, BigInt(v), true));
+  header.set(Buffer.from(digest(index, 32), 'hex'), COUNTS_SIZE);
+  header.set(json, size);
+  header.set(Buffer.from(digest(Buffer.concat([header.subarray(0, COUNTS_SIZE), json]), 32), 'hex'), COUNTS_SIZE + 32);
+  return header;
 }
 
 function writeAll(fd: number, bytes: Uint8Array, position: number): void {
@@ -209,7 +232,12 @@ export class GrainStoreReader {
   readonly sentenceOffsets: Uint32Array;
   readonly meta: Record<string, unknown>;
   readonly dtype: StoreDtype;
+  readonly version: number;
+  /** Per sentence: the fingerprint of the words it was extracted from ('' where unknown); none in version 1. */
+  readonly sentenceFingerprints: string[] | undefined;
   private readonly dataOffset: number;
+  private readonly dataBytes: number;
+  private readonly blocks: { bytes: number; sums: string[]; verified: Uint8Array } | undefined;
   private fd: number | undefined;
 
   private constructor(readonly path: string, fd: number) {
@@ -217,12 +245,12 @@ export class GrainStoreReader {
     const size = fstatSync(fd).size;
     const corrupt = (what: string) =>
       new GrainError(`not a valid Grain activation store (${what}); it may be truncated or damaged`, { file: path });
-    if (size < HEADER_SIZE) throw corrupt(`only ${size} bytes`);
-    const head = readExactly(fd, HEADER_SIZE, 0, path);
-    if (Buffer.from(head.subarray(0, 8)).toString('latin1') !== GRAIN_MAGIC) {
+    if (size < COUNTS_SIZE) throw corrupt(`only ${size} bytes`);
+    const counts = readExactly(fd, COUNTS_SIZE, 0, path);
+    if (Buffer.from(counts.subarray(0, 8)).toString('latin1') !== GRAIN_MAGIC) {
       throw new GrainError('not a Grain activation store (wrong magic bytes)', { file: path });
     }
-    const view = new DataView(head.buffer, head.byteOffset, HEADER_SIZE);
+    const view = new DataView(counts.buffer, counts.byteOffset, COUNTS_SIZE);
     const version = view.getUint32(8, true);
     if (version > GRAIN_FORMAT_VERSION) {
       throw new GrainError(
@@ -231,6 +259,9 @@ export class GrainStoreReader {
       );
     }
     if (version < 1) throw corrupt(`format version ${version}`);
+    this.version = version;
+    const headerSize = HEADER_SIZE[version];
+    if (size < headerSize) throw corrupt(`only ${size} bytes`);
     const dtype = (Object.keys(DTYPE_CODES) as StoreDtype[]).find((d) => DTYPE_CODES[d] === view.getUint32(12, true));
     if (!dtype) throw corrupt(`unknown dtype code ${view.getUint32(12, true)}`);
     this.dtype = dtype;
@@ -246,12 +277,14 @@ export class GrainStoreReader {
     this.dataOffset = u64(40);
     const indexOffset = u64(48);
     const indexLength = u64(56);
-    if (HEADER_SIZE + sitesLength > this.dataOffset) throw corrupt('sites overlap the data');
-    if (this.dataOffset + this.rows * this.neurons * BYTES[dtype] !== indexOffset) throw corrupt('data size does not match rows x neurons');
+    this.dataBytes = this.rows * this.neurons * BYTES[dtype];
+    if (headerSize + sitesLength > this.dataOffset) throw corrupt('sites overlap the data');
+    if (this.dataOffset + this.dataBytes !== indexOffset) throw corrupt('data size does not match rows x neurons');
     if (indexOffset + indexLength + END_MAGIC.length !== size) throw corrupt(`file size ${size} does not match its index`);
     if (indexLength < (this.sentences + 1) * 4) throw corrupt('index too short');
 
-    this.sites = parseJson(readExactly(fd, sitesLength, HEADER_SIZE, path), 'sites', corrupt) as SiteInfo[];
+    const sitesBytes = readExactly(fd, sitesLength, headerSize, path);
+    this.sites = parseJson(sitesBytes, 'sites', corrupt) as SiteInfo[];
     checkSites(this.sites, path);
     if (totalNeurons(this.sites) !== this.neurons) throw corrupt(`sites hold ${totalNeurons(this.sites)} neurons, header says ${this.neurons}`);
 
@@ -260,9 +293,21 @@ export class GrainStoreReader {
     const offsetBytes = (this.sentences + 1) * 4;
     this.sentenceOffsets = new Uint32Array(tail.slice(0, offsetBytes).buffer);
     checkOffsets(this.sentenceOffsets, this.rows, corrupt);
-    const index = parseJson(tail.subarray(offsetBytes, indexLength), 'index', corrupt) as { tokens?: unknown; meta?: unknown };
+    const index = parseJson(tail.subarray(offsetBytes, indexLength), 'index', corrupt) as Partial<StoreIndex>;
     if (!Array.isArray(index.tokens) || index.tokens.length !== this.rows || index.tokens.some((t) => typeof t !== 'string')) {
       throw corrupt(`token list does not hold ${this.rows} strings`);
+    }
+    if (version >= 2) {
+      const sums = readExactly(fd, 64, COUNTS_SIZE, path);
+      const damaged = (what: string) => new GrainError(`the activation store is damaged: ${what} does not match its checksum; extract the activations again`, { file: path });
+      if (digest(Buffer.concat([counts, sitesBytes]), 32) !== Buffer.from(sums.subarray(32, 64)).toString('hex')) throw damaged('its header');
+      if (digest(tail.subarray(0, indexLength), 32) !== Buffer.from(sums.subarray(0, 32)).toString('hex')) throw damaged('its index (token list and sentence offsets)');
+      const blocks = Math.ceil(this.dataBytes / (index.blockBytes ?? 1));
+      if (!Number.isInteger(index.blockBytes) || !Array.isArray(index.blocks) || index.blocks.length !== blocks || !Array.isArray(index.sentences) || index.sentences.length !== this.sentences) {
+        throw corrupt('checksum list does not match the data');
+      }
+      this.blocks = { bytes: index.blockBytes!, sums: index.blocks, verified: new Uint8Array(blocks) };
+      this.sentenceFingerprints = index.sentences;
     }
     this.tokens = index.tokens as string[];
     this.meta = index.meta && typeof index.meta === 'object' ? (index.meta as Record<string, unknown>) : {};
@@ -286,18 +331,17 @@ export class GrainStoreReader {
 
   /** Rows [start, start + count) as one row-major block, read from disk with one positioned read. */
   readRows(start: number, count: number): Float32Array {
-    const fd = this.openFd();
     if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 0 || start + count > this.rows) {
       throw new RangeError(`rows ${start}..${start + count} out of range (${this.rows} rows)`);
     }
     const values = count * this.neurons;
-    const position = this.dataOffset + start * this.neurons * BYTES[this.dtype];
+    const from = start * this.neurons * BYTES[this.dtype];
     const out = new Float32Array(values);
     if (this.dtype === 'float32') {
-      readInto(fd, new Uint8Array(out.buffer), position, this.path);
+      this.readData(new Uint8Array(out.buffer), from);
     } else {
       const half = new Uint16Array(values);
-      readInto(fd, new Uint8Array(half.buffer), position, this.path);
+      this.readData(new Uint8Array(half.buffer), from);
       decodeFloat16(half, out);
     }
     return out;
@@ -325,6 +369,58 @@ export class GrainStoreReader {
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+  }
+
+  /**
+   * Data bytes [from, from + out.length). Blocks not checked yet are read whole and checked
+   * first; afterwards reads go straight to the requested bytes.
+   */
+  private readData(out: Uint8Array, from: number): void {
+    const fd = this.openFd();
+    const blocks = this.blocks;
+    if (!blocks || out.length === 0) {
+      readInto(fd, out, this.dataOffset + from, this.path);
+      return;
+    }
+    const first = Math.floor(from / blocks.bytes);
+    const last = Math.floor((from + out.length - 1) / blocks.bytes);
+    let unchecked = false;
+    for (let b = first; b <= last; b++) if (!blocks.verified[b]) unchecked = true;
+    if (!unchecked) {
+      readInto(fd, out, this.dataOffset + from, this.path);
+      return;
+    }
+    const spanStart = first * blocks.bytes;
+    const span = new Uint8Array(Math.min(this.dataBytes, (last + 1) * blocks.bytes) - spanStart);
+    readInto(fd, span, this.dataOffset + spanStart, this.path);
+    for (let b = first; b <= last; b++) {
+      if (blocks.verified[b]) continue;
+      const at = b * blocks.bytes - spanStart;
+      if (digest(span.subarray(at, Math.min(span.length, at + blocks.bytes))) !== blocks.sums[b]) throw this.damagedBlock(b);
+      blocks.verified[b] = 1;
+    }
+    out.set(span.subarray(from - spanStart, from - spanStart + out.length));
+  }
+
+  private damagedBlock(b: number): GrainError {
+    const rowBytes = this.neurons * BYTES[this.dtype];
+    const firstRow = Math.floor((b * this.blocks!.bytes) / rowBytes);
+    const lastRow = Math.min(this.rows - 1, Math.floor(((b + 1) * this.blocks!.bytes - 1) / rowBytes));
+    const sentence = (row: number) => {
+      let lo = 0;
+      let hi = this.sentences - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (this.sentenceOffsets[mid] <= row) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo + 1;
+    };
+    return new GrainError(
+      `the activation store is damaged: data block ${b + 1} of ${this.blocks!.sums.length} (rows ${firstRow + 1}-${lastRow + 1}, ` +
+        `sentences ${sentence(firstRow)}-${sentence(lastRow)}) does not match its checksum; extract the activations again`,
+      { file: this.path },
+    );
   }
 
   private openFd(): number {

@@ -49,9 +49,9 @@ class GrainSink implements ActivationSink {
     this.writer = GrainStoreWriter.create(this.path, { sites, dtype: this.opts.dtype ?? 'float32', meta: this.opts.meta });
   }
 
-  appendSentence(tokens: string[], rows: Float32Array): void {
+  appendSentence(tokens: string[], rows: Float32Array, words?: readonly string[]): void {
     if (!this.writer) throw new Error('appendSentence before begin');
-    this.writer.appendSentence(tokens, rows);
+    this.writer.appendSentence(tokens, rows, words);
   }
 
   async close(): Promise<void> {
@@ -75,6 +75,8 @@ export interface ActivationSource {
   sentenceOffsets: Uint32Array;
   /** Grain store only; {} otherwise. */
   meta: Record<string, unknown>;
+  /** Grain store (version 2) only: per sentence, the fingerprint of the words it was made from ('' where unknown). */
+  sentenceFingerprints?: string[];
   /** Consecutive row blocks of at most maxRows rows (row-major, rows x neurons). */
   chunks(maxRows: number): Iterable<{ start: number; rows: number; data: Float32Array }>;
   readAll(): ActivationMatrix;
@@ -130,6 +132,7 @@ function grainSource(reader: GrainStoreReader): ActivationSource {
     tokens: reader.tokens,
     sentenceOffsets: reader.sentenceOffsets,
     meta: reader.meta,
+    sentenceFingerprints: reader.sentenceFingerprints,
     chunks: (maxRows) => reader.chunks(maxRows),
     readAll: () => reader.readAll(),
     close: () => reader.close(),
@@ -158,3 +161,4 @@ function memorySource(format: ActivationFormat, m: ActivationMatrix): Activation
     close: () => undefined,
   };
 }
+export { sentenceFingerprint } from './checksums';

@@ -3,7 +3,7 @@ import type { Aggregation, SiteSelection } from '../../shared/jobs';
 import { GrainError } from '../../core/errors';
 import { openExtractionModel } from '../../core/extract/model';
 import { extractTo } from '../../core/extract/extractor';
-import { createSink, openActivations, type ActivationSource } from '../../core/store';
+import { createSink, openActivations, sentenceFingerprint, type ActivationSource } from '../../core/store';
 import type { JobContext } from './context';
 
 export interface ExtractionSettings {
@@ -52,26 +52,53 @@ export async function extractToStore(model: string, text: Sentences, settings: E
 }
 
 /**
- * Activations the user brought (any format Grain reads) for `text`: they must have one row per
- * word of every sentence, or the labels would silently pair with the wrong words.
+ * Activations the user brought (any format Grain reads) for `text`: they must be the activations
+ * of this very text, or the labels would silently pair with the wrong words. Same counts are not
+ * enough (every line reversed has them): a Grain store's sentence fingerprints, or else the
+ * stored words, must equal the text's, and the first line that differs is named.
  */
 export async function openMatchingActivations(path: string, text: Sentences | undefined, ctx: JobContext): Promise<ActivationSource> {
   const source = await openActivations(path, ctx.signal);
   if (!text) return source;
-  const sentences = source.sentenceOffsets.length - 1;
-  if (sentences !== text.sentences.length) {
+  try {
+    checkSameText(source, text, path);
+  } catch (e) {
     source.close();
-    throw new GrainError(`the activations hold ${sentences} sentences but ${text.source} has ${text.sentences.length}`, { file: path });
-  }
-  for (let i = 0; i < sentences; i++) {
-    const rows = source.sentenceOffsets[i + 1] - source.sentenceOffsets[i];
-    if (rows !== text.sentences[i].length) {
-      source.close();
-      throw new GrainError(
-        `sentence ${i + 1} has ${rows} activation rows but ${text.sentences[i].length} words in ${text.source} (were they extracted with --subword or --keep-special?)`,
-        { file: text.source, line: text.lines?.[i] ?? i + 1 },
-      );
-    }
+    throw e;
   }
   return source;
+}
+
+function checkSameText(source: ActivationSource, text: Sentences, path: string): void {
+  const sentences = source.sentenceOffsets.length - 1;
+  if (sentences !== text.sentences.length) {
+    throw new GrainError(`the activations hold ${sentences} sentences but ${text.source} has ${text.sentences.length}`, { file: path });
+  }
+  const where = (i: number) => ({ file: text.source, line: text.lines?.[i] ?? i + 1 });
+  for (let i = 0; i < sentences; i++) {
+    const words = text.sentences[i];
+    const from = source.sentenceOffsets[i];
+    const rows = source.sentenceOffsets[i + 1] - from;
+    if (rows !== words.length) {
+      throw new GrainError(
+        `sentence ${i + 1} has ${rows} activation rows but ${words.length} words in ${text.source} (were they extracted with --subword or --keep-special?)`,
+        where(i),
+      );
+    }
+    const fingerprint = source.sentenceFingerprints?.[i];
+    if (fingerprint) {
+      if (fingerprint !== sentenceFingerprint(words)) {
+        throw new GrainError(`the activations in ${path} were extracted from another text: this line differs from the sentence they hold`, where(i));
+      }
+      continue;
+    }
+    for (let w = 0; w < rows; w++) {
+      if (source.tokens[from + w] !== words[w]) {
+        throw new GrainError(
+          `the activations in ${path} were extracted from another text: word ${w + 1} is ${JSON.stringify(source.tokens[from + w])} there and ${JSON.stringify(words[w])} here`,
+          where(i),
+        );
+      }
+    }
+  }
 }
