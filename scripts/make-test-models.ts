@@ -10,7 +10,7 @@ import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { dirname, join, relative, resolve } from 'node:path';
 import { generateTestModels, STYLES } from '../test/fixtures/onnx/exporters/styles';
 
-const OUT = resolve(__dirname, '../test/fixtures/models');
+const OUT = resolve(import.meta.dirname, '../test/fixtures/models');
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
