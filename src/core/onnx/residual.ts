@@ -119,9 +119,12 @@ function branchFrom(index: GraphIndex, data: Uint8Array, position: Int32Array, s
       stack.push(p);
     }
   }
-  // Of those, the ones that read `stream` or something computed from it here.
+  // Of those, the ones that read `stream` or something computed from it here. A fused
+  // SkipLayerNormalization's normalized output is computed from its sum output (the stream).
   const region = new Set<number>();
   const inRegion = new Set<string>([stream]);
+  const maker = index.producer.get(stream);
+  if (maker !== undefined && SKIP_NORMS.has(index.graph.node[maker].opType ?? '')) for (const o of index.graph.node[maker].output) if (o) inRegion.add(o);
   for (const n of [...ancestors].sort((x, y) => position[x] - position[y])) {
     if (!index.nodeInputs[n].some((t) => inRegion.has(t))) continue;
     region.add(n);

@@ -18,6 +18,8 @@ const VALUE_INFO_NAME = 1;
 interface GraphEdit {
   /** Per node index: renamed outputs. */
   nodeOutputs: Map<number, Map<string, string>>;
+  /** Per node index: its whole output list, replacing the one it has (optional outputs made real). */
+  outputLists: Map<number, string[]>;
   /** Renamed inputs, applied to every node of the top-level graph. */
   nodeInputs: Map<string, string>;
   /** Renamed graph outputs. */
@@ -29,7 +31,21 @@ interface GraphEdit {
 }
 
 function emptyEdit(): GraphEdit {
-  return { nodeOutputs: new Map(), nodeInputs: new Map(), graphOutputs: new Map(), insertAfter: new Map(), append: [] };
+  return { nodeOutputs: new Map(), outputLists: new Map(), nodeInputs: new Map(), graphOutputs: new Map(), insertAfter: new Map(), append: [] };
+}
+
+/**
+ * A new serialized model where the given nodes have the given output lists (e.g. an optional
+ * output that was left out, now named so it can be read). Only extends: existing names stay.
+ */
+export function setNodeOutputs(model: OnnxModel, lists: Map<number, string[]>): Uint8Array {
+  const edit = emptyEdit();
+  for (const [node, outputs] of lists) {
+    const had = model.graph.node[node]?.output ?? [];
+    if (had.some((o, k) => o && outputs[k] !== o)) throw new Error(`setNodeOutputs: node ${node} would lose an output`);
+    edit.outputLists.set(node, outputs);
+  }
+  return rewriteModel(model, edit);
 }
 
 /**
@@ -219,7 +235,10 @@ function rewriteGraph(bytes: Uint8Array, start: number, end: number, edit: Graph
     if (f.no === GRAPH_NODE && f.wireType === LEN) {
       if (node === 0) insert(-1);
       const outputs = edit.nodeOutputs.get(node);
-      if (outputs || edit.nodeInputs.size > 0) {
+      const list = edit.outputLists.get(node);
+      if (list) {
+        out.message(GRAPH_NODE, replaceOutputs(bytes, f.valueStart, f.end, list));
+      } else if (outputs || edit.nodeInputs.size > 0) {
         out.message(GRAPH_NODE, renameInNode(bytes, f.valueStart, f.end, edit.nodeInputs, outputs));
       } else {
         out.copy(bytes, f);
@@ -249,6 +268,13 @@ function renameInNode(
     if (renamed !== undefined) out.string(f.no, renamed);
     else out.copy(bytes, f);
   }
+  return out.finish();
+}
+
+function replaceOutputs(bytes: Uint8Array, start: number, end: number, outputs: string[]): Uint8Array {
+  const out = new ChunkWriter();
+  for (const f of scanFields(bytes, start, end)) if (!(f.no === NODE_OUTPUT && f.wireType === LEN)) out.copy(bytes, f);
+  for (const o of outputs) out.string(NODE_OUTPUT, o);
   return out.finish();
 }
 
