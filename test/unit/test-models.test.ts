@@ -4,9 +4,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ort } from '../../src/core/runtime/ort';
 import { decodeOnnxModel } from '../../src/core/onnx/proto';
-import { loadTokenizer } from '../../src/core/tokenize';
-import { fromHalf } from '../fixtures/onnx/exporters/onnx-graph';
 import { generateTestModels, STYLES, type Expected, type Style } from '../fixtures/onnx/exporters/styles';
+import { expectedOf, feeds, floats, maxDiff, realRows, tokenize } from '../fixtures/onnx/exporters/reference-run';
 
 /**
  * The exporter-style fixture models (test/fixtures/models) checked with onnxruntime alone, not
@@ -18,61 +17,6 @@ import { generateTestModels, STYLES, type Expected, type Style } from '../fixtur
 ort.env.logLevel = 'error';
 
 const DIR = 'test/fixtures/models';
-// Two Brown-like sentences of different lengths, so batch 2 needs right padding.
-const SENTENCES = [
-  'The Fulton County Grand Jury said Friday an investigation of recent primary elections produced no evidence'.split(' '),
-  'It was a quiet day'.split(' '),
-];
-
-const expectedOf = (style: Style): Expected => JSON.parse(readFileSync(join(DIR, style, 'expected.json'), 'utf8')) as Expected;
-
-interface Batch {
-  ids: number[][];
-  padId: number;
-}
-
-function tokenize(style: Style): Batch {
-  const tok = loadTokenizer(join(DIR, style));
-  return { ids: SENTENCES.map((words) => Array.from(tok.encodeWords(words).ids)), padId: tok.padId ?? 0 };
-}
-
-/** Feeds for `rows`, right-padded to the longest; empty pasts; use_cache_branch as given. */
-function feeds(e: Expected, rows: number[][], padId: number, useCache = false): Record<string, ort.Tensor> {
-  const seq = Math.max(...rows.map((r) => r.length));
-  const b = rows.length;
-  const grid = (f: (r: number, t: number) => number) => BigInt64Array.from(Array.from({ length: b * seq }, (_, k) => BigInt(f(Math.floor(k / seq), k % seq))));
-  const out: Record<string, ort.Tensor> = {};
-  for (const input of e.inputs) {
-    const n = input.name;
-    if (n === 'input_ids') out[n] = new ort.Tensor('int64', grid((r, t) => rows[r][t] ?? padId), [b, seq]);
-    else if (n === 'attention_mask') out[n] = new ort.Tensor('int64', grid((r, t) => (t < rows[r].length ? 1 : 0)), [b, seq]);
-    else if (n === 'token_type_ids') out[n] = new ort.Tensor('int64', grid(() => 0), [b, seq]);
-    else if (n === 'position_ids') out[n] = new ort.Tensor('int64', grid((_, t) => t), [b, seq]);
-    else if (n.startsWith('past_key_values.')) out[n] = new ort.Tensor('float32', new Float32Array(0), [b, input.dims[1] as number, 0, input.dims[3] as number]);
-    else if (n === 'use_cache_branch') out[n] = new ort.Tensor('bool', Uint8Array.from([useCache ? 1 : 0]), [1]);
-    else throw new Error(`no feed for input ${n}`);
-  }
-  return out;
-}
-
-function floats(t: ort.Tensor): Float32Array {
-  if (t.type === 'float32') return t.data as Float32Array;
-  if (t.type === 'float16') return Float32Array.from(t.data as Uint16Array, (h) => fromHalf(Number(h)));
-  throw new Error(`not a float tensor: ${t.type}`);
-}
-
-function maxDiff(x: Float32Array, y: Float32Array): number {
-  assert.equal(x.length, y.length);
-  let m = 0;
-  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i] - y[i]));
-  return m;
-}
-
-/** Rows [0, n) of sequence `r` of a [batch, seq, width] tensor. */
-function realRows(t: ort.Tensor, r: number, n: number): Float32Array {
-  const [, seq, width] = t.dims;
-  return floats(t).slice(r * seq * width, (r * seq + n) * width);
-}
 
 const session = (path: string) => ort.InferenceSession.create(path);
 const siteNames = (e: Expected): [string, string, 'residual' | 'mlp'][] => [
