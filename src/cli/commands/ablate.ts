@@ -78,7 +78,7 @@ export function describeAblation(r: AnyAblationResult): string[] {
   };
   if (r.objective === 'representation') {
     const site = r.compared ? `${r.compared.name} (${r.compared.width} units)` : 'the last layer boundary';
-    lines.push(`no LM loss: ${r.objectiveReason ?? 'the representation objective'}`);
+    lines.push(`representation objective, no LM loss: ${r.objectiveReason ?? 'asked for'}`);
     lines.push(
       `measuring how zeroed neurons move ${site}, the last layer boundary, against the unablated model at ${r.baseline.tokens} token positions of ${r.sentences} sentences`,
     );

@@ -254,7 +254,7 @@ function resolveObjective(
   if (asked === 'causal' || asked === 'masked') {
     const loss = asked === 'causal' ? 'a causal-LM (next-token) loss' : 'a masked-LM loss';
     if (!logits) {
-      throw new GrainError(`${loss} needs the LM's logits, but no output of the model is logits over the tokenizer's vocabulary: ${outputs}. Use the representation objective`, {
+      throw new GrainError(`${loss} needs the LM's logits, but no output of the model is logits over the tokenizer's vocabulary: ${outputs}. Use the representation objective (--objective representation)`, {
         file: modelPath,
       });
     }
@@ -274,7 +274,7 @@ function resolveObjective(
   }
   if (asked === 'causal' || (asked === undefined && logits)) return { objective: 'causal', reason: `${fromLogits}; ${direction}` };
   if (asked) return { objective: 'representation', reason: `asked for${logits ? `, although ${fromLogits}` : ''}` };
-  return { objective: 'representation', reason: `no output is LM logits: ${outputs}` };
+  return { objective: 'representation', reason: `none of the model's outputs is LM logits: ${outputs}` };
 }
 
 /**
