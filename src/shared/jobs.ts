@@ -105,6 +105,11 @@ export interface AblateJob {
   curve?: { orderingFiles: string[]; percents: number[]; randomDraws: number; seed: number };
   /** Evaluate on the first N sentences only (quick looks); all when absent. */
   maxSentences?: number;
+  /**
+   * What to measure: causal or masked LM loss (needs the LM's logits; masked also a mask token), or
+   * the change of the last layer boundary (representation). Default: what the model supports.
+   */
+  objective?: 'causal' | 'masked' | 'representation';
   sites: SiteSelection;
   batchSize: number;
   threads: number;

@@ -3,7 +3,7 @@
  * webviews, typed on both ends. One app per report view; each gets its results as one `report`
  * payload after it says `ready`. Only plain JSON travels.
  */
-import type { AblationResult, CorrelationResult, ExperimentsResult, ProbeResult } from './results';
+import type { AnyAblationResult, CorrelationResult, ExperimentsResult, ProbeResult } from './results';
 
 /** The three report views and their apps (dist/webview/<app>.js). */
 export type ReportView = 'ranking' | 'ablation' | 'correlation';
@@ -36,7 +36,7 @@ export interface Loaded<T> {
 /** What one report draws; every view needs at least one of its results. */
 export type ReportPayload =
   | { view: 'ranking'; probe?: Loaded<ProbeResult>; experiments?: Loaded<ExperimentsResult> }
-  | { view: 'ablation'; ablation?: Loaded<AblationResult>; experiments?: Loaded<ExperimentsResult> }
+  | { view: 'ablation'; ablation?: Loaded<AnyAblationResult>; experiments?: Loaded<ExperimentsResult> }
   | { view: 'correlation'; correlation: Loaded<CorrelationResult> };
 
 /** Host -> report webview. */
@@ -78,6 +78,8 @@ export interface ReportUiState {
   tables?: string[];
   /** Ablation: loss as perplexity instead of mean NLL. */
   perplexity?: boolean;
+  /** Ablation (representation): mean squared change instead of mean 1 - cosine. */
+  squaredChange?: boolean;
   /** Correlation: the model shown. */
   model?: number;
 }

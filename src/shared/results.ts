@@ -20,13 +20,21 @@ import type {
 import type { TrainReport } from '../core/probe/types';
 import type { ProbeSettings, Aggregation, SiteSelection, ExperimentName } from './jobs';
 
+/** Version of the probe, experiments and correlation schemas. */
 export const RESULT_VERSION = 1;
 
 export type ResultKind = 'probe' | 'experiments' | 'correlation' | 'ablation';
 
+/**
+ * The version each kind is written with. Ablation 2 added the objective `representation` and the
+ * `metric` that says what the curves plot; version 1 files (all LM losses) are still read.
+ */
+export const RESULT_VERSIONS: Record<ResultKind, number> = { probe: RESULT_VERSION, experiments: RESULT_VERSION, correlation: RESULT_VERSION, ablation: 2 };
+const OLDEST_READ: Record<ResultKind, number> = { probe: 1, experiments: 1, correlation: 1, ablation: 1 };
+
 export interface ResultHeader<K extends ResultKind> {
   schema: `grain.${K}`;
-  version: typeof RESULT_VERSION;
+  version: number;
   createdAt: string;
   /** Grain's version that wrote it. */
   grain: string;
@@ -135,6 +143,42 @@ export interface ExperimentsResult extends ResultHeader<'experiments'> {
   timings: { extract_seconds: number; total_seconds: number };
 }
 
+export type LmObjectiveName = 'causal-lm' | 'masked-lm';
+export type AblationObjective = LmObjectiveName | 'representation';
+
+/** What an ablation measured, so reports and the CLI label their axes and columns. */
+export interface AblationMetric {
+  /** The field of the baseline, the masks and the curve points that the curves plot. */
+  key: 'meanNll' | 'cosineDistance';
+  /** e.g. "mean NLL", "mean 1 - cosine". */
+  name: string;
+  /** e.g. "nats"; '' when it has none. */
+  unit: string;
+  /** True for both: more damage, higher figure. */
+  higherIsWorse: boolean;
+  /** One sentence on what is measured. */
+  description: string;
+}
+
+/** The metric of each objective. */
+export function ablationMetric(objective: AblationObjective): AblationMetric {
+  switch (objective) {
+    case 'causal-lm':
+      return { key: 'meanNll', name: 'mean NLL', unit: 'nats', higherIsWorse: true, description: 'mean negative log-likelihood of each next token' };
+    case 'masked-lm':
+      return { key: 'meanNll', name: 'mean NLL', unit: 'nats', higherIsWorse: true, description: 'mean negative log-likelihood of the masked tokens' };
+    case 'representation':
+      return {
+        key: 'cosineDistance',
+        name: 'mean 1 - cosine',
+        unit: '',
+        higherIsWorse: true,
+        description: "mean over token positions of 1 - cosine between the last layer boundary's vector and the unablated model's",
+      };
+  }
+}
+
+/** LM objectives: the loss. */
 export interface LossFigures {
   /** Mean next-token (causal) or masked-token (masked LM) negative log-likelihood, nats. */
   meanNll: number;
@@ -143,53 +187,93 @@ export interface LossFigures {
   tokens: number;
 }
 
+/** Representation: the last layer boundary against the unablated model (unablated: 0, 1, 0). */
+export interface RepresentationFigures {
+  /** Mean over positions and units of (ablated - unablated)^2. */
+  meanSquaredChange: number;
+  /** Mean over positions of cosine(ablated, unablated). */
+  meanCosine: number;
+  /** Mean over positions of 1 - cosine: what the curves plot. */
+  cosineDistance: number;
+  /** Token positions compared (padding excluded). */
+  tokens: number;
+}
+
+export type AblationFigures<O extends AblationObjective = AblationObjective> = O extends 'representation' ? RepresentationFigures : LossFigures;
+
+/** The metric's figure of a baseline, mask or point. */
+export function metricValue(f: Partial<Record<AblationMetric['key'], number>>, metric: AblationMetric): number {
+  const v = f[metric.key];
+  if (typeof v !== 'number') throw new Error(`this ablation figure has no ${metric.key}`);
+  return v;
+}
+
 /** One fixed ablation: the units of `spec` zeroed inside the model. */
-export interface MaskOutcome extends LossFigures {
+export type MaskOutcome<O extends AblationObjective = LmObjectiveName> = AblationFigures<O> & {
   /** e.g. `layer1:0-49`, `embeddings:0,2,4`. */
   spec: string;
   units: number;
-  /** meanNll - baseline meanNll. */
+  /** The metric's figure minus the baseline's. */
   delta: number;
-}
+};
 
-export interface AblationPoint {
+export type AblationPoint<O extends AblationObjective = LmObjectiveName> = Omit<AblationFigures<O>, 'tokens'> & {
   /** Neurons zeroed: the first `count` of the ordering. */
   count: number;
   percent: number;
-  meanNll: number;
-  perplexity: number;
-  /** For random orderings: spread over the draws. */
+  /** For random orderings: spread of the metric's figure over the draws (the other figures are means over draws). */
   std?: number;
   min?: number;
   max?: number;
-}
+};
 
-export interface AblationCurve {
+export interface AblationCurve<O extends AblationObjective = LmObjectiveName> {
   /** `lca-top`, `cca-top`, `random`, `bottom`, or the name of a user's ordering. */
   name: string;
   /** Where the ordering came from (a result file), if anywhere. */
   source?: string;
-  points: AblationPoint[];
+  points: AblationPoint<O>[];
 }
 
-/** In-model ablation: what the model loses when neurons are zeroed inside it. */
-export interface AblationResult extends ResultHeader<'ablation'> {
+/**
+ * In-model ablation: what the model loses when neurons are zeroed inside it. Without a type
+ * argument, an LM result (what every version 1 file is); AnyAblationResult is any file.
+ */
+export interface AblationResult<O extends AblationObjective = LmObjectiveName> extends ResultHeader<'ablation'> {
   model: string;
   input: string;
-  objective: 'causal-lm' | 'masked-lm';
+  objective: O;
+  /** What the curves plot (version 1 files get it on reading, from the objective). */
+  metric: AblationMetric;
+  /** Why this objective: which output is the LM's logits, or that none is. */
+  objectiveReason?: string;
+  /** Representation: the site compared with the unablated model (the last layer boundary). */
+  compared?: { name: string; width: number; tensor?: string };
   sentences: number;
   sites: SiteInfo[];
   neurons: number;
-  baseline: LossFigures;
-  masks: MaskOutcome[];
-  curve: { counts: number[]; percents: number[]; randomDraws: number; seed: number; curves: AblationCurve[] } | null;
+  baseline: AblationFigures<O>;
+  masks: MaskOutcome<O>[];
+  curve: { counts: number[]; percents: number[]; randomDraws: number; seed: number; curves: AblationCurve<O>[] } | null;
   /** Masked LM: how the masked positions were chosen (seeded, so the same text gives the same positions). */
   masking?: { seed: number; rate: number; positions: number };
   timings: { seconds: number };
 }
 
+export type RepresentationAblationResult = AblationResult<'representation'>;
+export type AnyAblationResult = AblationResult<LmObjectiveName> | RepresentationAblationResult;
+
+/**
+ * A parsed ablation file in the current shape: version 1 files (causal or masked LM losses, no
+ * metric) get their metric from the objective.
+ */
+export function upgradeAblation(value: AnyAblationResult): AnyAblationResult {
+  if (value.version !== 1) return value;
+  return { ...value, metric: ablationMetric(value.objective) } as AnyAblationResult;
+}
+
 export function header<K extends ResultKind>(kind: K, grain: string): ResultHeader<K> {
-  return { schema: `grain.${kind}`, version: RESULT_VERSION, createdAt: new Date().toISOString(), grain };
+  return { schema: `grain.${kind}`, version: RESULT_VERSIONS[kind], createdAt: new Date().toISOString(), grain };
 }
 
 /** The result kind of a parsed file, or an explanation of why it is not one Grain can read. */
@@ -197,6 +281,11 @@ export function resultKind(value: unknown): { kind: ResultKind } | { error: stri
   const v = value as Partial<ResultHeader<ResultKind>> | null;
   const m = typeof v?.schema === 'string' ? /^grain\.(probe|experiments|correlation|ablation)$/.exec(v.schema) : null;
   if (!m) return { error: 'not a Grain result (no "schema": "grain.<kind>" field)' };
-  if (v!.version !== RESULT_VERSION) return { error: `written by a Grain with result version ${String(v!.version)}; this Grain reads version ${RESULT_VERSION}` };
-  return { kind: m[1] as ResultKind };
+  const kind = m[1] as ResultKind;
+  const [oldest, newest] = [OLDEST_READ[kind], RESULT_VERSIONS[kind]];
+  if (typeof v!.version !== 'number' || !Number.isInteger(v!.version) || v!.version < oldest || v!.version > newest) {
+    const reads = oldest === newest ? `version ${newest}` : `versions ${oldest}-${newest}`;
+    return { error: `written by a Grain with result version ${String(v!.version)}; this Grain reads ${reads}` };
+  }
+  return { kind };
 }

@@ -103,10 +103,12 @@ test('brown-lstm-s1: ablation curve, one session, random draws, progress and can
     });
     assert.equal(seen.length, 1 + 4 * 2);
     assert.equal(seen[seen.length - 1], '9/9 random 2/2: 300 neurons');
-    assert.equal(c.series[0].meanNll[0], c.baseline.meanNll);
+    assert.equal(c.baseline.objective, 'causal');
+    assert.equal(c.series[0].values[0], c.baseline.loss!.meanNll);
     const direct = await evaluateLoss(session, text, ablationFromNeurons(first.subarray(0, 300), session.sites));
-    assert.equal(c.series[0].meanNll[2], direct.meanNll);
-    assert.ok(c.series[0].meanNll[2] > c.baseline.meanNll);
+    assert.equal(c.series[0].values[2], direct.meanNll);
+    assert.equal(c.series[0].points[2].loss!.meanNll, direct.meanNll);
+    assert.ok(c.series[0].values[2] > c.baseline.value);
     const r = c.random!;
     for (let k = 1; k < 3; k++) {
       assert.ok(r.min[k] <= r.mean[k] && r.mean[k] <= r.max[k] && r.min[k] < r.max[k]);
@@ -134,7 +136,8 @@ test('brown-bert: masked-LM loss at seeded positions, saved with the result', as
   // A subset scores the same positions as the first sentences of a larger run.
   assert.deepEqual([...b.masked.position], [...a.masked.position.subarray(0, b.masked.position.length)]);
   assert.equal(a.evaluations[0].result.tokens, a.masked.position.length);
-  const [base, ablated] = a.evaluations.map((e) => e.result.meanNll);
+  assert.equal(a.objective, 'masked');
+  const [base, ablated] = a.evaluations.map((e) => e.result.loss!.meanNll);
   // Reference (torch's own masking draw): 3.564 unablated, 3.691 ablated.
   assert.ok(base > 2.5 && base < 5, `${base}`);
   assert.ok(ablated > base);
@@ -145,9 +148,10 @@ test('brown-gpt: MLP sites can be ablated, and masking extra sites with ones cha
   const all = await evaluateAblations('models/brown-gpt', TEXT, [null, 'layer1:0-49', 'mlp1:0-1023'], { ...opts, sites: 'all' });
   const layers = await evaluateAblations('models/brown-gpt', TEXT, [null, 'layer1:0-49'], { ...opts, sites: 'layers' });
   // Different graphs may fuse differently, so allow float32 rounding, far below any ablation effect.
-  assert.ok(Math.abs(all.evaluations[0].result.meanNll - layers.evaluations[0].result.meanNll) < 1e-6);
-  assert.ok(Math.abs(all.evaluations[1].result.meanNll - layers.evaluations[1].result.meanNll) < 1e-6);
-  assert.ok(all.evaluations[2].result.meanNll > all.evaluations[0].result.meanNll + 0.01);
+  const nll = (r: typeof all, i: number) => r.evaluations[i].result.loss!.meanNll;
+  assert.ok(Math.abs(nll(all, 0) - nll(layers, 0)) < 1e-6);
+  assert.ok(Math.abs(nll(all, 1) - nll(layers, 1)) < 1e-6);
+  assert.ok(nll(all, 2) > nll(all, 0) + 0.01);
   await assert.rejects(
     evaluateAblations('models/brown-gpt', TEXT, ['mlp1:0-1024'], { ...opts, sites: 'all' }),
     /mask spec 'mlp1:0-1024': unit 1024 is out of range for mlp1, which has units 0-1023/,

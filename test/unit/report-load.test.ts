@@ -21,8 +21,8 @@ const fails = (path: string, re: RegExp) =>
   assert.throws(() => readResult(path), (e: unknown) => e instanceof GrainError && re.test(e.message));
 
 test('each fixture reads as its kind', () => {
-  const kinds = ['probe-lstm-upos', 'experiments-lstm-upos', 'correlation-lstm', 'ablation-lstm'].map((f) => readResult(join(FIXTURES, `${f}.json`)).kind);
-  assert.deepEqual(kinds, ['probe', 'experiments', 'correlation', 'ablation']);
+  const kinds = ['probe-lstm-upos', 'experiments-lstm-upos', 'correlation-lstm', 'ablation-lstm', 'ablation-representation'].map((f) => readResult(join(FIXTURES, `${f}.json`)).kind);
+  assert.deepEqual(kinds, ['probe', 'experiments', 'correlation', 'ablation', 'ablation']);
 });
 
 test('missing, broken, foreign, future and truncated files give messages that say what is wrong', () => {
@@ -39,6 +39,22 @@ test('missing, broken, foreign, future and truncated files give messages that sa
   const a = JSON.parse(readFileSync(join(FIXTURES, 'ablation-lstm.json'), 'utf8'));
   delete a.baseline;
   fails(write('abl.json', JSON.stringify(a)), /"baseline\.meanNll" is missing/);
+});
+
+test('ablation files: version 2 representation results read, broken or mislabelled ones are refused', () => {
+  const r = readResult(join(FIXTURES, 'ablation-representation.json'));
+  assert.equal(r.kind === 'ablation' && r.result.objective, 'representation');
+  const a = JSON.parse(readFileSync(join(FIXTURES, 'ablation-representation.json'), 'utf8'));
+  delete a.curve.curves[0].points[2].meanCosine;
+  fails(write('repr-cut.json', JSON.stringify(a)), /"curve\.curves\[lca-top\]\.points\[2\]\.meanCosine" is missing/);
+  const v1 = JSON.parse(readFileSync(join(FIXTURES, 'ablation-representation.json'), 'utf8'));
+  v1.version = 1;
+  fails(write('repr-v1.json', JSON.stringify(v1)), /"objective" is missing or malformed \(expected one of causal-lm, masked-lm\)/);
+  const lm = JSON.parse(readFileSync(join(FIXTURES, 'ablation-lstm.json'), 'utf8'));
+  lm.version = 2;
+  lm.metric = { key: 'cosineDistance', name: 'mean 1 - cosine', unit: '', higherIsWorse: true, description: '' };
+  fails(write('lm-metric.json', JSON.stringify(lm)), /"metric\.key" is missing or malformed \(expected meanNll\)/);
+  fails(write('abl-v3.json', '{"schema": "grain.ablation", "version": 3}'), /written by a Grain with result version 3; this Grain reads versions 1-2/);
 });
 
 test('a probe is shown with the experiments of its task, an ablation with the experiments of its lca-top probe', () => {

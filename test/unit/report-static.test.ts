@@ -118,3 +118,21 @@ test('in Chromium all four fixtures become three tabs; the ablation and correlat
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('in Chromium a representation ablation (no LM head) draws mean 1 - cosine with its own axis and table columns', { skip: !existsSync(CHROMIUM) && 'no Chromium' }, async () => {
+  const reports = groupReports([fixture('ablation-representation.json')]);
+  assert.deepEqual(reports.map((r) => r.message.report.view), ['ablation']);
+  const { page, errors } = await open(renderStaticReport(reports, assets), 'representation');
+  await page.locator('[data-headline="Compared site"]').waitFor({ timeout: 10_000 });
+  assert.match(await page.locator('[data-objective=representation]').innerText(), /No LM loss: .*last_hidden_state \(width 256\)/);
+  assert.match(await page.locator('figure').first().innerText(), /Mean 1 - cosine of layer4 vs neurons ablated/);
+  await page.locator('[data-toggle=change]').click();
+  assert.match(await page.locator('table[data-table=change-table] thead').innerText(), /% of neurons zeroed\s+LCA top\s+LCA bottom\s+random/);
+  assert.match(await page.locator('table[data-table=change-table] tbody tr').last().innerText(), /50\.0% \(640\)\s+0\.7987\s+0\.7515/);
+  await page.locator('[data-toggle=change]').click();
+  assert.match(await page.locator('table[data-table=masks] thead').innerText(), /Mask\s+Units\s+Mean squared change\s+Mean cosine\s+1 - cosine\s+Positions/);
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, 'ablation-representation.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -101,6 +101,8 @@ export async function demoCommand(argv: string[], out: Out): Promise<void> {
     },
     ctx,
   );
+  // brown-lstm-s1 has an LM head: its ablation is a loss.
+  if (abl.objective === 'representation') throw new Error(`${lstm}: expected a causal LM, measured ${abl.objective}`);
   out.info(`baseline mean NLL ${abl.baseline.meanNll.toFixed(4)} (perplexity ${abl.baseline.perplexity.toFixed(1)})`);
   for (const c of abl.curve?.curves ?? []) out.info(`${c.name.padEnd(8)} ${c.points.map((p) => `${p.percent.toFixed(0)}%: ${p.meanNll.toFixed(3)}`).join('  ')}`);
 

@@ -1,6 +1,6 @@
 import { GrainError, throwIfAborted } from '../errors';
-import { evaluateLoss, type LossResult } from './loss';
 import { ablationFromNeurons } from './mask-spec';
+import { createEvaluator, type Evaluator, type Measurement } from './measure';
 import type { AblationSession } from './session';
 import type { PreparedText } from './text';
 import { seededRng } from '../random';
@@ -18,19 +18,25 @@ export interface CurveOptions {
   signal?: AbortSignal;
   /** After every model run: runs done, runs in all, and what was just run. */
   onProgress?: (done: number, total: number, label: string) => void;
+  /** Measures the runs (one per session and text, so a representation baseline is shared); default: a new one. */
+  evaluator?: Evaluator;
 }
 
 export interface CurveSeries {
   name: string;
-  /** Mean NLL after zeroing the first counts[k] neurons of the ordering. */
-  meanNll: Float64Array;
+  /** The objective's figure (mean NLL, or mean 1 - cosine) after zeroing the first counts[k] neurons of the ordering. */
+  values: Float64Array;
+  /** Everything measured at each count. */
+  points: Measurement[];
 }
 
 export interface RandomCurve {
   draws: number;
   seed: number;
-  /** [draws x counts] mean NLL of each draw. */
+  /** [draws x counts] the figure of each draw. */
   perDraw: Float64Array;
+  /** [draw][count]: everything measured. */
+  points: Measurement[][];
   mean: Float64Array;
   /** Sample standard deviation over draws (0 with one draw). */
   std: Float64Array;
@@ -42,7 +48,7 @@ export interface AblationCurves {
   counts: Int32Array;
   neurons: number;
   tokens: number;
-  baseline: LossResult;
+  baseline: Measurement;
   series: CurveSeries[];
   random: RandomCurve | null;
 }
@@ -83,8 +89,8 @@ export function randomOrdering(neurons: number, seed: number): Int32Array {
 }
 
 /**
- * For each ordering and count, the loss with the ordering's first `count` neurons zeroed,
- * through the one session (only the mask inputs change between runs). Count 0 is the
+ * For each ordering and count, the objective's figure with the ordering's first `count` neurons
+ * zeroed, through the one session (only the mask inputs change between runs). Count 0 is the
  * unablated model, run once and shared by every series.
  */
 export async function ablationCurve(
@@ -104,45 +110,52 @@ export async function ablationCurve(
   const draws = opts.randomDraws ?? 5;
   if (!Number.isInteger(draws) || draws < 0) throw new GrainError(`random draws must be a non-negative integer, got ${draws}`);
   const seed = opts.seed ?? 1;
+  const evaluator = opts.evaluator ?? createEvaluator(session, text);
   const nonZero = counts.filter((c) => c > 0).length;
   const total = 1 + (orderings.length + draws) * nonZero;
   let done = 0;
   const step = (label: string) => opts.onProgress?.(++done, total, label);
 
   throwIfAborted(opts.signal);
-  const baseline = await evaluateLoss(session, text, null, { signal: opts.signal });
+  const baseline = await evaluator.evaluate(null, { signal: opts.signal });
   step('no ablation');
-  const curveOf = async (name: string, order: Int32Array): Promise<Float64Array> => {
-    const out = new Float64Array(counts.length);
+  const curveOf = async (name: string, order: Int32Array): Promise<Measurement[]> => {
+    const out: Measurement[] = [];
     for (let k = 0; k < counts.length; k++) {
       if (counts[k] === 0) {
-        out[k] = baseline.meanNll;
+        out.push(baseline);
         continue;
       }
       throwIfAborted(opts.signal);
       const ablation = ablationFromNeurons(order.subarray(0, counts[k]), session.sites);
-      out[k] = (await evaluateLoss(session, text, ablation, { signal: opts.signal })).meanNll;
+      out.push(await evaluator.evaluate(ablation, { signal: opts.signal }));
       step(`${name}: ${counts[k]} neurons`);
     }
     return out;
   };
+  const valuesOf = (points: Measurement[]) => Float64Array.from(points, (p) => p.value);
 
   const series: CurveSeries[] = [];
-  for (const o of orderings) series.push({ name: o.name, meanNll: await curveOf(o.name, o.neurons) });
+  for (const o of orderings) {
+    const points = await curveOf(o.name, o.neurons);
+    series.push({ name: o.name, values: valuesOf(points), points });
+  }
 
   let random: RandomCurve | null = null;
   if (draws > 0) {
     const perDraw = new Float64Array(draws * counts.length);
+    const points: Measurement[][] = [];
     for (let d = 0; d < draws; d++) {
       // Each draw has its own seed, so adding draws keeps the earlier ones.
-      perDraw.set(await curveOf(`random ${d + 1}/${draws}`, randomOrdering(neurons, seed + d * 7919)), d * counts.length);
+      points.push(await curveOf(`random ${d + 1}/${draws}`, randomOrdering(neurons, seed + d * 7919)));
+      perDraw.set(valuesOf(points[d]), d * counts.length);
     }
-    random = summarizeDraws(perDraw, draws, counts.length, seed);
+    random = { ...summarizeDraws(perDraw, draws, counts.length, seed), points };
   }
   return { counts: Int32Array.from(counts), neurons, tokens: text.tokens, baseline, series, random };
 }
 
-function summarizeDraws(perDraw: Float64Array, draws: number, n: number, seed: number): RandomCurve {
+function summarizeDraws(perDraw: Float64Array, draws: number, n: number, seed: number): Omit<RandomCurve, 'points'> {
   const mean = new Float64Array(n);
   const std = new Float64Array(n);
   const min = new Float64Array(n).fill(Infinity);

@@ -1,12 +1,13 @@
 /**
  * In-model ablation: zero chosen neurons inside an ONNX language model (a mask input per site,
- * one session for every mask) and measure its loss, exactly as the demo model cards define it.
+ * one session for every mask) and measure its loss, exactly as the demo model cards define it,
+ * or, without an LM head, how far the last layer boundary moves.
  */
 import { readSentenceFile } from '../text';
 import { ablationCurve, type AblationCurves, type CurveOptions, type Ordering } from './curve';
-import { evaluateLoss, type LossResult } from './loss';
 import { parseMaskSpec, type Ablation } from './mask-spec';
-import { openAblationSession, type AblationSessionOptions } from './session';
+import { createEvaluator, type Measurement } from './measure';
+import { openAblationSession, type AblationSessionOptions, type Objective } from './session';
 import { prepareText, type MaskedPositions, type PrepareOptions } from './text';
 
 export {
@@ -25,8 +26,13 @@ export {
   type AblationSessionOptions,
   type BatchFeeds,
   type BatchLogits,
+  type BatchVectors,
   type LmObjective,
+  type Objective,
 } from './session';
+export { HIDDEN_STATE_OUTPUTS, VOCAB_PADDING, maxLogitsWidth, isVocabWidth, judgeOutputs, chooseLogits, describeOutputs, type OutputVerdict, type ProbedOutput } from './objective';
+export { evaluateRepresentation, addBatchChange, RepresentationBaseline, BASELINE_BUDGET_BYTES, type RepresentationResult } from './representation';
+export { createEvaluator, type Evaluator, type EvaluatorOptions, type Measurement } from './measure';
 export {
   prepareText,
   chooseMaskedPositions,
@@ -49,7 +55,7 @@ export {
 
 export interface AblationEvaluation {
   spec: string | null;
-  result: LossResult;
+  result: Measurement;
 }
 
 export interface TextJobOptions extends AblationSessionOptions, PrepareOptions {
@@ -57,27 +63,28 @@ export interface TextJobOptions extends AblationSessionOptions, PrepareOptions {
 }
 
 /**
- * Loss of a model on a sentence file, unablated (spec null) and under each mask spec, from one
- * session. For a masked LM, `masked` says which positions were scored.
+ * The objective's figures of a model on a sentence file, unablated (spec null) and under each
+ * mask spec, from one session. For a masked LM, `masked` says which positions were scored.
  */
 export async function evaluateAblations(
   modelDir: string,
   textFile: string,
   specs: readonly (string | null)[],
   opts: TextJobOptions & { onProgress?: (done: number, total: number) => void } = {},
-): Promise<{ evaluations: AblationEvaluation[]; masked?: MaskedPositions; sentences: number }> {
+): Promise<{ evaluations: AblationEvaluation[]; masked?: MaskedPositions; sentences: number; objective: Objective }> {
   const { sentences, lines } = readSentenceFile(textFile);
   const session = await openAblationSession(modelDir, opts);
   try {
     // Specs are checked before any run, so a typo costs nothing.
     const parsed: (Ablation | null)[] = specs.map((s) => (s === null ? null : parseMaskSpec(s, session.sites)));
     const text = prepareText(session, sentences, { ...opts, file: textFile, lines });
+    const evaluator = createEvaluator(session, text);
     const evaluations: AblationEvaluation[] = [];
     for (let i = 0; i < parsed.length; i++) {
-      evaluations.push({ spec: specs[i], result: await evaluateLoss(session, text, parsed[i], { signal: opts.signal }) });
+      evaluations.push({ spec: specs[i], result: await evaluator.evaluate(parsed[i], { signal: opts.signal }) });
       opts.onProgress?.(i + 1, parsed.length);
     }
-    return { evaluations, masked: text.masked, sentences: text.sentences };
+    return { evaluations, masked: text.masked, sentences: text.sentences, objective: session.objective };
   } finally {
     await session.close();
   }

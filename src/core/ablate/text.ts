@@ -1,10 +1,13 @@
 import { GrainError } from '../errors';
-import type { AblationSession, BatchFeeds, LmObjective } from './session';
+import type { AblationSession, BatchFeeds, Objective } from './session';
 import { seededRng } from '../random';
 
 export interface PreparedBatch {
   feeds: BatchFeeds;
-  /** [size x seq]: the token id to score at each position, -1 where nothing is scored. */
+  /**
+   * [size x seq]: the token id to score at each position, -1 where nothing is scored. For the
+   * representation objective: the id at every real position (all are compared), -1 on padding.
+   */
   targets: Int32Array;
   /** Index (in the input) of the sentence in each batch row. */
   sentences: Int32Array;
@@ -21,9 +24,9 @@ export interface MaskedPositions {
 
 /** Text encoded, batched and padded once; every ablation run reuses it. */
 export interface PreparedText {
-  objective: LmObjective;
+  objective: Objective;
   sentences: number;
-  /** Number of scored tokens: the denominator of the mean NLL. */
+  /** Number of scored tokens (the denominator of the mean NLL), or of compared positions (representation). */
   tokens: number;
   batches: PreparedBatch[];
   masked?: MaskedPositions;
@@ -73,6 +76,7 @@ interface Encoded {
  * (e.g. `<s> w1 .. wn </s>`), the end token appended and the start token prepended when the
  * template lacks them; every position after the first is a target, the end token included. Masked: the template's
  * `[CLS] .. [SEP]`, a seeded 15% of word positions replaced by the mask token and scored.
+ * Representation: the template's encoding unchanged, every position compared.
  */
 export function prepareText(session: AblationSession, sentences: string[][], opts: PrepareOptions = {}): PreparedText {
   const tok = session.tokenizer;
@@ -87,7 +91,12 @@ export function prepareText(session: AblationSession, sentences: string[][], opt
   let tokens = 0;
   for (let i = 0; i < count; i++) {
     const where = { file: opts.file, line: opts.lines?.[i] };
-    if (session.objective === 'causal') {
+    if (session.objective === 'representation') {
+      // The plain encoding, special tokens included: every position the model computes is real.
+      const ids = tok.encodeWords(sentences[i], { where }).ids;
+      tokens += ids.length;
+      encoded.push({ ids, targets: Int32Array.from(ids), index: i });
+    } else if (session.objective === 'causal') {
       const e = tok.encodeWords(sentences[i], { appendEos: true, where });
       let ids = e.ids;
       if (tok.bosId !== undefined && !e.special[0]) ids = Int32Array.from([tok.bosId, ...ids]);

@@ -8,12 +8,20 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { GrainError } from '../errors';
 import type { Loaded, ReportPayload, ReportView } from '../../shared/report-protocol';
-import { resultKind, type AblationResult, type CorrelationResult, type ExperimentsResult, type ProbeResult, type ResultKind } from '../../shared/results';
+import {
+  resultKind,
+  upgradeAblation,
+  type AnyAblationResult,
+  type CorrelationResult,
+  type ExperimentsResult,
+  type ProbeResult,
+  type ResultKind,
+} from '../../shared/results';
 
 export type AnyResult =
   | { kind: 'probe'; path: string; result: ProbeResult }
   | { kind: 'experiments'; path: string; result: ExperimentsResult }
-  | { kind: 'ablation'; path: string; result: AblationResult }
+  | { kind: 'ablation'; path: string; result: AnyAblationResult }
   | { kind: 'correlation'; path: string; result: CorrelationResult };
 
 /** The report a result kind opens in. */
@@ -37,6 +45,7 @@ export function parseResult(text: string, path: string): AnyResult {
   if ('error' in k) throw new GrainError(k.error, { file }, 'E_RESULT');
   const r = { kind: k.kind, path, result: value } as AnyResult;
   checkShape(r, file);
+  if (r.kind === 'ablation') r.result = upgradeAblation(r.result);
   return r;
 }
 
@@ -99,12 +108,26 @@ function checkShape(r: AnyResult, file: string): void {
     }
     case 'ablation': {
       const a = r.result;
-      num(a.baseline?.meanNll, 'baseline.meanNll');
+      // Every figure the report draws for this objective (version 1 files are all LM losses).
+      const objectives = ['causal-lm', 'masked-lm', ...(a.version === 1 ? [] : ['representation'])];
+      if (!objectives.includes(a.objective)) bad('objective', `one of ${objectives.join(', ')}`);
+      const lm = a.objective !== 'representation';
+      if (a.version !== 1 && a.metric?.key !== (lm ? 'meanNll' : 'cosineDistance')) bad('metric.key', lm ? 'meanNll' : 'cosineDistance');
+      const fields = lm ? ['meanNll', 'perplexity'] : ['meanSquaredChange', 'meanCosine', 'cosineDistance'];
+      const figures = (f: unknown, where: string) => {
+        for (const k of fields) num((f as Record<string, unknown> | undefined)?.[k], `${where}.${k}`);
+      };
+      figures(a.baseline, 'baseline');
+      num(a.baseline.tokens, 'baseline.tokens');
       arr(a.masks, 'masks');
+      a.masks.forEach((m, i) => figures(m, `masks[${i}]`));
       if (a.curve !== null) {
         arr(a.curve?.percents, 'curve.percents');
         arr(a.curve.curves, 'curve.curves');
-        for (const c of a.curve.curves) arr(c.points, `curve.curves[${c.name}].points`, a.curve.percents.length);
+        for (const c of a.curve.curves) {
+          arr(c.points, `curve.curves[${c.name}].points`, a.curve.percents.length);
+          c.points.forEach((p, k) => figures(p, `curve.curves[${c.name}].points[${k}]`));
+        }
       }
       return;
     }
