@@ -40,11 +40,10 @@ const folder = (...args: Parameters<typeof modelFolder>) => {
   return d;
 };
 
-// A feature-extraction encoder: last_hidden_state (width 128) is its only output, the tokenizer
-// (brown-bert's) has 4,096 ids. Grain's boundary detection wants each block's output read by a
-// later stage, which last_hidden_state is not here, so grain.json names the boundaries.
+// A feature-extraction encoder: last_hidden_state (width 128) is its only output, read by no
+// node; the tokenizer (brown-bert's) has 4,096 ids. Its boundaries are found from the graph.
 const featureEncoder = encoder({ vocab: 4096, hidden: 128, layers: 2 });
-const FEATURES = folder(featureEncoder.bytes, 'models/brown-bert', featureEncoder.boundaries);
+const FEATURES = folder(featureEncoder.bytes, 'models/brown-bert');
 
 async function withSession<T>(dir: string, fn: (s: AblationSession) => Promise<T>, opts: Parameters<typeof openAblationSession>[1] = {}): Promise<T> {
   const s = await openAblationSession(dir, { threads: 2, ...opts });
