@@ -21,6 +21,8 @@ export interface ExtractJob {
   batchSize: number;
   threads: number;
   dtype: 'float32' | 'float16';
+  /** Long sentences run in windows of `size` positions with `overlap` tokens of left context (defaults: the model's limit or 512; 64). */
+  window?: { size?: number; overlap?: number };
 }
 
 export interface CorrelateJob {

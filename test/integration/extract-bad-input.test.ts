@@ -94,20 +94,33 @@ test('an ONNX model whose layer boundaries cannot be found names what it conside
   assert.match(run.stderr, /grain\.json/);
 });
 
-test('sentences longer than the model allows are truncated with a warning naming the line', async (t) => {
+test('a sentence longer than the model allows runs as overlapping windows: every word gets its row, with a warning naming the line', async (t) => {
   const dir = tempDir(t);
   const input = join(dir, 'long.txt');
   // "the" is one BPE piece with or without its leading space, so words = positions.
-  const long = Array.from({ length: 300 }, () => 'the').join(' ');
-  writeFileSync(input, `The jury said .\n${long}\n`);
+  const words = (n: number) => Array.from({ length: n }, () => 'the').join(' ');
+  writeFileSync(input, `The jury said .\n${words(300)}\n`);
   const out = join(dir, 'o.grain');
   const run = grain(['extract', '--model', join(MODELS, 'brown-gpt'), '--input', input, '--out', out]);
   assert.equal(run.status, 0, run.stderr);
-  assert.match(run.stderr, /warning: .*long\.txt:2: sentence truncated to the model's maximum of 256 tokens: its last \d+ word\(s\) were dropped/);
+  assert.match(run.stderr, /warning: .*long\.txt:2: a sentence of 301 tokens is longer than the window of 256 positions: it runs as 2 overlapping windows, each word after the first window seeing up to 64 tokens of left context/);
   const { openActivations } = await import('../../src/core/store');
   const m = (await openActivations(out)).readAll();
   assert.equal(m.sentenceOffsets[1], 4);
-  assert.equal(m.sentenceOffsets[2] - m.sentenceOffsets[1], 255, '256 positions minus the leading <|endoftext|>');
+  assert.equal(m.sentenceOffsets[2] - m.sentenceOffsets[1], 300, 'no word is dropped');
+  // The first window owns 255 words (256 positions minus the leading <|endoftext|>), exactly as a
+  // line of those words alone (the later windows are checked in test/unit/extract-windows.test.ts).
+  const rowsOf = async (text: string) => {
+    const file = join(dir, `w${text.length}.txt`);
+    writeFileSync(file, text + '\n');
+    const o = join(dir, `w${text.length}.grain`);
+    assert.equal(grain(['extract', '--model', join(MODELS, 'brown-gpt'), '--input', file, '--out', o]).status, 0);
+    return (await openActivations(o)).readAll().data;
+  };
+  const first = await rowsOf(words(255));
+  const long = m.data.subarray(4 * m.neurons, 304 * m.neurons);
+  const worst = (a: Float32Array, b: Float32Array) => a.reduce((w, x, i) => Math.max(w, Math.abs(x - b[i])), 0);
+  assert.ok(worst(long.subarray(0, 255 * m.neurons), first) < 1e-4, 'first window');
 });
 
 test('usage errors exit 2 and say which flag', () => {

@@ -82,8 +82,8 @@ test('NeuronStatsAccumulator: mean and population std in float64, even with a la
   const base = 1e4;
   const col0 = [base + 1, base + 2, base + 3, base + 4];
   const col1 = [-1, 1, -1, 1];
-  acc.appendSentence(['a', 'b'], Float32Array.from([col0[0], col1[0], col0[1], col1[1]]));
-  acc.appendSentence(['c', 'd'], Float32Array.from([col0[2], col1[2], col0[3], col1[3]]));
+  acc.appendRows(['a', 'b'], Float32Array.from([col0[0], col1[0], col0[1], col1[1]]));
+  acc.appendRows(['c', 'd'], Float32Array.from([col0[2], col1[2], col0[3], col1[3]]));
   const s = acc.result();
   assert.equal(s.rows, 4);
   assert.equal(s.mean[0], base + 2.5);

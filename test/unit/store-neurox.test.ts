@@ -72,7 +72,7 @@ test('JSON writer refuses NaN and Infinity activations', async () => {
   const path = join(dir, 'nan-out.json');
   const sink = createSink(path, 'json');
   await sink.begin([{ name: 'embeddings', kind: 'boundary', width: 2 }]);
-  await assert.rejects(async () => sink.appendSentence(['a'], new Float32Array([1, NaN])), isGrainError(path, undefined, /NaN.*sentence 0, token 0.*--format grain/));
+  await assert.rejects(async () => sink.appendRows(['a'], new Float32Array([1, NaN])), isGrainError(path, undefined, /NaN.*sentence 0, token 0.*--format grain/));
   await sink.abort();
 });
 

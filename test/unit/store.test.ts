@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { ActivationMatrix, SiteInfo } from '../../src/core/activations';
 import { GrainError } from '../../src/core/errors';
 import {
+  appendSentence,
   createSink,
   GrainStoreReader,
   GrainStoreWriter,
@@ -53,7 +54,7 @@ async function writeAll(sink: ActivationSink, m: ActivationMatrix): Promise<void
   for (let s = 0; s + 1 < m.sentenceOffsets.length; s++) {
     const a = m.sentenceOffsets[s];
     const b = m.sentenceOffsets[s + 1];
-    await sink.appendSentence(m.tokens.slice(a, b), m.data.slice(a * m.neurons, b * m.neurons));
+    await appendSentence(sink, m.tokens.slice(a, b), m.data.slice(a * m.neurons, b * m.neurons));
   }
   await sink.close();
 }
@@ -119,7 +120,7 @@ test('grain: the file appears only on close, and abort leaves nothing', async ()
     const aborted = join(dir, `aborted.${format}`);
     const sink = createSink(aborted, format);
     await sink.begin(SITES);
-    await sink.appendSentence(['x'], new Float32Array(24));
+    await appendSentence(sink, ['x'], new Float32Array(24));
     await sink.abort();
     assert.equal(existsSync(aborted), false);
   }
@@ -173,14 +174,15 @@ test('MemorySink grows past its initial buffer and returns exactly what was appe
     const n = (s % 4) + 1;
     const rows = Float32Array.from({ length: n * 3 }, (_, i) => s * 100 + i);
     want.push(...rows);
-    sink.appendSentence(Array.from({ length: n }, (_, i) => `w${s}.${i}`), rows);
+    sink.appendRows(Array.from({ length: n }, (_, i) => `w${s}.${i}`), rows);
+    sink.endSentence();
   }
   const m = sink.result();
   assert.equal(m.sentenceOffsets.length, 501);
   assert.equal(m.sentenceOffsets[500], m.tokens.length);
   assert.equal(m.tokens[m.sentenceOffsets[499]], 'w499.0');
   assert.deepEqual(Array.from(m.data), want);
-  assert.throws(() => sink.appendSentence(['x'], new Float32Array(2)));
+  assert.throws(() => sink.appendRows(['x'], new Float32Array(2)));
 });
 
 test('NeuroX JSON layout: one object per line with linex_index, token and indexed layers', async () => {

@@ -1,14 +1,17 @@
 import { runJob } from '../../worker/run-job';
 import { cpus } from 'node:os';
 import type { ExtractJob } from '../../shared/jobs';
-import { oneOf, parseFlags, positiveInt, required, threadCount } from '../args';
+import { oneOf, parseFlags, positiveInt, required, threadCount, wholeNumber } from '../args';
 import { cliContext, type Out } from '../context';
 
 export const extractUsage = `grain extract --model DIR --input FILE --out FILE [--format grain|json|hdf5]
               [--aggregation first|last|average] [--subword] [--keep-special]
               [--sites layers|mlp|all] [--batch N] [--threads N] [--float16]
+              [--window N] [--window-overlap K]
   Runs the model over FILE (one sentence per line, words split on spaces) and writes every
-  neuron of every chosen site for every word (or, with --subword, every input position).`;
+  neuron of every chosen site for every word (or, with --subword, every input position).
+  A sentence longer than the window (default: the model's position limit, or 512 tokens for
+  models without one) runs as overlapping windows repeating K tokens of left context (default 64).`;
 
 export function extractJobFromArgs(argv: string[]): ExtractJob {
   const f = parseFlags(argv, {
@@ -23,6 +26,8 @@ export function extractJobFromArgs(argv: string[]): ExtractJob {
     batch: { type: 'string', default: '32' },
     threads: { type: 'string', default: String(defaultThreads()) },
     float16: { type: 'boolean', default: false },
+    window: { type: 'string' },
+    'window-overlap': { type: 'string' },
   });
   const out = required(f, 'out');
   return {
@@ -38,6 +43,10 @@ export function extractJobFromArgs(argv: string[]): ExtractJob {
     batchSize: positiveInt('batch', f.batch as string),
     threads: threadCount(f.threads as string),
     dtype: f.float16 === true ? 'float16' : 'float32',
+    window: {
+      size: f.window ? wholeNumber('window', f.window as string, 8, 1 << 20) : undefined,
+      overlap: f['window-overlap'] ? wholeNumber('window-overlap', f['window-overlap'] as string, 0, 1 << 19) : undefined,
+    },
   };
 }
 

@@ -37,9 +37,11 @@ export class NeuronStatsAccumulator implements ActivationSink {
     this.sumSq = new Float64Array(neurons);
   }
 
-  appendSentence(_tokens: string[], rows: Float32Array): void {
+  appendRows(_tokens: string[], rows: Float32Array): void {
     this.addRows(rows, rows.length / this.neurons);
   }
+
+  endSentence(): void {}
 
   /** Adds `count` rows (row-major, rows x neurons). */
   addRows(data: Float32Array, count: number): void {

@@ -15,31 +15,25 @@ export interface RowPlan {
 export interface EncodedForPlan {
   tokens: string[];
   wordIndex: Int32Array;
+  /** Positions whose rows this encoding gives (a window's own words); all when absent. */
+  owned?: Uint8Array;
 }
 
 export function planRows(
   enc: EncodedForPlan,
-  words: string[],
+  words: readonly string[],
   mode: { subword: boolean; keepSpecial: boolean },
 ): RowPlan {
   const n = enc.wordIndex.length;
-  if (mode.subword) {
-    const starts = new Int32Array(n + 1);
-    const positions = new Int32Array(n);
-    for (let p = 0; p < n; p++) {
-      starts[p + 1] = p + 1;
-      positions[p] = p;
-    }
-    return { tokens: enc.tokens.slice(), starts, positions };
-  }
+  const owned = (p: number) => !enc.owned || enc.owned[p] === 1;
   const tokens: string[] = [];
   const starts: number[] = [0];
   const positions: number[] = [];
   let p = 0;
   while (p < n) {
     const w = enc.wordIndex[p];
-    if (w < 0) {
-      if (mode.keepSpecial) {
+    if (mode.subword || w < 0) {
+      if (owned(p) && (mode.subword || mode.keepSpecial)) {
         tokens.push(enc.tokens[p]);
         positions.push(p);
         starts.push(positions.length);
@@ -47,10 +41,14 @@ export function planRows(
       p++;
       continue;
     }
-    tokens.push(words[w]);
     // A word's subwords are contiguous: collect the run of positions with this word index.
-    while (p < n && enc.wordIndex[p] === w) positions.push(p++);
-    starts.push(positions.length);
+    const mine = owned(p);
+    if (mine) tokens.push(words[w]);
+    while (p < n && enc.wordIndex[p] === w) {
+      if (mine) positions.push(p);
+      p++;
+    }
+    if (mine) starts.push(positions.length);
   }
   return { tokens, starts: Int32Array.from(starts), positions: Int32Array.from(positions) };
 }

@@ -1,7 +1,7 @@
-import { CancelledError, GrainError } from '../errors';
+import { CancelledError, GrainError, formatLocation } from '../errors';
 import type { Aggregation } from '../../shared/jobs';
 import type { ActivationSink } from '../store';
-import type { EncodedSentence } from '../tokenize';
+import type { EncodedWindow } from '../tokenize';
 import type { ExtractionModel } from './model';
 import { aggregateRows, planRows, type RowPlan } from './aggregate';
 import { planBatches } from './batches';
@@ -15,6 +15,12 @@ export interface ExtractRequest {
   subword: boolean;
   keepSpecial: boolean;
   batchSize: number;
+  /**
+   * A sentence longer than `size` positions runs in windows of that size, each repeating
+   * `overlap` tokens of left context (defaults: the model's position limit, or DEFAULT_WINDOW
+   * for models without one; DEFAULT_OVERLAP).
+   */
+  window?: { size?: number; overlap?: number };
   onProgress?: (done: number, total: number) => void;
   onWarning?: (message: string) => void;
   signal?: AbortSignal;
@@ -24,88 +30,85 @@ export interface ExtractSummary {
   sentences: number;
   rows: number;
   neurons: number;
-  truncatedSentences: number;
+  /** Sentences longer than a window, run as several overlapping windows. */
+  windowedSentences: number;
   seconds: number;
 }
 
-/** Sentences per window: bounds memory while leaving room to sort by length. */
+/** Window for models without a position limit (LSTMs): memory is bounded by it, not by one line. */
+export const DEFAULT_WINDOW = 512;
+export const DEFAULT_OVERLAP = 64;
+/** Batches per slice of the corpus: bounds memory while leaving room to sort by length. */
 const WINDOW_BATCHES = 32;
+/** Positions per slice of the corpus per sentence of a batch: long windows make smaller slices. */
+const POSITIONS_PER_SLOT = 32;
+/** Windowed sentences named one by one in warnings before the rest are counted. */
+const NAMED_WINDOWED = 3;
+
+interface Segment {
+  sentence: number;
+  enc: EncodedWindow;
+  /** Last window of its sentence. */
+  last: boolean;
+}
 
 /**
  * Runs the model over every sentence and streams one row per word (or subword) into the sink,
- * in the input order. The sink is aborted if anything fails or the run is cancelled, so no
- * partial result is ever left as if complete.
+ * in the input order. Memory is bounded by a slice of the corpus (a few thousand positions per
+ * batch slot), never by the corpus or one long line: a sentence longer than the window runs in
+ * overlapping windows and reaches the sink in pieces. The sink is aborted if anything fails or
+ * the run is cancelled, so no partial result is ever left as if complete.
  */
 export async function extractTo(model: ExtractionModel, req: ExtractRequest, sink: ActivationSink): Promise<ExtractSummary> {
   const started = performance.now();
   const total = req.sentences.length;
   if (total === 0) throw new GrainError('there are no sentences to extract', { file: req.source });
-  const where = (i: number) => ({ file: req.source, line: req.lines?.[i] ?? i + 1 });
-
-  const encoded: EncodedSentence[] = new Array(total);
-  const lengths = new Int32Array(total);
-  let truncatedSentences = 0;
-  for (let i = 0; i < total; i++) {
-    let enc: EncodedSentence;
-    try {
-      enc = model.tokenizer.encodeWords(req.sentences[i], { maxLength: model.maxLength });
-    } catch (e) {
-      if (e instanceof GrainError && !e.where.file) throw new GrainError(e.message, where(i), e.code);
-      throw e;
-    }
-    if (enc.truncated) {
-      truncatedSentences++;
-      req.onWarning?.(
-        `${formatWhere(where(i))}sentence truncated to the model's maximum of ${model.maxLength} tokens: its last ${enc.droppedWords} word(s) were dropped`,
-      );
-    }
-    encoded[i] = enc;
-    lengths[i] = enc.ids.length;
-  }
+  const { size, overlap } = windowOf(model, req);
+  const { segments, windowed: windowedSentences } = encodeAll(model, req, size, overlap);
+  const lengths = Int32Array.from(segments, (s) => s.enc.ids.length);
 
   let rows = 0;
   let done = 0;
   try {
     await sink.begin(model.sites);
-    const window = Math.max(1, req.batchSize) * WINDOW_BATCHES;
-    const queue: { from: number; to: number; batch: number[]; last: boolean }[] = [];
-    for (let from = 0; from < total; from += window) {
-      const to = Math.min(total, from + window);
-      const batches = planBatches(lengths, from, to, req.batchSize, !model.padSafe);
-      batches.forEach((batch, k) => queue.push({ from, to, batch, last: k === batches.length - 1 }));
-    }
-    // One buffer per window, reused: aggregation writes each sentence's rows into it in place.
+    const slices = sliceCorpus(lengths, req.batchSize, size);
+    const queue = slices.flatMap(({ from, to }) =>
+      planBatches(lengths, from, to, req.batchSize, !model.padSafe).map((batch, k, all) => ({ from, to, batch, last: k === all.length - 1 })),
+    );
+    // One buffer per slice, reused: aggregation writes each segment's rows into it in place.
     let buffer = new Float32Array(0);
     let plans: RowPlan[] = [];
     let rowStart = new Int32Array(0);
-    // Overlap: the next batch (of this window or the next) is queued while this one is
-    // aggregated and, at the end of a window, while the window is written.
-    let pending = runBatch(model, queue[0].batch, encoded);
+    // Overlap: the next batch (of this slice or the next) is queued while this one is
+    // aggregated and, at the end of a slice, while the slice is written.
+    let pending = runBatch(model, queue[0].batch, segments);
     for (let q = 0; q < queue.length; q++) {
       if (req.signal?.aborted) throw new CancelledError();
       const { from, to, batch, last } = queue[q];
       if (plans.length === 0) {
         plans = new Array(to - from);
         rowStart = new Int32Array(to - from + 1);
-        for (let i = from; i < to; i++) {
-          plans[i - from] = planRows(encoded[i], req.sentences[i], req);
-          rowStart[i - from + 1] = rowStart[i - from] + plans[i - from].tokens.length;
+        for (let s = from; s < to; s++) {
+          plans[s - from] = planRows(segments[s].enc, req.sentences[segments[s].sentence], req);
+          rowStart[s - from + 1] = rowStart[s - from] + plans[s - from].tokens.length;
         }
         const needed = rowStart[to - from] * model.neurons;
         if (buffer.length < needed) buffer = new Float32Array(needed);
       }
       const readers = await pending;
-      if (q + 1 < queue.length) pending = runBatch(model, queue[q + 1].batch, encoded);
-      batch.forEach((i, b) => {
-        const k = i - from;
+      if (q + 1 < queue.length) pending = runBatch(model, queue[q + 1].batch, segments);
+      batch.forEach((s, b) => {
+        const k = s - from;
         aggregateRows(plans[k], b, readers, model.neurons, req.aggregation, buffer.subarray(rowStart[k] * model.neurons, rowStart[k + 1] * model.neurons));
       });
       done += batch.length;
-      req.onProgress?.(done, total);
+      req.onProgress?.(done, segments.length);
       if (!last) continue;
       for (let k = 0; k < plans.length; k++) {
-        await sink.appendSentence(plans[k].tokens, buffer.subarray(rowStart[k] * model.neurons, rowStart[k + 1] * model.neurons), req.sentences[from + k]);
+        await sink.appendRows(plans[k].tokens, buffer.subarray(rowStart[k] * model.neurons, rowStart[k + 1] * model.neurons));
         rows += plans[k].tokens.length;
+        const segment = segments[from + k];
+        if (segment.last) await sink.endSentence(req.sentences[segment.sentence]);
       }
       plans = [];
     }
@@ -114,16 +117,63 @@ export async function extractTo(model: ExtractionModel, req: ExtractRequest, sin
     await sink.abort();
     throw e;
   }
-  return { sentences: total, rows, neurons: model.neurons, truncatedSentences, seconds: (performance.now() - started) / 1000 };
+  return { sentences: total, rows, neurons: model.neurons, windowedSentences, seconds: (performance.now() - started) / 1000 };
 }
 
-function runBatch(model: ExtractionModel, batch: number[], encoded: EncodedSentence[]) {
-  const running = model.run(batch.map((i) => encoded[i].ids));
+function windowOf(model: ExtractionModel, req: ExtractRequest): { size: number; overlap: number } {
+  const limit = model.maxLength ?? Infinity;
+  const asked = req.window?.size;
+  if (asked !== undefined && !(Number.isInteger(asked) && asked >= 8)) throw new GrainError(`the window must be a whole number of positions from 8, not ${asked}`);
+  if (asked !== undefined && asked > limit) {
+    req.onWarning?.(`a window of ${asked} positions is more than the model takes (${limit}); using ${limit}`);
+  }
+  const size = Math.min(asked ?? (Number.isFinite(limit) ? limit : DEFAULT_WINDOW), limit);
+  const overlap = req.window?.overlap ?? Math.min(DEFAULT_OVERLAP, Math.floor(size / 4));
+  if (!(Number.isInteger(overlap) && overlap >= 0 && overlap < size / 2)) {
+    throw new GrainError(`the window overlap must be a whole number of tokens below half the window (${size}), not ${overlap}`);
+  }
+  return { size, overlap };
+}
+
+/** Every sentence as one or more windows, checked before anything runs (a bad word costs nothing). */
+function encodeAll(model: ExtractionModel, req: ExtractRequest, size: number, overlap: number): { segments: Segment[]; windowed: number } {
+  const segments: Segment[] = [];
+  let windowed = 0;
+  for (let i = 0; i < req.sentences.length; i++) {
+    const where = { file: req.source, line: req.lines?.[i] ?? i + 1 };
+    const windows = model.tokenizer.encodeWindows(req.sentences[i], { size, overlap, where: req.source ? where : { line: where.line } });
+    windows.forEach((enc, k) => segments.push({ sentence: i, enc, last: k === windows.length - 1 }));
+    if (windows.length === 1) continue;
+    if (++windowed <= NAMED_WINDOWED) {
+      const tokens = windows.reduce((n, w) => n + w.owned.reduce((a, b) => a + b, 0), 0);
+      req.onWarning?.(
+        `${formatLocation(req.source ? where : {}) || `sentence ${i + 1}: `}a sentence of ${tokens} tokens is longer than the window of ${size} positions: ` +
+          `it runs as ${windows.length} overlapping windows, each word after the first window seeing up to ${overlap} tokens of left context, not the whole line`,
+      );
+    }
+  }
+  if (windowed > NAMED_WINDOWED) req.onWarning?.(`${windowed - NAMED_WINDOWED} more sentence(s) of ${req.source ?? 'the input'} were run as overlapping windows of ${size} positions`);
+  return { segments, windowed };
+}
+
+/** Consecutive segment ranges holding at most WINDOW_BATCHES batches and a bounded number of positions. */
+function sliceCorpus(lengths: Int32Array, batchSize: number, window: number): { from: number; to: number }[] {
+  const maxSegments = Math.max(1, batchSize) * WINDOW_BATCHES;
+  const maxPositions = Math.max(window, maxSegments * POSITIONS_PER_SLOT);
+  const slices: { from: number; to: number }[] = [];
+  for (let from = 0; from < lengths.length; ) {
+    let to = from;
+    let positions = 0;
+    while (to < lengths.length && to - from < maxSegments && (to === from || positions + lengths[to] <= maxPositions)) positions += lengths[to++];
+    slices.push({ from, to });
+    from = to;
+  }
+  return slices;
+}
+
+function runBatch(model: ExtractionModel, batch: number[], segments: Segment[]) {
+  const running = model.run(batch.map((s) => segments[s].enc.ids));
   // A run still in flight when an earlier batch fails is abandoned: keep its rejection handled.
   running.catch(() => undefined);
   return running;
-}
-
-function formatWhere(w: { file?: string; line?: number }): string {
-  return w.file ? `${w.file}:${w.line}: ` : `sentence ${w.line}: `;
 }

@@ -105,11 +105,11 @@ export class GrainStoreWriter {
     return this.tokens.length;
   }
 
-  /** One sentence's rows; `words` (the text it came from) is fingerprinted so readers can check they get the same text. */
-  appendSentence(tokens: string[], rows: Float32Array, words?: readonly string[]): void {
+  /** Rows of the current sentence (a long sentence may come in several calls). */
+  appendRows(tokens: string[], rows: Float32Array): void {
     const fd = this.openFd();
     if (rows.length !== tokens.length * this.neurons) {
-      throw new Error(`appendSentence: ${rows.length} values for ${tokens.length} tokens x ${this.neurons} neurons`);
+      throw new Error(`appendRows: ${rows.length} values for ${tokens.length} tokens x ${this.neurons} neurons`);
     }
     if (this.tokens.length + tokens.length > MAX_ROWS) {
       throw new GrainError(`too many rows for one store (at most ${MAX_ROWS})`, { file: this.path });
@@ -126,8 +126,19 @@ export class GrainStoreWriter {
       if (this.buffered === perBuffer) this.flush(fd);
     }
     for (const t of tokens) this.tokens.push(t);
+  }
+
+  /** Ends the current sentence; `words` (the text it came from) is fingerprinted so readers can check they get the same text. */
+  endSentence(words?: readonly string[]): void {
+    this.openFd();
     this.offsets.push(this.tokens.length);
     this.fingerprints.push(words ? sentenceFingerprint(words) : '');
+  }
+
+  /** A whole sentence: its rows, then its end. */
+  appendSentence(tokens: string[], rows: Float32Array, words?: readonly string[]): void {
+    this.appendRows(tokens, rows);
+    this.endSentence(words);
   }
 
   /** Finishes the file and gives it its name. On failure nothing is left behind. */

@@ -6,7 +6,7 @@ import { NeuroxHdf5Writer, readNeuroxHdf5 } from './neurox-hdf5';
 import { NeuroxJsonWriter, readNeuroxJson } from './neurox-json';
 import type { ActivationSink } from './sink';
 
-export type { ActivationSink } from './sink';
+export { appendSentence, type ActivationSink } from './sink';
 export { MemorySink } from './memory-sink';
 export { GrainStoreReader, GrainStoreWriter, GRAIN_FORMAT_VERSION, type StoreDtype, type GrainStoreOptions } from './grain-format';
 export { NeuroxJsonWriter, readNeuroxJson } from './neurox-json';
@@ -49,9 +49,14 @@ class GrainSink implements ActivationSink {
     this.writer = GrainStoreWriter.create(this.path, { sites, dtype: this.opts.dtype ?? 'float32', meta: this.opts.meta });
   }
 
-  appendSentence(tokens: string[], rows: Float32Array, words?: readonly string[]): void {
-    if (!this.writer) throw new Error('appendSentence before begin');
-    this.writer.appendSentence(tokens, rows, words);
+  appendRows(tokens: string[], rows: Float32Array): void {
+    if (!this.writer) throw new Error('appendRows before begin');
+    this.writer.appendRows(tokens, rows);
+  }
+
+  endSentence(words?: readonly string[]): void {
+    if (!this.writer) throw new Error('endSentence before begin');
+    this.writer.endSentence(words);
   }
 
   async close(): Promise<void> {

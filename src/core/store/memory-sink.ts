@@ -19,10 +19,10 @@ export class MemorySink implements ActivationSink {
     this.neurons = totalNeurons(sites);
   }
 
-  appendSentence(tokens: string[], rows: Float32Array): void {
-    if (!this.sites) throw new Error('MemorySink: appendSentence before begin');
+  appendRows(tokens: string[], rows: Float32Array): void {
+    if (!this.sites) throw new Error('MemorySink: appendRows before begin');
     if (rows.length !== tokens.length * this.neurons) {
-      throw new Error(`appendSentence: ${rows.length} values for ${tokens.length} tokens x ${this.neurons} neurons`);
+      throw new Error(`appendRows: ${rows.length} values for ${tokens.length} tokens x ${this.neurons} neurons`);
     }
     if (this.used + rows.length > this.data.length) {
       const grown = new Float32Array(Math.max(this.used + rows.length, this.data.length * 2, 1024));
@@ -32,6 +32,9 @@ export class MemorySink implements ActivationSink {
     this.data.set(rows, this.used);
     this.used += rows.length;
     for (const t of tokens) this.tokens.push(t);
+  }
+
+  endSentence(): void {
     if (this.sentences + 2 > this.offsets.length) {
       const grown = new Uint32Array(this.offsets.length * 2);
       grown.set(this.offsets);

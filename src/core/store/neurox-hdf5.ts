@@ -48,6 +48,7 @@ export class NeuroxHdf5Writer implements ActivationSink {
   private width = 0;
   private readonly sentenceToIndex: Record<string, string> = {};
   private readonly tokens: string[][] = [];
+  private pending: { tokens: string[]; rows: Float32Array }[] = [];
 
   constructor(readonly path: string) {
     this.temp = siblingTemp(path);
@@ -65,13 +66,24 @@ export class NeuroxHdf5Writer implements ActivationSink {
     }
   }
 
-  appendSentence(tokens: string[], rows: Float32Array): void {
-    if (!this.file) throw new Error('NeuroxHdf5Writer: appendSentence outside begin/close');
+  /** NeuroX's layout is [layers][words][hidden] per sentence: a sentence's rows are held until its end. */
+  appendRows(tokens: string[], rows: Float32Array): void {
+    if (!this.file) throw new Error('NeuroxHdf5Writer: appendRows outside begin/close');
+    if (rows.length !== tokens.length * this.sites.length * this.width) {
+      throw new Error(`appendRows: ${rows.length} values for ${tokens.length} tokens x ${this.sites.length * this.width} neurons`);
+    }
+    this.pending.push({ tokens, rows: rows.slice() });
+  }
+
+  endSentence(): void {
+    if (!this.file) throw new Error('NeuroxHdf5Writer: endSentence outside begin/close');
+    const parts = this.pending;
+    this.pending = [];
+    const tokens = parts.flatMap((p) => p.tokens);
+    const rows = new Float32Array(parts.reduce((n, p) => n + p.rows.length, 0));
+    parts.reduce((at, p) => (rows.set(p.rows, at), at + p.rows.length), 0);
     const layers = this.sites.length;
     const hidden = this.width;
-    if (rows.length !== tokens.length * layers * hidden) {
-      throw new Error(`appendSentence: ${rows.length} values for ${tokens.length} tokens x ${layers * hidden} neurons`);
-    }
     const index = String(this.tokens.length);
     const words = tokens.length;
     const cube = new Float32Array(rows.length);
@@ -186,7 +198,8 @@ async function readOpenFile(h5: H5Module, file: H5.File, path: string): Promise<
         for (let k = 0; k < hidden; k++) rows[to + k] = cube[from + k];
       }
     }
-    sink.appendSentence(tokens[i], rows);
+    sink.appendRows(tokens[i], rows);
+    sink.endSentence();
   }
   return sink.result();
 }

@@ -26,6 +26,9 @@ export class NeuroxJsonWriter implements ActivationSink {
   private layers = 0;
   private width = 0;
   private sentence = 0;
+  /** Tokens of the current sentence written so far, and whether its line is begun. */
+  private token = 0;
+  private lineOpen = false;
   private parts: string[] = [];
   private partChars = 0;
 
@@ -43,24 +46,32 @@ export class NeuroxJsonWriter implements ActivationSink {
     }
   }
 
-  async appendSentence(tokens: string[], rows: Float32Array): Promise<void> {
-    if (!this.handle) throw new Error('NeuroxJsonWriter: appendSentence outside begin/close');
+  async appendRows(tokens: string[], rows: Float32Array): Promise<void> {
+    if (!this.handle) throw new Error('NeuroxJsonWriter: appendRows outside begin/close');
     const neurons = this.layers * this.width;
     if (rows.length !== tokens.length * neurons) {
-      throw new Error(`appendSentence: ${rows.length} values for ${tokens.length} tokens x ${neurons} neurons`);
+      throw new Error(`appendRows: ${rows.length} values for ${tokens.length} tokens x ${neurons} neurons`);
     }
-    this.push(`{"linex_index": ${this.sentence}, "features": [`);
+    this.startLine();
     for (let t = 0; t < tokens.length; t++) {
-      this.push(`${t > 0 ? ', ' : ''}{"token": ${JSON.stringify(tokens[t])}, "layers": [`);
+      this.push(`${this.token > 0 ? ', ' : ''}{"token": ${JSON.stringify(tokens[t])}, "layers": [`);
       for (let l = 0; l < this.layers; l++) {
         const values = rows.subarray(t * neurons + l * this.width, t * neurons + (l + 1) * this.width);
-        this.push(`${l > 0 ? ', ' : ''}{"index": ${l}, "values": [${this.formatValues(values, t)}]}`);
+        this.push(`${l > 0 ? ', ' : ''}{"index": ${l}, "values": [${this.formatValues(values, this.token)}]}`);
       }
       this.push(']}');
+      this.token++;
       if (this.partChars >= FLUSH_CHARS) await this.flush();
     }
+  }
+
+  async endSentence(): Promise<void> {
+    if (!this.handle) throw new Error('NeuroxJsonWriter: endSentence outside begin/close');
+    this.startLine();
     this.push(']}\n');
     this.sentence++;
+    this.token = 0;
+    this.lineOpen = false;
     if (this.partChars >= FLUSH_CHARS) await this.flush();
   }
 
@@ -100,6 +111,12 @@ export class NeuroxJsonWriter implements ActivationSink {
       out[i] = formatFloat32(v);
     }
     return out.join(', ');
+  }
+
+  private startLine(): void {
+    if (this.lineOpen) return;
+    this.push(`{"linex_index": ${this.sentence}, "features": [`);
+    this.lineOpen = true;
   }
 
   private push(s: string): void {
@@ -147,13 +164,14 @@ export async function readNeuroxJson(path: string, signal?: AbortSignal): Promis
     if (!shape && features.length > 0) {
       shape = shapeOf(features[0], fail);
       await sink.begin(neuroxSites(shape.layers, shape.width));
-      for (; pendingEmpty > 0; pendingEmpty--) sink.appendSentence([], new Float32Array(0));
+      for (; pendingEmpty > 0; pendingEmpty--) sink.endSentence();
     }
     if (!shape) {
       pendingEmpty++;
     } else {
       const { tokens, rows } = readFeatures(features, shape, fail);
-      sink.appendSentence(tokens, rows);
+      sink.appendRows(tokens, rows);
+      sink.endSentence();
     }
     sentence++;
   }

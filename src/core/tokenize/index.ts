@@ -6,7 +6,7 @@ import { loadHfTokenizer } from './load';
 import { ModelTokenizer } from './model-tokenizer';
 
 export { ModelTokenizer } from './model-tokenizer';
-export type { EncodedSentence, EncodeWordsOptions } from './model-tokenizer';
+export type { EncodedSentence, EncodedWindow, EncodeWordsOptions, WindowOptions } from './model-tokenizer';
 export type { Continuation } from './word-encoder';
 export { SUPPORTED_MODEL_TYPES, type TokenizerModelType } from './load';
 export { wordSpans, splitWords, type WordSpan } from './word-spans';

@@ -20,6 +20,24 @@ export interface EncodedSentence {
   droppedWords: number;
 }
 
+/**
+ * One model run's worth of a sentence: a window of its words with the special tokens around
+ * them. `owned` marks the positions whose rows this window gives (its own words; the overlap
+ * before them is context only; the sentence's leading and trailing special tokens in the first
+ * and last window).
+ */
+export interface EncodedWindow extends EncodedSentence {
+  owned: Uint8Array;
+}
+
+export interface WindowOptions {
+  /** Positions per window, special tokens included. */
+  size: number;
+  /** Tokens of left context repeated at the start of each later window (whole words). */
+  overlap: number;
+  where?: Location;
+}
+
 export interface EncodeWordsOptions {
   /** Limit on positions, special tokens included; defaults to the tokenizer's `maxLength`. */
   maxLength?: number;
@@ -122,6 +140,65 @@ export class ModelTokenizer {
     if (eos !== undefined) putSpecial(eos, this.lib.id_to_token(eos) ?? '');
     const droppedWords = words.length - pieces.length;
     return { ids, tokens, wordIndex, special, truncated: droppedWords > 0, droppedWords };
+  }
+
+  /**
+   * Encodes a sentence as windows of at most `size` positions: one window when it fits; else
+   * consecutive windows, each starting `overlap` tokens (whole words) before its first own word,
+   * so that every word gets a row and no run is longer than `size`. Word indices are the
+   * sentence's, so the windows' owned rows in order are the sentence's rows.
+   */
+  encodeWindows(words: readonly string[], opts: WindowOptions): EncodedWindow[] {
+    const where = opts.where ?? {};
+    if (words.length === 0) throw new GrainError('empty sentence: there are no words to encode', where);
+    const { prefix, suffix, prefixTokens, suffixTokens } = this.specials;
+    const room = opts.size - prefix.length - suffix.length;
+    const pieces = words.map((w, i) => this.words.encode(w, i, where));
+    const tooLong = pieces.findIndex((p) => p.ids.length > room);
+    if (tooLong >= 0) {
+      throw new GrainError(
+        `word ${tooLong + 1} ${JSON.stringify(words[tooLong])} needs ${pieces[tooLong].ids.length} tokens, which with ` +
+          `${prefix.length + suffix.length} special tokens exceeds the window of ${opts.size} positions`,
+        where,
+      );
+    }
+    const windows: EncodedWindow[] = [];
+    let own = 0;
+    while (own < words.length) {
+      // Context: whole words before `own` within `overlap` tokens (none for the first window).
+      let start = own;
+      let context = 0;
+      while (start > 0 && context + pieces[start - 1].ids.length <= Math.min(opts.overlap, room - pieces[own].ids.length)) context += pieces[--start].ids.length;
+      let end = own;
+      let used = context;
+      while (end < words.length && used + pieces[end].ids.length <= room) used += pieces[end++].ids.length;
+      const first = own === 0;
+      const last = end === words.length;
+      const length = prefix.length + used + suffix.length;
+      const w: EncodedWindow = {
+        ids: new Int32Array(length),
+        tokens: new Array(length),
+        wordIndex: new Int32Array(length).fill(-1),
+        special: new Uint8Array(length),
+        owned: new Uint8Array(length),
+        truncated: false,
+        droppedWords: 0,
+      };
+      let at = 0;
+      const put = (id: number, token: string, word: number, isOwned: boolean) => {
+        w.ids[at] = id;
+        w.tokens[at] = token;
+        w.wordIndex[at] = word;
+        w.special[at] = word < 0 ? 1 : 0;
+        w.owned[at++] = isOwned ? 1 : 0;
+      };
+      prefix.forEach((id, i) => put(id, prefixTokens[i], -1, first));
+      for (let k = start; k < end; k++) pieces[k].ids.forEach((id, i) => put(id, pieces[k].tokens[i], k, k >= own));
+      suffix.forEach((id, i) => put(id, suffixTokens[i], -1, last));
+      windows.push(w);
+      own = end;
+    }
+    return windows;
   }
 
   /**

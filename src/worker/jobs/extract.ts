@@ -28,6 +28,7 @@ export async function runExtract(job: ExtractJob, ctx: JobContext): Promise<Extr
         subword: job.subword,
         keepSpecial: job.keepSpecial,
         batchSize: job.batchSize,
+        window: job.window,
         signal: ctx.signal,
         onProgress: (done, total) => ctx.progress({ stage: 'extracting', done, total }),
         onWarning: (m) => ctx.warn(m),
