@@ -1,20 +1,22 @@
 import { runJob } from '../../worker/run-job';
 import type { AblateJob } from '../../shared/jobs';
-import { finiteNumber, oneOf, parseFlags, positiveInt, required, UsageError } from '../args';
+import { finiteNumber, oneOf, parseFlags, positiveInt, required, requiredModel, UsageError, VARIANT_USAGE } from '../args';
 import { cliContext, type Out } from '../context';
 import { defaultThreads } from './extract';
 
-export const ablateUsage = `grain ablate --model DIR --input FILE --out result.json
+export const ablateUsage = `grain ablate --model DIR [--variant NAME] --input FILE --out result.json
              [--mask SPEC]... [--curve --orderings FILE[,FILE...] [--percents 0,5,...,50] [--random-draws 5] [--seed 1]]
              [--max-sentences N] [--sites layers|mlp|all]
   Zeroes neurons inside the model and measures its loss on FILE (causal LMs: mean next-token NLL
   and perplexity; masked LMs: NLL at seeded masked positions). SPEC names a site and units, e.g.
   layer1:0-49 or embeddings:0,2,4 or layer1:0-49;layer2:3. --curve ablates the first k% of each
-  ordering: a probe result gives lca-top and bottom, a correlation result cca-top; random is drawn.`;
+  ordering: a probe result gives lca-top and bottom, a correlation result cca-top; random is drawn.
+${VARIANT_USAGE}`;
 
 export function ablateJobFromArgs(argv: string[]): AblateJob {
   const f = parseFlags(argv, {
     model: { type: 'string' },
+    variant: { type: 'string' },
     input: { type: 'string' },
     out: { type: 'string' },
     mask: { type: 'string', multiple: true },
@@ -35,7 +37,7 @@ export function ablateJobFromArgs(argv: string[]): AblateJob {
   if (!f.curve && masks.length === 0) throw new UsageError('give --mask SPEC (one or more) or --curve');
   return {
     kind: 'ablate',
-    model: required(f as Record<string, unknown>, 'model'),
+    model: requiredModel(f as Record<string, unknown>),
     input: required(f as Record<string, unknown>, 'input'),
     out: required(f as Record<string, unknown>, 'out'),
     masks,

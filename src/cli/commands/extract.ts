@@ -1,18 +1,20 @@
 import { runJob } from '../../worker/run-job';
 import { cpus } from 'node:os';
 import type { ExtractJob } from '../../shared/jobs';
-import { oneOf, parseFlags, positiveInt, required } from '../args';
+import { oneOf, parseFlags, positiveInt, required, requiredModel, VARIANT_USAGE } from '../args';
 import { cliContext, type Out } from '../context';
 
-export const extractUsage = `grain extract --model DIR --input FILE --out FILE [--format grain|json|hdf5]
+export const extractUsage = `grain extract --model DIR [--variant NAME] --input FILE --out FILE [--format grain|json|hdf5]
               [--aggregation first|last|average] [--subword] [--keep-special]
               [--sites layers|mlp|all] [--batch N] [--threads N] [--float16]
   Runs the model over FILE (one sentence per line, words split on spaces) and writes every
-  neuron of every chosen site for every word (or, with --subword, every input position).`;
+  neuron of every chosen site for every word (or, with --subword, every input position).
+${VARIANT_USAGE}`;
 
 export function extractJobFromArgs(argv: string[]): ExtractJob {
   const f = parseFlags(argv, {
     model: { type: 'string' },
+    variant: { type: 'string' },
     input: { type: 'string' },
     out: { type: 'string' },
     format: { type: 'string', default: '' },
@@ -27,7 +29,7 @@ export function extractJobFromArgs(argv: string[]): ExtractJob {
   const out = required(f, 'out');
   return {
     kind: 'extract',
-    model: required(f, 'model'),
+    model: requiredModel(f),
     input: required(f, 'input'),
     out,
     format: oneOf('format', (f.format as string) || formatFromName(out), ['grain', 'json', 'hdf5'] as const),

@@ -2,7 +2,7 @@ import { ort } from '../runtime/ort';
 import { GrainError } from '../errors';
 import type { SiteInfo } from '../activations';
 import type { SiteSelection } from '../../shared/jobs';
-import { addOutputs, detectLayout, findSites, modelInputs, readGrainConfig, readOnnxModel, type ModelSite } from '../onnx';
+import { addOutputs, detectLayout, findSites, modelInputs, readGrainConfig, readOnnxModel, type LayoutKind, type ModelSite } from '../onnx';
 import { loadTokenizer, type ModelTokenizer } from '../tokenize';
 import { buildFeeds, planFeeds } from '../runtime/feeds';
 import { resolveModelPath } from '../runtime/model-path';
@@ -20,6 +20,8 @@ export interface ExtractionModel {
   modelPath: string;
   tokenizer: ModelTokenizer;
   sites: SiteInfo[];
+  /** How each site's tensor is laid out (parallel to `sites`), as the probe run found it. */
+  siteLayouts: LayoutKind[];
   neurons: number;
   /** True when right padding leaves the real positions' activations unchanged. */
   padSafe: boolean;
@@ -32,6 +34,7 @@ export interface ExtractionModel {
 }
 
 interface Layout {
+  kind: LayoutKind;
   /** Output dims -> strides of batch row and position, for a run of `batch` x `seq`. */
   strides(dims: readonly number[], batch: number, seq: number): { batchStride: number; positionStride: number };
   width: number;
@@ -76,6 +79,7 @@ export async function openExtractionModel(dirOrFile: string, opts: LoadOptions):
     modelPath,
     tokenizer,
     sites,
+    siteLayouts: layouts.map((l) => l.kind),
     neurons,
     padSafe,
     maxLength: tokenizer.maxLength,
@@ -119,6 +123,7 @@ async function probeLayouts(
     }
     const found = detectLayout(t.dims, 2, seq, undefined, name);
     return {
+      kind: found.layout,
       width: found.width,
       strides: (dims, batch, len) => {
         const again = detectLayout(dims, batch, len, found.layout, name);
