@@ -48,7 +48,8 @@ export function formatInspectReport(r: InspectReport): string[] {
   const list = (label: string, values: string[]) => values.forEach((v, k) => (k === 0 ? put(label, v) : more(v)));
   const rel = (p: string) => relative(r.folder.dir, p) || p;
 
-  put('folder', `${r.folder.dir} (${r.folder.layout === 'optimum' ? 'optimum layout: the graph at the root' : 'transformers.js layout: graphs in onnx/, tokenizer and config at the root'})`);
+  const shown = relative(process.cwd(), r.folder.dir);
+  put('folder', `${shown && !shown.startsWith('..') ? shown : r.folder.dir} (${r.folder.layout === 'optimum' ? 'optimum layout: the graph at the root' : 'transformers.js layout: graphs in onnx/, tokenizer and config at the root'})`);
   list(
     'variants',
     r.folder.variants.map((v) => {
