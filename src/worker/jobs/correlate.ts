@@ -10,7 +10,7 @@ import type { JobContext } from './context';
 import { extractToStore, openMatchingActivations } from './activations';
 import { findSites, readGrainConfig, readOnnxModel } from '../../core/onnx';
 import { resolveModelPath } from '../../core/runtime/model-path';
-import { modelDisplayName, sameModel } from '../../core/model/folder';
+import { modelDisplayName } from '../../core/model/folder';
 import { withTempDir } from './temp';
 
 /** Cross-model correlation of two or more models over the same text, written as a result file. */
@@ -64,13 +64,6 @@ export async function runCorrelate(job: CorrelateJob, ctx: JobContext): Promise<
  * minutes extracting them (widths, known only after a run, are checked again on the activations).
  */
 function checkSameSites(models: string[], sites: CorrelateJob['sites']): void {
-  for (let i = 0; i < models.length; i++) {
-    for (let j = i + 1; j < models.length; j++) {
-      if (sameModel(models[i], models[j])) {
-        throw new GrainError(`${models[j]} is the same model as ${models[i]} (the same .onnx file): correlating a model with itself says nothing`);
-      }
-    }
-  }
   const found = models.map((m) => {
     const { dir, modelPath } = resolveModelPath(m);
     return findSites(readOnnxModel(modelPath), { sites, explicit: readGrainConfig(dir), source: modelPath }).map((s) => s.name);
