@@ -2,7 +2,9 @@
 // model.onnx and tokenizer files, an HF config.json, no Grain card) is added with "Add Model
 // Folder...", shows in the Models view as usable with its facts (what the folder states, and
 // what the worker read from its graph), becomes the current model, and colours a plain text file.
+// A folder the CLI refuses is refused and shown with the CLI's message.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -36,6 +38,9 @@ useWorkbench(
     writeFileSync(join(dir, 'config.json'), JSON.stringify(HF_CONFIG, null, 2));
     writeFileSync(join(dir, 'special_tokens_map.json'), JSON.stringify({ cls_token: '[CLS]', sep_token: '[SEP]', pad_token: '[PAD]', mask_token: '[MASK]', unk_token: '[UNK]' }, null, 2));
     writeFileSync(join(ws, 'story.txt'), TEXT);
+    // A folder the CLI refuses: a model without its tokenizer.
+    mkdirSync(join(ws, 'broken'));
+    copyFileSync(join(BERT, 'model.onnx'), join(ws, 'broken', 'model.onnx'));
   },
   (s, ws) => {
     session = s;
@@ -248,6 +253,44 @@ test('Choose Model makes it the current model, and Show Neuron by Id colours a p
   assert.match(hover, /my-bert/);
   assert.match(hover, /Selected neuron layer1:44 \(#300\): value /);
   assert.ok(hover.includes(`value ${expected.values[jury]!.toFixed(3)}`), `hover value should be ${expected.values[jury]!.toFixed(3)}: ${hover}`);
+});
+
+test('a folder that cannot be used is refused by Add Model Folder and shown as such, with the message the CLI prints', async () => {
+  const page = session.page;
+  const broken = join(workspace, 'broken');
+  const cli = spawnSync(process.execPath, [join(REPO, 'dist', 'cli.js'), 'inspect', '--model', broken], { encoding: 'utf8' });
+  assert.equal(cli.status, 1);
+  const message = /^grain inspect: error: (.*)$/m.exec(cli.stderr)?.[1];
+  assert.ok(message, cli.stderr);
+  assert.match(message, /broken: no tokenizer\.json for this model: looked in /);
+
+  await startCommand('Grain: Add Model Folder...');
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('.quick-input-box input');
+  await widget.locator('.quick-input-list .monaco-list-row', { hasText: 'broken' }).first().waitFor();
+  await input.fill(`${broken}/`);
+  // Inside the folder the dialog lists only "..".
+  await widget.locator('.quick-input-list .monaco-list-row[aria-label="my-bert"]').waitFor({ state: 'hidden' });
+  await widget.locator('.quick-input-list .monaco-list-row[aria-label=".."]').waitFor();
+  await widget.locator('.monaco-button', { hasText: 'Add Model Folder' }).first().click();
+  const toast = page.locator('.notification-toast', { hasText: 'no tokenizer.json' }).first();
+  await toast.waitFor();
+  assert.ok((await toast.innerText()).replace(/\s+/g, ' ').includes(message), `the toast says what the CLI says: ${message}`);
+
+  // Listed anyway (by hand in the settings): the Models view shows it unusable, with that message.
+  const settingsFile = join(workspace, '.vscode', 'settings.json');
+  const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+  writeFileSync(settingsFile, JSON.stringify({ ...settings, 'grain.modelPaths': ['my-bert', 'broken'] }, null, 2));
+  await openGrainContainer();
+  const row = view('Models').locator('.monaco-list-row', { hasText: 'broken' }).first();
+  await row.waitFor({ timeout: TIMEOUTS.ui });
+  assert.ok((await modelRows()).includes('broken unusable model folder'), JSON.stringify(await modelRows()));
+  await row.click();
+  const rows = await waitFor('the problem row', modelRows, (r) => r.some((x) => x.startsWith('cannot be used')), TIMEOUTS.ui);
+  await session.screenshot('model-folder-07-unusable');
+  assert.equal(rows.find((x) => x.startsWith('cannot be used')), `cannot be used ${message}`);
+  // The working model is still usable and current.
+  assert.ok(rows.some((x) => /^my-bert bert · 5 × 256 · current$/.test(x)), JSON.stringify(rows));
 });
 
 /** Overlay decorations drawn by Grain: position and computed background of each layer. */

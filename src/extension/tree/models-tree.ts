@@ -49,8 +49,16 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
 
   getChildren(node?: ModelNode): ModelNode[] {
     if (!node) return this.load().map((model) => ({ kind: 'model', model }));
-    if (node.kind !== 'model' || !node.model.facts) return [];
-    return [...this.folderFacts(node.model), ...this.graphFacts(node.model)];
+    if (node.kind !== 'model') return [];
+    const { model } = node;
+    if (!model.facts) {
+      // What the CLI would print for it, readable without hovering.
+      return [
+        { kind: 'fact', label: 'cannot be used', value: model.problem ?? 'not checked', parent: model.folder, tone: 'error' },
+        { kind: 'fact', label: 'folder', value: model.folder, parent: model.folder },
+      ];
+    }
+    return [...this.folderFacts(model), ...this.graphFacts(model)];
   }
 
   getTreeItem(node: ModelNode): vscode.TreeItem {
@@ -69,7 +77,7 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
     const variant = currentVariantIn(model, this.state.model);
     const current = variant !== undefined;
     if (!model.facts) {
-      const item = new vscode.TreeItem(model.id, vscode.TreeItemCollapsibleState.None);
+      const item = new vscode.TreeItem(model.id, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `model:${model.folder}`;
       item.description = current ? 'unusable · current' : 'unusable model folder';
       item.tooltip = model.problem ?? `${model.folder}: not checked`;
