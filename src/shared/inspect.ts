@@ -99,8 +99,8 @@ export interface InspectRun {
 }
 
 export interface InspectObjective {
-  /** The loss ablation would measure, as the ablation code decides it; null when it cannot run. */
-  ablation: 'causal-lm' | 'masked-lm' | null;
+  /** What ablation would measure, as the ablation code decides it (causal-lm, masked-lm, ...); null when it cannot run. */
+  ablation: string | null;
   /** Why ablation cannot run, or how the objective was found. */
   note: string;
   /** Outputs whose last axis could be logits, against the tokenizer's vocabulary. */

@@ -115,31 +115,32 @@ test('a transformers.js folder with a Hugging Face config.json: default and --va
 
 test('an input Grain cannot feed is listed with the reason; the report is printed and the exit code is 1', async (t) => {
   const { encodeModelProto } = await import('../../src/core/onnx');
-  const dir = join(tempDir(t), 'with-past');
+  // A seq2seq decoder: it also takes the encoder's output, which no text alone gives.
+  const dir = join(tempDir(t), 'seq2seq-decoder');
   mkdirSync(dir);
   copyFileSync(join(MODELS, 'brown-gpt', 'tokenizer.json'), join(dir, 'tokenizer.json'));
   const int64 = (name: string) => ({ name, type: { tensorType: { elemType: 7, shape: { dim: [{ dimParam: 'batch' }, { dimParam: 'sequence' }] } } } });
   writeFileSync(
-    join(dir, 'decoder_with_past_model.onnx'),
+    join(dir, 'decoder_model.onnx'),
     encodeModelProto({
       irVersion: 8,
       opsetImport: [{ domain: '', version: 17 }],
       graph: {
-        name: 'past',
-        node: [{ opType: 'Identity', input: ['past_key_values.0.key'], output: ['present.0.key'], name: 'only' }],
-        input: [int64('input_ids'), { name: 'past_key_values.0.key', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'batch' }, { dimValue: 4 }, { dimParam: 'past' }, { dimValue: 64 }] } } } }],
-        output: [{ name: 'present.0.key', type: { tensorType: { elemType: 1 } } }],
+        name: 'decoder',
+        node: [{ opType: 'Identity', input: ['encoder_hidden_states'], output: ['out'], name: 'only' }],
+        input: [int64('input_ids'), { name: 'encoder_hidden_states', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'batch' }, { dimParam: 'encoder_sequence' }, { dimValue: 64 }] } } } }],
+        output: [{ name: 'out', type: { tensorType: { elemType: 1 } } }],
       },
     }),
   );
   const run = grain(['inspect', '--model', dir, '--threads', '1']);
   assert.equal(run.status, 1, run.stderr);
-  assert.match(run.stdout, /^variants {4}decoder_with_past_model \(decoder_with_past_model\.onnx, .*default, chosen, full precision\)$/m);
+  assert.match(run.stdout, /^variants {4}decoder_model \(decoder_model\.onnx, .*default, chosen, full precision\)$/m);
   assert.match(run.stdout, /^inputs {6}input_ids int64 \[batch, sequence\]: fed token ids/m);
-  assert.match(run.stdout, /^ {12}past_key_values\.0\.key float32 \[batch, 4, past, 64\]: cannot be fed: the model takes input\(s\) Grain cannot fill: past_key_values\.0\.key\./m);
-  assert.match(run.stdout, /^problems {4}.*decoder_with_past_model\.onnx: the model takes input\(s\) Grain cannot fill/m);
+  assert.match(run.stdout, /^ {12}encoder_hidden_states float32 \[batch, encoder_sequence, 64\]: cannot be fed: the model takes input\(s\) Grain cannot fill: encoder_hidden_states\b/m);
+  assert.match(run.stdout, /^problems {4}.*decoder_model\.onnx: the model takes input\(s\) Grain cannot fill: encoder_hidden_states\b/m);
   assert.match(run.stdout, /^usable {6}no$/m);
-  assert.match(run.stderr, /grain inspect: error: .*with-past: this model cannot be used as it is/);
+  assert.match(run.stderr, /grain inspect: error: .*seq2seq-decoder: this model cannot be used as it is/);
   assert.doesNotMatch(run.stderr + run.stdout, /internal error|\n\s+at /);
   const { report } = inspectJson(['--model', dir]);
   const graph = report.graph as InspectGraph;

@@ -212,11 +212,14 @@ function specialTokensMapWarnings(dir: string, warnings: string[]): void {
   }
 }
 
-const FEEDS: Record<Exclude<ModelInput['role'], 'other'>, string> = {
+/** What Grain puts in an input of each role planFeeds accepts (roles it may learn later included). */
+const FEEDS: Record<string, string> = {
   input_ids: 'token ids, right-padded',
   attention_mask: '1 on tokens, 0 on padding',
   token_type_ids: '0 (one segment)',
   position_ids: '0, 1, 2, ... along each row',
+  past: 'empty (past length 0), as a sequence starts',
+  use_cache_branch: 'false (the no-past branch)',
 };
 
 /** A stand-in input_ids, so planFeeds can judge one other input on its own. */
@@ -238,7 +241,7 @@ function inspectGraph(modelPath: string, tokenizer: ModelTokenizer | undefined):
     const row: InspectInput = { name: input.name, type: input.type, dims: input.dims, role: input.role, feed: null };
     try {
       planFeeds(input.role === 'input_ids' ? [input] : [IDS, input], modelPath);
-      row.feed = input.role === 'other' ? null : FEEDS[input.role];
+      row.feed = FEEDS[input.role] ?? `as its role ${input.role}`;
       if (input.role === 'input_ids' && tokenizer) row.feed += ` with id ${tokenizer.padId ?? tokenizer.eosId ?? 0}`;
     } catch (e) {
       row.problem = strip(e);
@@ -338,11 +341,19 @@ export async function ablationObjectiveOf(
   if (!runnable) return { ablation: null, note: 'not asked: the model could not be run (see above)', outputs };
   try {
     const session = await openAblationSession(modelPath, { sites: 'layers', threads });
-    const objective = session.objective === 'causal' ? 'causal-lm' : 'masked-lm';
     await session.close();
+    // Named as ablation results name them (causal-lm, masked-lm, or any objective the ablation code adds).
+    const name = String(session.objective);
+    const objective = name === 'causal' ? 'causal-lm' : name === 'masked' ? 'masked-lm' : name;
+    const reason = (session as { objectiveReason?: unknown }).objectiveReason;
     return {
       ablation: objective,
-      note: objective === 'causal-lm' ? 'a later token does not change earlier logits: next-token NLL' : 'every position sees every token: NLL at masked positions',
+      note:
+        typeof reason === 'string'
+          ? reason
+          : objective === 'causal-lm'
+            ? 'a later token does not change earlier logits: next-token NLL'
+            : 'every position sees every token: NLL at masked positions',
       outputs,
     };
   } catch (e) {
