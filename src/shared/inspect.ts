@@ -64,6 +64,8 @@ export interface InspectGraph {
   /** Elements of every initializer: the model's parameter count as stored. */
   parameters: number;
   externalData: string[];
+  /** What was changed to analyse the graph (e.g. a merged decoder's no-past branch inlined); the file is never changed. */
+  notes: string[];
   inputs: InspectInput[];
   outputs: InspectOutput[];
   /** Whether Grain can feed every input (planFeeds accepted the graph). */

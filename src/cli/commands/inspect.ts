@@ -93,6 +93,7 @@ export function formatInspectReport(r: InspectReport): string[] {
   else {
     put('graph', `${rel(g.file)}: ${mb(g.bytes)}, ${g.parameters.toLocaleString('en-US')} parameters, IR ${g.irVersion ?? '?'}, opset ${g.opsets.join(', ')}${g.producer ? `, from ${g.producer}` : ''}`);
     if (g.externalData.length > 0) more(`external weights: ${g.externalData.join(', ')}`);
+    for (const n of g.notes) more(`read as: ${n}`);
     list('inputs', g.inputs.map((i) => `${i.name} ${i.type} [${dims(i.dims)}]: ${i.feed !== null ? `fed ${i.feed}` : `cannot be fed: ${i.problem}`}`));
     list('outputs', g.outputs.map((o) => `${o.name} ${o.type} [${dims(o.dims)}]`));
   }

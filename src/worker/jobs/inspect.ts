@@ -18,6 +18,7 @@ import {
 import { GRAIN_VERSION } from '../../shared/version';
 import { GrainError, formatLocation, throwIfAborted } from '../../core/errors';
 import { chooseVariant, readModelFolderFacts, scanModelFolder, type ModelFolder } from '../../core/model/folder';
+import * as onnx from '../../core/onnx';
 import { detectSites, modelInputs, readGrainConfig, readOnnxModel, type ModelInput, type ModelSite, type OnnxModel } from '../../core/onnx';
 import { dataTypeName, type TypeProto } from '../../core/onnx/types';
 import { planFeeds } from '../../core/runtime/feeds';
@@ -227,8 +228,9 @@ const IDS: ModelInput = { name: 'input_ids', type: 'int64', dims: [], role: 'inp
 
 function inspectGraph(modelPath: string, tokenizer: ModelTokenizer | undefined): { report: InspectGraph | Failed; model?: OnnxModel; feedProblem?: string } {
   let model: OnnxModel;
+  let notes: string[];
   try {
-    model = readOnnxModel(modelPath);
+    ({ model, notes } = readGraphForAnalysis(modelPath));
   } catch (e) {
     return { report: { error: userMessage(e) } };
   }
@@ -270,6 +272,7 @@ function inspectGraph(modelPath: string, tokenizer: ModelTokenizer | undefined):
       producer: producerOf(model),
       parameters,
       externalData: model.externalData,
+      notes,
       inputs,
       outputs: model.graph.output.map((o) => ({ name: o.name ?? '', type: dataTypeName(o.type?.tensorType?.elemType), dims: dimsOf(o.type) })),
       feedable: feedProblem === undefined,
@@ -359,6 +362,17 @@ export async function ablationObjectiveOf(
   } catch (e) {
     return { ablation: null, note: userMessage(e), outputs };
   }
+}
+
+/**
+ * The graph as extraction reads it: where the onnx module has readAnalysisModel (a merged
+ * decoder's no-past branch inlined, fused residual sums exposed), through it, so inspect finds
+ * the sites extraction finds; else the file as it is. Once that function is on every branch,
+ * call it directly here.
+ */
+function readGraphForAnalysis(path: string): { model: OnnxModel; notes: string[] } {
+  const analysis = (onnx as unknown as { readAnalysisModel?: (p: string) => { model: OnnxModel; notes: string[] } }).readAnalysisModel;
+  return analysis ? analysis(path) : { model: readOnnxModel(path), notes: [] };
 }
 
 function producerOf(model: OnnxModel): string | null {
