@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { stdio } from './out';
+import { resolveModelFolder } from '../core/model/folder';
 
 export type FlagSpec = Record<string, { type: 'string' | 'boolean'; default?: string | boolean; multiple?: boolean }>;
 
@@ -21,6 +22,28 @@ export function required(flags: Record<string, unknown>, name: string): string {
   if (typeof v !== 'string' || v === '') throw new UsageError(`--${name} is required`);
   return v;
 }
+
+/**
+ * --model with --variant applied: the .onnx file of that variant (a file's base name without
+ * .onnx, e.g. model_quantized), which every job takes as its model; --model as given otherwise.
+ */
+export function modelFlag(flags: Record<string, unknown>): string | undefined {
+  const model = flags.model;
+  const variant = flags.variant;
+  const hasVariant = typeof variant === 'string' && variant !== '';
+  if (typeof model !== 'string' || model === '') {
+    if (hasVariant) throw new UsageError('--variant goes with --model');
+    return undefined;
+  }
+  return hasVariant ? resolveModelFolder(model, { variant }).modelPath : model;
+}
+
+/** modelFlag, and --model is required. */
+export function requiredModel(flags: Record<string, unknown>): string {
+  return modelFlag(flags) ?? required(flags, 'model');
+}
+
+export const VARIANT_USAGE = '  --variant NAME runs one .onnx of a folder with several (model_quantized, decoder_model_merged, ...).';
 
 export function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got '${value}')`);

@@ -10,11 +10,13 @@ import { ablateCommand, ablateUsage } from './commands/ablate';
 import { demoCommand, demoUsage } from './commands/demo';
 import { experimentCommand, experimentUsage, probeCommand, probeUsage } from './commands/probe';
 import { reportCommand, reportUsage } from './commands/report';
+import { inspectCommand, inspectUsage } from './commands/inspect';
 
 type Command = { run: (argv: string[], out: Out) => Promise<void>; usage: string };
 
 const commands: Record<string, Command> = {
   demo: { run: demoCommand, usage: demoUsage },
+  inspect: { run: inspectCommand, usage: inspectUsage },
   extract: { run: extractCommand, usage: extractUsage },
   golden: { run: goldenCommand, usage: goldenUsage },
   probe: { run: probeCommand, usage: probeUsage },
@@ -75,6 +77,12 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.internal;
   }
 }
+
+// `grain inspect ... | head`: a reader that stops early is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 
 main(process.argv.slice(2)).then((code) => {
   // The benchmark measures a whole run's peak memory as the kernel counts it.

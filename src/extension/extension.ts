@@ -17,6 +17,7 @@ import { CommandContext } from './commands/context';
 import { registerCommands } from './commands/index';
 import { brownCorpusDir } from './commands/analysis';
 import { ModelsTree } from './tree/models-tree';
+import { checkInspectReport } from '../shared/inspect';
 import { AnalysesTree } from './tree/analyses-tree';
 import { DatasetsTree } from './tree/datasets-tree';
 import { NeuronsTree } from './tree/neurons-tree';
@@ -42,10 +43,25 @@ export function activate(context: vscode.ExtensionContext): GrainServices {
   context.subscriptions.push(...registerCommands(ctx));
 
   // Side panel.
-  const modelsTree = new ModelsTree(() => ctx.models(), state, (message) => {
-    log.error(`cannot read the models: ${message}`);
-    void vscode.window.showErrorMessage(`Grain: cannot read the models: ${message}`);
-  });
+  const modelsTree = new ModelsTree(
+    () => ctx.models(),
+    state,
+    (message) => {
+      log.error(`cannot read the models: ${message}`);
+      void vscode.window.showErrorMessage(`Grain: cannot read the models: ${message}`);
+    },
+    {
+      trusted: () => vscode.workspace.isTrusted,
+      // Graph facts run the model: in the worker, quietly (the view shows progress in its rows).
+      inspect: async (model) => {
+        const value = await worker.runQuiet<unknown>({ kind: 'inspect', model, threads: settings().threads }).result;
+        const checked = checkInspectReport(value);
+        if ('error' in checked) throw new Error(checked.error);
+        log.info(`inspected ${model}: ${checked.report.usable ? 'usable' : checked.report.problems.join('; ')}`);
+        return checked.report;
+      },
+    },
+  );
   const analyses = new AnalysesTree(results, state, (message) => log.error(message));
   const datasets = new DatasetsTree(results, modelsDir.fsPath, () => brownCorpusDir(ctx));
   const neurons = new NeuronsTree(state);

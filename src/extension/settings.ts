@@ -3,7 +3,7 @@
 import type { Aggregation, SiteSelection } from '../shared/jobs';
 
 export interface GrainSettings {
-  /** Extra model folders (each holding model.onnx + tokenizer.json + config.json). */
+  /** Extra model folders or .onnx files (see src/core/model/folder.ts), as written: relative entries are read against the first workspace folder. */
   modelPaths: string[];
   aggregation: Aggregation;
   sites: SiteSelection;

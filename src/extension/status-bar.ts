@@ -1,6 +1,6 @@
 // The status bar item: current model and selected neuron; click to choose a model.
 import * as vscode from 'vscode';
-import { basename } from 'node:path';
+import { modelDisplayName } from '../core/model/folder';
 import type { GrainState } from './state';
 
 export function createStatusBar(state: GrainState): vscode.Disposable {
@@ -8,7 +8,7 @@ export function createStatusBar(state: GrainState): vscode.Disposable {
   item.name = 'Grain';
   item.command = 'grain.chooseModel';
   const update = () => {
-    const model = state.model ? basename(state.model) : 'no model';
+    const model = state.model ? modelDisplayName(state.model) : 'no model';
     const n = state.neuron;
     item.text = `$(pulse) ${model}${n ? ` · n${n.neuron} ${n.site}:${n.unit}` : ''}`;
     item.tooltip = `Grain: ${state.model ?? 'no model chosen'}${n ? `\nneuron ${n.neuron} (${n.site} unit ${n.unit}) shown in the editor` : ''}\nClick to choose a model`;

@@ -155,5 +155,19 @@ export interface TextActivationsJob {
   probe?: string;
 }
 
-export type Job = ExtractJob | CorrelateJob | ProbeJob | ExperimentJob | AblateJob | NeuronStatsJob | TextActivationsJob;
+/**
+ * What a model folder holds and how Grain would use it (grain inspect, the Models view): layout,
+ * variants, tokenizer, graph inputs and outputs, sites and their widths from a probe run, the
+ * ablation objective. Writes nothing; returns an InspectReport (src/shared/inspect.ts).
+ */
+export interface InspectJob {
+  kind: 'inspect';
+  /** A model folder or an .onnx file inside one. */
+  model: string;
+  /** A variant of the folder (file base name without .onnx); the default when absent. */
+  variant?: string;
+  threads: number;
+}
+
+export type Job = ExtractJob | CorrelateJob | ProbeJob | ExperimentJob | AblateJob | NeuronStatsJob | TextActivationsJob | InspectJob;
 export type JobKind = Job['kind'];

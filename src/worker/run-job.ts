@@ -8,6 +8,7 @@ import { runExperiment } from './jobs/experiment';
 import { runAblate } from './jobs/ablate';
 import { runNeuronStats } from './jobs/neuron-stats';
 import { runTextActivations } from './jobs/text-activations';
+import { runInspect } from './jobs/inspect';
 
 type JobOf<K extends JobKind> = Extract<Job, { kind: K }>;
 
@@ -22,6 +23,7 @@ const RUNNERS = {
   ablate: runAblate,
   'neuron-stats': runNeuronStats,
   'text-activations': runTextActivations,
+  inspect: runInspect,
 } satisfies Runners;
 
 export type JobResult<K extends JobKind> = Awaited<ReturnType<(typeof RUNNERS)[K]>>;

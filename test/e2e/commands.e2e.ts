@@ -1,6 +1,6 @@
 // Grain's commands and side panel in a real VS Code: Run Demo trains a real probe in the worker,
 // the Analyses view lists the saved result and the Neurons view its top neurons; Choose Model
-// through the palette; and a folder that is not a model gets an error naming what is missing.
+// through the palette; and a folder that is not a model gets the CLI's error naming what is missing.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -147,11 +147,12 @@ test('Choose Model → Browse... on a folder that is not a model says what is mi
   assert.equal(await input.inputValue(), `${folder}/`);
   await session.screenshot('commands-06-browse-dialog');
   await widget.locator('.monaco-button', { hasText: 'Use This Model' }).first().click();
-  const toast = page.locator('.notification-toast', { hasText: 'is not a model folder' }).first();
+  const toast = page.locator('.notification-toast', { hasText: 'not a model folder' }).first();
   await toast.waitFor();
   await session.screenshot('commands-07-not-a-model');
   const text = (await toast.innerText()).replace(/\s+/g, ' ');
-  assert.match(text, /not-a-model is not a model folder: model\.onnx, tokenizer\.json, config\.json are missing/);
+  // The CLI's words (src/core/model/folder.ts): which folder, and what is missing.
+  assert.match(text, /not-a-model: not a model folder: it has no model\.onnx, nor any other \.onnx file in it or in its onnx\/ subfolder/);
   // Nothing changed: brown-gpt is still current.
   await page.locator('.part.statusbar .statusbar-item', { hasText: 'brown-gpt' }).first().waitFor();
   assert.ok(existsSync(folder));

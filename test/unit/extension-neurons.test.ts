@@ -1,11 +1,11 @@
-// Neuron ids as users type them, and which folders are models.
+// Neuron ids as users type them, and which folders are models (the CLI's answer, src/core/model).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { locateNeuron, neuronLabel, parseNeuron } from '../../src/extension/commands/neuron-ref';
-import { checkModelFolder, knownModels } from '../../src/extension/commands/model-folder';
+import { checkModelFolder, currentVariantIn, knownModels, modelPathEntry, modelSummary, resolveModelPaths } from '../../src/extension/commands/model-folder';
 import { formatHostDelay, measureHostDelay } from '../../src/extension/commands/host-delay';
 
 const MODELS = join(import.meta.dirname, '..', '..', 'models');
@@ -37,31 +37,62 @@ test('typed neurons: an id, n-prefixed, or site:unit; errors say what is wrong',
   assert.deepEqual(parseNeuron('seventeen', SITES), { error: '"seventeen" is not a neuron: type an id (17) or a site and unit (layer1:17)' });
 });
 
-test('a model folder needs model.onnx, tokenizer.json and config.json; the message names what is missing', () => {
+test('a model folder is what the CLI takes: the message names what is missing; config.json is optional', () => {
   const empty = join(root, 'empty');
   mkdirSync(empty);
   assert.deepEqual(checkModelFolder(empty), {
-    error: `${empty} is not a model folder: model.onnx, tokenizer.json, config.json are missing (a model folder holds model.onnx, tokenizer.json, config.json)`,
+    error: `${empty}: not a model folder: it has no model.onnx, nor any other .onnx file in it or in its onnx/ subfolder (a model folder holds model.onnx, or onnx/model.onnx as transformers.js lays it out, and tokenizer.json)`,
   });
   const half = join(root, 'half');
   mkdirSync(half);
   writeFileSync(join(half, 'model.onnx'), '');
+  assert.match((checkModelFolder(half) as { error: string }).error, /half: no tokenizer\.json for this model: looked in .*half\. Grain needs/);
   writeFileSync(join(half, 'tokenizer.json'), '{}');
-  assert.match((checkModelFolder(half) as { error: string }).error, /: config\.json is missing \(a model folder holds/);
+  // The same words as the CLI's: an empty model.onnx is no ONNX model.
+  assert.deepEqual(checkModelFolder(half), { error: `${join(half, 'model.onnx')}: this file is not an ONNX model: the file is empty` });
+  writeFileSync(join(half, 'model.onnx'), 'onnx');
+  const plain = checkModelFolder(half);
+  assert.ok('facts' in plain, 'no config.json: still a model');
+  assert.equal(plain.facts.source, 'folder');
+  assert.match(plain.facts.missing[0]!, /^config\.json: /);
+  assert.equal(modelSummary(plain.facts), 'onnx');
+  // A Grain card with a bad field: the folder is a model; the card's problem is a warning naming the file.
   writeFileSync(join(half, 'config.json'), '{"architecture": "lstm"}');
-  assert.match((checkModelFolder(half) as { error: string }).error, /half\/config\.json: "hidden_size" must be a positive integer/);
-  assert.match((checkModelFolder(join(root, 'nowhere')) as { error: string }).error, /nowhere is not a folder$/);
+  const carded = checkModelFolder(half);
+  assert.ok('facts' in carded);
+  assert.match(carded.facts.warnings[0]!, /half\/config\.json: "hidden_size" must be a positive integer/);
+  assert.match((checkModelFolder(join(root, 'nowhere')) as { error: string }).error, /nowhere: no such model folder or file$/);
   const ok = checkModelFolder(join(MODELS, 'brown-gpt'));
   assert.ok('facts' in ok);
   assert.equal(ok.facts.kind, 'gpt');
   assert.equal(ok.facts.hiddenSize, 256);
+  assert.equal(modelSummary(ok.facts), 'gpt · 5 × 256');
+  // A Hugging Face export: its config.json's facts.
+  const hf = hfFolder('hf-bert');
+  const checked = checkModelFolder(hf);
+  assert.ok('facts' in checked);
+  assert.deepEqual([checked.facts.source, checked.facts.kind, checked.facts.layers, checked.facts.hiddenSize], ['hf-config', 'bert', 4, 256]);
+  assert.equal(modelSummary(checked.facts), 'bert · 5 × 256');
 });
 
-test('known models: the demo models, then grain.modelPaths folders (checked, duplicates skipped)', () => {
+/** A Hugging Face style export of brown-bert: model.onnx, tokenizer files, an HF config.json. */
+function hfFolder(name: string): string {
+  const dir = join(root, name);
+  mkdirSync(dir);
+  for (const f of ['model.onnx', 'tokenizer.json', 'tokenizer_config.json']) copyFileSync(join(MODELS, 'brown-bert', f), join(dir, f));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'bert', architectures: ['BertForMaskedLM'], hidden_size: 256, num_hidden_layers: 4, vocab_size: 4096 }));
+  return dir;
+}
+
+test('known models: the demo models, then grain.modelPaths folders (checked, duplicates skipped), then the current model', () => {
   const mine = join(root, 'my-lstm');
   mkdirSync(mine);
   for (const f of ['model.onnx', 'tokenizer.json', 'config.json']) copyFileSync(join(MODELS, 'brown-lstm-s2', f), join(mine, f));
-  const models = knownModels(MODELS, [mine, join(root, 'empty'), join(MODELS, 'brown-gpt')]);
+  const hf = hfFolder('my-bert');
+  const link = join(root, 'link-to-my-lstm');
+  symlinkSync(mine, link);
+  const elsewhere = hfFolder('elsewhere');
+  const models = knownModels(MODELS, [mine, join(root, 'empty'), join(MODELS, 'brown-gpt'), hf, link], elsewhere);
   assert.deepEqual(models.map((m) => [m.id, m.source, m.facts?.kind ?? 'problem']), [
     ['brown-bert', 'demo', 'bert'],
     ['brown-gpt', 'demo', 'gpt'],
@@ -70,8 +101,27 @@ test('known models: the demo models, then grain.modelPaths folders (checked, dup
     ['brown-lstm-s3', 'demo', 'lstm'],
     ['my-lstm', 'setting', 'lstm'],
     ['empty', 'setting', 'problem'],
+    ['my-bert', 'setting', 'bert'],
+    ['elsewhere', 'current', 'bert'],
   ]);
-  assert.match(models[6]!.problem!, /model\.onnx, tokenizer\.json, config\.json are missing/);
+  assert.match(models[6]!.problem!, /empty: not a model folder: it has no model\.onnx/);
+  // The current model inside a listed folder is that folder's row, with its variant.
+  assert.equal(knownModels(MODELS, [hf], join(hf, 'model.onnx')).length, 6);
+  assert.equal(currentVariantIn(models[7]!, join(hf, 'model.onnx')), 'model');
+  assert.equal(currentVariantIn(models[7]!, hf), 'model');
+  assert.equal(currentVariantIn(models[7]!, mine), undefined);
+});
+
+test('grain.modelPaths: relative entries against the workspace folder; Add Model Folder writes them relative when inside it', () => {
+  assert.deepEqual(resolveModelPaths(['models/x', '/abs/y', '../z'], '/ws'), [
+    { entry: 'models/x', path: '/ws/models/x' },
+    { entry: '/abs/y', path: '/abs/y' },
+    { entry: '../z', path: '/z' },
+  ]);
+  assert.equal(modelPathEntry('/ws/models/x', '/ws', 'workspace'), 'models/x');
+  assert.equal(modelPathEntry('/ws', '/ws', 'workspace'), '.');
+  assert.equal(modelPathEntry('/elsewhere/x', '/ws', 'workspace'), '/elsewhere/x');
+  assert.equal(modelPathEntry('/ws/models/x', '/ws', 'user'), '/ws/models/x');
 });
 
 test('host delay: a 120 ms block on this thread shows in the figures, with the thread running', async () => {

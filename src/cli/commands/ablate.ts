@@ -1,11 +1,11 @@
 import { runJob } from '../../worker/run-job';
 import type { AblateJob } from '../../shared/jobs';
 import type { AblationObjective, AblationPoint, AnyAblationResult, LmObjectiveName } from '../../shared/results';
-import { finiteNumber, oneOf, parseFlags, positiveInt, required, UsageError, threadCount } from '../args';
+import { finiteNumber, oneOf, parseFlags, positiveInt, required, requiredModel, UsageError, VARIANT_USAGE, threadCount } from '../args';
 import { cliContext, type Out } from '../context';
 import { defaultThreads } from './extract';
 
-export const ablateUsage = `grain ablate --model DIR --input FILE --out result.json
+export const ablateUsage = `grain ablate --model DIR [--variant NAME] --input FILE --out result.json
              [--mask SPEC]... [--curve --orderings FILE[,FILE...] [--percents 0,5,...,50] [--random-draws 5] [--seed 1]]
              [--objective causal|masked|representation] [--max-sentences N] [--sites layers|mlp|all]
   Zeroes neurons inside the model and measures what it loses on FILE. With the LM's logits (an
@@ -15,11 +15,13 @@ export const ablateUsage = `grain ablate --model DIR --input FILE --out result.j
   change, mean cosine to the unablated vectors; curves plot mean 1 - cosine). --objective forces
   one. SPEC names a site and units, e.g. layer1:0-49 or embeddings:0,2,4 or layer1:0-49;layer2:3.
   --curve ablates the first k% of each ordering: a probe result gives lca-top and bottom, a
-  correlation result cca-top; random is drawn.`;
+  correlation result cca-top; random is drawn.
+${VARIANT_USAGE}`;
 
 export function ablateJobFromArgs(argv: string[]): AblateJob {
   const f = parseFlags(argv, {
     model: { type: 'string' },
+    variant: { type: 'string' },
     input: { type: 'string' },
     out: { type: 'string' },
     mask: { type: 'string', multiple: true },
@@ -41,7 +43,7 @@ export function ablateJobFromArgs(argv: string[]): AblateJob {
   if (!f.curve && masks.length === 0) throw new UsageError('give --mask SPEC (one or more) or --curve');
   return {
     kind: 'ablate',
-    model: required(f as Record<string, unknown>, 'model'),
+    model: requiredModel(f as Record<string, unknown>),
     input: required(f as Record<string, unknown>, 'input'),
     out: required(f as Record<string, unknown>, 'out'),
     masks,

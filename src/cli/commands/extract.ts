@@ -1,21 +1,23 @@
 import { runJob } from '../../worker/run-job';
 import { cpus } from 'node:os';
 import type { ExtractJob } from '../../shared/jobs';
-import { oneOf, parseFlags, positiveInt, required, threadCount, wholeNumber } from '../args';
+import { oneOf, parseFlags, positiveInt, required, requiredModel, threadCount, VARIANT_USAGE, wholeNumber } from '../args';
 import { cliContext, type Out } from '../context';
 
-export const extractUsage = `grain extract --model DIR --input FILE --out FILE [--format grain|json|hdf5]
+export const extractUsage = `grain extract --model DIR [--variant NAME] --input FILE --out FILE [--format grain|json|hdf5]
               [--aggregation first|last|average] [--subword] [--keep-special]
               [--sites layers|mlp|all] [--batch N] [--threads N] [--float16]
               [--window N] [--window-overlap K]
   Runs the model over FILE (one sentence per line, words split on spaces) and writes every
   neuron of every chosen site for every word (or, with --subword, every input position).
   A sentence longer than the window (default: the model's position limit, or 512 tokens for
-  models without one) runs as overlapping windows repeating K tokens of left context (default 64).`;
+  models without one) runs as overlapping windows repeating K tokens of left context (default 64).
+${VARIANT_USAGE}`;
 
 export function extractJobFromArgs(argv: string[]): ExtractJob {
   const f = parseFlags(argv, {
     model: { type: 'string' },
+    variant: { type: 'string' },
     input: { type: 'string' },
     out: { type: 'string' },
     format: { type: 'string', default: '' },
@@ -32,7 +34,7 @@ export function extractJobFromArgs(argv: string[]): ExtractJob {
   const out = required(f, 'out');
   return {
     kind: 'extract',
-    model: required(f, 'model'),
+    model: requiredModel(f),
     input: required(f, 'input'),
     out,
     format: oneOf('format', (f.format as string) || formatFromName(out), ['grain', 'json', 'hdf5'] as const),

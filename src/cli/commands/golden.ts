@@ -4,26 +4,29 @@ import { extractTo } from '../../core/extract/extractor';
 import { compareWithGolden, readGolden } from '../../core/extract/golden';
 import { MemorySink } from '../../core/store';
 import { GrainError } from '../../core/errors';
-import { finiteNumber, parseFlags, required, threadCount } from '../args';
+import { finiteNumber, parseFlags, required, threadCount, VARIANT_USAGE } from '../args';
+import { resolveModelFolder } from '../../core/model/folder';
 import { defaultThreads } from './extract';
 import type { Out } from '../context';
 
-export const goldenUsage = `grain golden --model DIR [--golden FILE] [--tolerance 1e-4]
+export const goldenUsage = `grain golden --model DIR [--variant NAME] [--golden FILE] [--tolerance 1e-4]
   Extracts the golden sentences subword by subword and compares every boundary activation
-  with the reference (golden.json from torch). Exits 1 when any differs by more than the tolerance.`;
+  with the reference (golden.json from torch). Exits 1 when any differs by more than the tolerance.
+${VARIANT_USAGE}`;
 
 export async function goldenCommand(argv: string[], out: Out): Promise<void> {
   const f = parseFlags(argv, {
     model: { type: 'string' },
+    variant: { type: 'string' },
     golden: { type: 'string' },
     tolerance: { type: 'string', default: '1e-4' },
     threads: { type: 'string', default: String(defaultThreads()) },
   });
-  const dir = required(f, 'model');
-  const goldenPath = (f.golden as string | undefined) ?? join(dir, 'golden.json');
+  const folder = resolveModelFolder(required(f, 'model'), { variant: f.variant as string | undefined });
+  const goldenPath = (f.golden as string | undefined) ?? join(folder.dir, 'golden.json');
   const tolerance = finiteNumber('tolerance', f.tolerance as string, 0);
   const golden = readGolden(goldenPath);
-  const model = await openExtractionModel(dir, { sites: 'layers', threads: threadCount(f.threads as string) });
+  const model = await openExtractionModel(folder.modelPath, { sites: 'layers', threads: threadCount(f.threads as string) });
   try {
     const sink = new MemorySink();
     await extractTo(

@@ -2,7 +2,7 @@ import { runJob } from '../../worker/run-job';
 import { join } from 'node:path';
 import { EXPERIMENTS, type ExperimentJob, type ExperimentName, type LabelledData, type ProbeInputs, type ProbeJob, type ProbeSettings } from '../../shared/jobs';
 import { GrainError } from '../../core/errors';
-import { finiteNumber, oneOf, parseFlags, positiveInt, required, UsageError, type FlagSpec, threadCount } from '../args';
+import { finiteNumber, modelFlag, oneOf, parseFlags, positiveInt, required, UsageError, type FlagSpec, threadCount } from '../args';
 import { cliContext, type Out } from '../context';
 import { defaultThreads } from './extract';
 
@@ -10,7 +10,7 @@ const dataUsage = `  Labelled data, one of:
     --input FILE --labels FILE [--test-input FILE --test-labels FILE]   NeuroX's sentence + label files
     --conllu FILE [--test-conllu FILE] [--column upos|xpos|feats|feats:NAME]
     --brown [--tagset normalized|universal|raw] [--train-sentences N] [--test-sentences N] [--split FILE]
-  Activations: --model DIR (extracted here, --aggregation first|last|average, --sites layers|mlp|all)
+  Activations: --model DIR [--variant NAME] (extracted here, --aggregation first|last|average, --sites layers|mlp|all)
     or --activations FILE --test-activations FILE (any format Grain reads, one row per word).
   Probe: [--mode default|neurox] [--l1 1e-5] [--l2 1e-5] [--epochs N] [--layers layer1,layer2]
     [--min-count K --rare drop|other] [--seed N] [--top 0.5]`;
@@ -40,6 +40,7 @@ const common: FlagSpec = {
   'test-sentences': { type: 'string' },
   split: { type: 'string' },
   model: { type: 'string' },
+  variant: { type: 'string' },
   activations: { type: 'string' },
   'test-activations': { type: 'string' },
   aggregation: { type: 'string', default: 'last' },
@@ -94,7 +95,7 @@ function probeInputs(f: Flags): ProbeInputs {
   if ((f.model === undefined) === (f.activations === undefined)) throw new UsageError('give --model DIR or --activations FILE (not both)');
   return {
     data: labelledData(f),
-    model: f.model as string | undefined,
+    model: modelFlag(f),
     activations: f.activations as string | undefined,
     testActivations: f['test-activations'] as string | undefined,
     aggregation: oneOf('aggregation', f.aggregation as string, ['first', 'last', 'average'] as const),

@@ -2,7 +2,7 @@ import { ort } from '../runtime/ort';
 import { GrainError } from '../errors';
 import type { SiteInfo } from '../activations';
 import type { SiteSelection } from '../../shared/jobs';
-import { addFloat32Outputs, detectLayout, detectSites, modelInputs, readAnalysisModel, readGrainConfig, type SiteDetection } from '../onnx';
+import { addFloat32Outputs, detectLayout, detectSites, modelInputs, readAnalysisModel, readGrainConfig, type LayoutKind, type SiteDetection } from '../onnx';
 import { loadTokenizer, type ModelTokenizer } from '../tokenize';
 import { buildFeeds, planFeeds } from '../runtime/feeds';
 import { resolveModelPath } from '../runtime/model-path';
@@ -25,6 +25,8 @@ export interface ExtractionModel {
   /** What was changed to make the graph analysable (e.g. a merged decoder's branch inlined). */
   notes: string[];
   sites: SiteInfo[];
+  /** How each site's tensor is laid out (parallel to `sites`), as the probe run found it. */
+  siteLayouts: LayoutKind[];
   neurons: number;
   /** True when right padding leaves the real positions' activations unchanged. */
   padSafe: boolean;
@@ -37,6 +39,7 @@ export interface ExtractionModel {
 }
 
 interface Layout {
+  kind: LayoutKind;
   /** Output dims -> strides of batch row and position, for a run of `batch` x `seq`. */
   strides(dims: readonly number[], batch: number, seq: number): { batchStride: number; positionStride: number };
   width: number;
@@ -85,6 +88,7 @@ export async function openExtractionModel(dirOrFile: string, opts: LoadOptions):
     detection,
     notes,
     sites,
+    siteLayouts: layouts.map((l) => l.kind),
     neurons,
     padSafe,
     maxLength: tokenizer.maxLength,
@@ -128,6 +132,7 @@ async function probeLayouts(
     }
     const found = detectLayout(t.dims, 2, seq, undefined, name);
     return {
+      kind: found.layout,
       width: found.width,
       strides: (dims, batch, len) => {
         const again = detectLayout(dims, batch, len, found.layout, name);

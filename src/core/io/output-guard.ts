@@ -1,6 +1,7 @@
-import { accessSync, constants, existsSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { accessSync, constants, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { GrainError } from '../errors';
+import { modelFolderFiles } from '../model/folder';
 
 /** What a run reads: files, and model folders (every file Grain may read from them counts). */
 export interface RunInputs {
@@ -41,20 +42,15 @@ export function checkOutputPath(out: string, inputs: RunInputs, flag = '--out'):
   }
 }
 
-/** The files of a run's inputs; a model folder contributes every file in it and in its onnx/ subfolder. */
+/**
+ * The files of a run's inputs; a model contributes every file of its folder and of its onnx/
+ * subfolder (see modelFolderFiles: an onnx/model.onnx brings the tokenizer folder above it).
+ */
 function inputFiles(inputs: RunInputs): string[] {
   const files = inputs.files.filter((f): f is string => !!f).map((f) => resolve(f));
   for (const m of inputs.models) {
     if (!m) continue;
-    const abs = resolve(m);
-    const st = statOrUndefined(abs);
-    if (!st) continue;
-    const dir = st.isDirectory() ? abs : dirname(abs);
-    if (!st.isDirectory()) files.push(abs);
-    for (const folder of [dir, join(dir, 'onnx')]) {
-      if (!existsSync(folder) || !statSync(folder).isDirectory()) continue;
-      for (const name of readdirSync(folder)) files.push(join(folder, name));
-    }
+    files.push(resolve(m), ...modelFolderFiles(m));
   }
   return files;
 }

@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { GrainError } from '../errors';
+import { sameModel } from '../model/folder';
 import type { Loaded, ReportPayload, ReportView } from '../../shared/report-protocol';
 import {
   resultKind,
@@ -149,7 +150,7 @@ function checkShape(r: AnyResult, file: string): void {
 /** Two results of the same probing task: same model (or activations), data, aggregation and classes. */
 export function sameTask(a: ProbeResult | ExperimentsResult, b: ProbeResult | ExperimentsResult): boolean {
   return (
-    a.source.model === b.source.model &&
+    sameModelOrNone(a.source.model, b.source.model) &&
     a.source.activations === b.source.activations &&
     a.source.aggregation === b.source.aggregation &&
     a.data.train === b.data.train &&
@@ -194,7 +195,7 @@ export function findCompanion(main: AnyResult, view: ReportView = viewOfKind(mai
       return experiments.find((r) => sameTask(r.result, main.result));
     case 'experiments':
       if (view === 'ranking') return near.find((r) => r.kind === 'probe' && sameTask(r.result, main.result));
-      return near.find((r) => r.kind === 'ablation' && r.result.model === main.result.source.model);
+      return near.find((r) => r.kind === 'ablation' && sameModelOrNone(r.result.model, main.result.source.model));
     case 'ablation': {
       const probeSource = main.result.curve?.curves.find((c) => c.name === 'lca-top')?.source;
       const probe = probeSource ? near.find((r) => r.kind === 'probe' && sameFile(r.path, probeSource)) : undefined;
@@ -202,11 +203,16 @@ export function findCompanion(main: AnyResult, view: ReportView = viewOfKind(mai
         const same = experiments.find((x) => sameTask(x.result, probe.result));
         if (same) return same;
       }
-      return experiments.find((x) => x.result.source.model === main.result.model);
+      return experiments.find((x) => sameModelOrNone(x.result.source.model, main.result.model));
     }
     default:
       return undefined;
   }
+}
+
+/** Both results are of the same model (see sameModel), or both of none (activation files). */
+export function sameModelOrNone(a: string | undefined, b: string | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && sameModel(a, b));
 }
 
 function sameFile(a: string, b: string): boolean {

@@ -5,7 +5,7 @@
  * one page; several are tabs, each an iframe holding its own page.
  */
 import { REPORT_APPS, REPORT_TITLES, type HostToReport, type ReportPayload, type ReportView } from '../../shared/report-protocol';
-import { buildPayload, sameTask, type AnyResult } from './load';
+import { buildPayload, sameModelOrNone, sameTask, type AnyResult } from './load';
 
 export interface StaticReport {
   message: Extract<HostToReport, { type: 'report' }>;
@@ -79,7 +79,7 @@ export function groupReports(results: AnyResult[]): StaticReport[] {
       const probe = results.find((p) => p.kind === 'probe' && source !== undefined && (p.path === source || p.path.endsWith(source.split(/[\\/]/).at(-1)!)));
       const x =
         (probe?.kind === 'probe' ? experiments.find((e) => sameTask(e.result, probe.result)) : undefined) ??
-        experiments.find((e) => e.result.source.model === r.result.model);
+        experiments.find((e) => sameModelOrNone(e.result.source.model, r.result.model));
       if (x) usedInAblation.add(x);
       add('ablation', r, x);
     } else if (r.kind === 'correlation') {

@@ -1,15 +1,12 @@
-import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { GrainError } from '../errors';
+import { resolveModelFolder } from '../model/folder';
 
-/** `dir` is a model folder (model.onnx + tokenizer) or a path to an .onnx file inside one. */
-export function resolveModelPath(dir: string): { dir: string; modelPath: string } {
-  const abs = resolve(dir);
-  if (!existsSync(abs)) throw new GrainError('no such model folder or file', { file: abs });
-  if (statSync(abs).isFile()) return { dir: resolve(abs, '..'), modelPath: abs };
-  const modelPath = join(abs, 'model.onnx');
-  if (!existsSync(modelPath)) {
-    throw new GrainError('this folder has no model.onnx: a Grain model folder holds model.onnx plus tokenizer.json and tokenizer_config.json', { file: abs });
-  }
-  return { dir: abs, modelPath };
+/**
+ * `dirOrFile` is a model folder (optimum or transformers.js layout) or an .onnx file inside one:
+ * `dir` is the folder holding the tokenizer, `modelPath` the .onnx file to run (the default
+ * variant for a folder). Every problem is a GrainError naming the folder or file; see
+ * src/core/model/folder.ts.
+ */
+export function resolveModelPath(dirOrFile: string): { dir: string; modelPath: string } {
+  const { dir, modelPath } = resolveModelFolder(dirOrFile);
+  return { dir, modelPath };
 }

@@ -7,7 +7,8 @@ import { basename, extname, join } from 'node:path';
 import { EXPERIMENTS, type AblateJob, type CorrelateJob, type ExperimentJob, type ExtractJob, type LabelledData, type ProbeJob, type ProbeSettings } from '../../shared/jobs';
 import type { ExperimentsResult, ProbeResult } from '../../shared/results';
 import type { CommandContext } from './context';
-import { modelKind } from './model-folder';
+import { sameModel } from '../../core/model/folder';
+import { modelKind, modelSummary } from './model-folder';
 
 export const PROBE_SETTINGS: ProbeSettings = { mode: 'default', lambdaL1: 1e-5, lambdaL2: 1e-5, minCount: 1, rare: 'drop', seed: 1 };
 
@@ -188,7 +189,7 @@ export async function correlateCommand(ctx: CommandContext): Promise<void> {
   }
   const items = usable
     .filter((m) => kinds.includes(modelKind(m)!))
-    .map((m) => ({ label: m.id, description: `${m.facts!.kind} · ${m.facts!.layerBoundaries.length} × ${m.facts!.hiddenSize}`, picked: m.folder === ctx.state.model || m.id.startsWith('brown-lstm'), m }));
+    .map((m) => ({ label: m.id, description: modelSummary(m.facts!), picked: (ctx.state.model !== undefined && sameModel(m.folder, ctx.state.model)) || m.id.startsWith('brown-lstm'), m }));
   const picks = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Grain: Correlate Models (two or more of the same kind)' });
   if (!picks) return;
   const pickedKinds = new Set(picks.map((p) => modelKind(p.m)));
@@ -225,13 +226,13 @@ export async function ablationCommand(ctx: CommandContext): Promise<void> {
   if (!model) return;
   const probe = ctx.state.probe;
   const orderingFiles: string[] = [];
-  if (probe && probe.result.source.model && sameModel(probe.result.source.model, model)) orderingFiles.push(probe.path);
+  if (probe && probe.result.source.model && sameModel(ctx.resultModelPath(probe.result.source.model), model)) orderingFiles.push(probe.path);
   else {
     void vscode.window.showErrorMessage(`Grain: ablation curves order neurons by a probe ranking of ${ctx.modelName(model)}; run a probe on it first (Grain: Run Probe on a Labelled Corpus).`);
     return;
   }
   // A correlation result covering this model adds the CCA ordering.
-  const correlation = ctx.services.results.list().results.find((r) => r.kind === 'correlation' && r.models.some((m) => sameModel(m, model)));
+  const correlation = ctx.services.results.list().results.find((r) => r.kind === 'correlation' && r.models.some((m) => sameModel(ctx.resultModelPath(m), model)));
   if (correlation) orderingFiles.push(correlation.path);
   const input = join(ctx.demoDir, 'brown-test-2000.txt');
   const results = ctx.services.results;
@@ -252,8 +253,3 @@ export async function ablationCommand(ctx: CommandContext): Promise<void> {
   if (r) await ctx.openReport(out);
 }
 
-/** Two paths name the same model folder (results may hold relative paths). */
-export function sameModel(a: string, b: string): boolean {
-  const norm = (p: string) => p.replace(/[\\/]+$/, '');
-  return norm(a) === norm(b) || basename(norm(a)) === basename(norm(b));
-}

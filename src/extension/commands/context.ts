@@ -1,13 +1,13 @@
 // What every command needs: the services, the known models, workspace trust, running a job
 // (with the host's event-loop delay logged), opening reports, and reading the current ranking.
 import * as vscode from 'vscode';
-import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, isAbsolute, resolve } from 'node:path';
+import { modelDisplayName } from '../../core/model/folder';
 import type { Job } from '../../shared/jobs';
 import type { ProbeResult } from '../../shared/results';
 import type { GrainServices } from '../services';
 import { formatHostDelay, measureHostDelay } from './host-delay';
-import { knownModels, type KnownModel } from './model-folder';
+import { checkModelFolder, knownModels, resolveModelPaths, type KnownModel } from './model-folder';
 import { locateNeuron } from './neuron-ref';
 
 export class CommandContext {
@@ -25,13 +25,23 @@ export class CommandContext {
     return this.services.state;
   }
 
+  /** The demo models, grain.modelPaths (relative entries against the first workspace folder), and the current model. */
   models(): KnownModel[] {
-    return knownModels(this.demoDir, this.services.settings().modelPaths);
+    const workspaceFolder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    return knownModels(this.demoDir, resolveModelPaths(this.services.settings().modelPaths, workspaceFolder), this.state.model);
   }
 
-  /** Folder name of a model folder, e.g. brown-lstm-s1. */
+  /**
+   * A model path as a result file holds it, made absolute: results the CLI wrote may hold paths
+   * relative to where it ran, which for a workspace is its folder.
+   */
+  resultModelPath(path: string): string {
+    return isAbsolute(path) ? path : resolve(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? this.services.results.dir, path);
+  }
+
+  /** A model's short name: its folder's, plus the variant when it is not the default (my-model · model_quantized). */
   modelName(folder: string | undefined): string {
-    return folder ? basename(folder) : 'no model';
+    return folder ? modelDisplayName(folder) : 'no model';
   }
 
   /**
@@ -52,8 +62,11 @@ export class CommandContext {
   /** The current model, or asks for one (Choose Model) when none is set. */
   async currentModel(): Promise<string | undefined> {
     const current = this.state.model;
-    if (current && existsSync(join(current, 'model.onnx'))) return current;
-    if (current) this.log.warn(`the current model ${current} is gone; choose another`);
+    if (current) {
+      const checked = checkModelFolder(current);
+      if ('facts' in checked && (checked.scan.givenFile || checked.scan.defaultVariant)) return current;
+      this.log.warn(`the current model ${current} cannot be used now (${'error' in checked ? checked.error : 'several variants and none chosen'}); choose another`);
+    }
     await vscode.commands.executeCommand('grain.chooseModel');
     return this.state.model;
   }

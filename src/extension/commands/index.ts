@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { CommandContext } from './context';
 import { ablationCommand, correlateCommand, experimentsCommand, extractCorpus, extractCurrentFile, probeCommand } from './analysis';
 import { runDemo } from './demo';
-import { chooseModel, openModelCard } from './models';
+import { addModelFolder, chooseModel, openModelCard } from './models';
 import { showNeuron } from './neurons';
 import { deleteResult, openSavedReport, resultPathOf } from './reports';
 
@@ -24,6 +24,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   return [
     command('grain.chooseModel', (arg) => chooseModel(ctx, arg)),
     command('grain.useModel', (arg) => chooseModel(ctx, arg)),
+    command('grain.addModelFolder', (arg) => addModelFolder(ctx, arg)),
     command('grain.openModelCard', (arg) => openModelCard(ctx, arg)),
     command('grain.extractCurrentFile', () => extractCurrentFile(ctx)),
     command('grain.extractCorpus', () => extractCorpus(ctx)),

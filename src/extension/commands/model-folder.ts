@@ -1,56 +1,174 @@
-// Which folders are models: a model folder holds model.onnx, tokenizer.json and config.json
-// (see models/README.md). No `vscode` import (unit-tested).
-import { existsSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { listDemoModels, readModelFacts } from '../demo-models';
-import type { ModelFacts } from '../../shared/webview-protocol';
-
-export const MODEL_FILES = ['model.onnx', 'tokenizer.json', 'config.json'] as const;
+// Which folders are models, for the side panel and the commands: the same answer the CLI gives
+// (src/core/model/folder.ts), with the facts a folder states without running anything. No
+// `vscode` import (unit-tested).
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import {
+  chooseVariant,
+  expectedBoundaries,
+  readModelFolderFacts,
+  scanModelFolder,
+  type ModelFolderFacts,
+  type ModelFolderScan,
+} from '../../core/model/folder';
+import { GrainError } from '../../core/errors';
 
 export interface KnownModel {
   /** Folder name, e.g. brown-lstm-s1. */
   id: string;
+  /** The folder (or .onnx file) as listed: a demo folder, a grain.modelPaths entry resolved, or the current model. */
   folder: string;
-  source: 'demo' | 'setting';
-  facts?: ModelFacts;
-  /** Why the folder cannot be used, when it cannot. */
+  source: 'demo' | 'setting' | 'current';
+  /** What the folder states (card or Hugging Face config, files, variants): present when it is a model. */
+  facts?: ModelFolderFacts;
+  /** Why the folder cannot be used, in the words the CLI would print. */
   problem?: string;
+  /** The grain.modelPaths entry as written, for setting rows. */
+  entry?: string;
 }
 
-/** Checks a folder; returns its card facts or an error message naming what is missing. */
-export function checkModelFolder(folder: string): { facts: ModelFacts } | { error: string } {
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) return { error: `${folder} is not a folder` };
-  const missing = MODEL_FILES.filter((f) => !existsSync(join(folder, f)));
-  if (missing.length > 0) {
-    return {
-      error: `${folder} is not a model folder: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing (a model folder holds ${MODEL_FILES.join(', ')})`,
-    };
-  }
+export type CheckedFolder = { facts: ModelFolderFacts; scan: ModelFolderScan } | { error: string };
+
+/**
+ * Checks a folder (or an .onnx file inside one): its facts, or the message the CLI would print
+ * for it. A folder of several variants without a default is a model (the user picks a variant);
+ * an empty default .onnx is not.
+ */
+export function checkModelFolder(path: string): CheckedFolder {
   try {
-    return { facts: readModelFacts(folder, basename(folder)) };
+    const scan = scanModelFolder(path);
+    if (scan.givenFile || scan.defaultVariant) chooseVariant(scan);
+    return { facts: readModelFolderFacts(scan), scan };
   } catch (err) {
-    const e = err as Error & { file?: string };
-    return { error: `${e.file ?? join(folder, 'config.json')}: ${e.message}` };
+    if (err instanceof GrainError) return { error: err.message };
+    throw err;
   }
 }
 
-/** The demo models, then the folders of `grain.modelPaths` (each checked). */
-export function knownModels(demoDir: string, extraPaths: readonly string[]): KnownModel[] {
-  const out: KnownModel[] = [];
-  const demos = listDemoModels(demoDir);
-  for (const m of demos.models) out.push({ id: m.id, folder: join(demoDir, m.id), source: 'demo', facts: m });
-  for (const p of demos.problems) out.push({ id: p.id, folder: join(demoDir, p.id), source: 'demo', problem: p.message });
-  for (const folder of extraPaths) {
-    if (out.some((m) => m.folder === folder)) continue;
-    const checked = checkModelFolder(folder);
-    out.push('facts' in checked
-      ? { id: basename(folder), folder, source: 'setting', facts: checked.facts }
-      : { id: basename(folder), folder, source: 'setting', problem: checked.error });
+/** grain.modelPaths entries as paths: relative ones against the first workspace folder. */
+export function resolveModelPaths(entries: readonly string[], workspaceFolder: string | undefined): { entry: string; path: string }[] {
+  return entries.map((entry) => ({
+    entry,
+    path: isAbsolute(entry) ? resolve(entry) : resolve(workspaceFolder ?? process.cwd(), entry),
+  }));
+}
+
+/**
+ * What to write in grain.modelPaths for `folder`: relative to the workspace folder when it is
+ * inside it and the setting goes to the workspace (the entry then travels with the workspace).
+ */
+export function modelPathEntry(folder: string, workspaceFolder: string | undefined, target: 'workspace' | 'user'): string {
+  if (target === 'workspace' && workspaceFolder) {
+    const rel = relative(workspaceFolder, folder);
+    if (rel === '') return '.';
+    if (!rel.startsWith('..') && !isAbsolute(rel)) return rel.split('\\').join('/');
   }
+  return resolve(folder);
+}
+
+/**
+ * The demo models, then the folders of `grain.modelPaths` (each checked), then the current model
+ * when it is neither. A folder listed twice (through a link, a relative entry, ...) shows once.
+ */
+export function knownModels(demoDir: string, extraPaths: readonly (string | { entry: string; path: string })[], current?: string): KnownModel[] {
+  const out: KnownModel[] = [];
+  const seen = new Set<string>();
+  const add = (m: KnownModel) => {
+    const key = folderKey(m.folder);
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(m);
+  };
+  const entry = (folder: string, source: KnownModel['source'], written?: string): KnownModel => {
+    const checked = checkModelFolder(folder);
+    const id = 'facts' in checked ? checked.facts.id : basename(resolve(folder));
+    return 'facts' in checked ? { id, folder, source, facts: checked.facts, entry: written } : { id, folder, source, problem: checked.error, entry: written };
+  };
+  for (const folder of demoFolders(demoDir)) add(entry(folder, 'demo'));
+  for (const p of extraPaths) {
+    const { entry: written, path } = typeof p === 'string' ? { entry: p, path: p } : p;
+    add(entry(path, 'setting', written));
+  }
+  if (current && !out.some((m) => currentVariantIn(m, current) !== undefined)) add(entry(current, 'current'));
   return out;
 }
 
-/** The model kind of a folder (lstm, gpt, bert), for grouping models that can be correlated. */
+/** Sub-folders of the demo folder that hold an .onnx file (at the root or in onnx/), sorted. */
+function demoFolders(demoDir: string): string[] {
+  if (!existsSync(demoDir)) return [];
+  return readdirSync(demoDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => join(demoDir, d.name))
+    .filter((dir) => hasOnnx(dir) || hasOnnx(join(dir, 'onnx')))
+    .sort();
+}
+
+function hasOnnx(dir: string): boolean {
+  try {
+    return readdirSync(dir).some((f) => f.toLowerCase().endsWith('.onnx') && !f.startsWith('.'));
+  } catch {
+    return false;
+  }
+}
+
+/** One key per model folder: the real path of the folder holding the tokenizer (or of the path itself). */
+function folderKey(path: string): string {
+  try {
+    return realpathSync(scanModelFolder(path).dir);
+  } catch {
+    try {
+      return realpathSync(path);
+    } catch {
+      return resolve(path);
+    }
+  }
+}
+
+/**
+ * Which variant of `m`'s folder the current model is, when it is one of them: its name, or
+ * undefined when the current model is elsewhere (or `m` is not a model).
+ */
+export function currentVariantIn(m: KnownModel, current: string | undefined): string | undefined {
+  if (!current || !m.facts) return undefined;
+  let scan: ModelFolderScan;
+  try {
+    scan = scanModelFolder(current);
+  } catch {
+    return resolve(current) === resolve(m.folder) ? '' : undefined;
+  }
+  if (folderKey(scan.dir) !== folderKey(m.folder)) return undefined;
+  const chosen = scan.givenFile ?? scan.defaultVariant;
+  return chosen?.name ?? '';
+}
+
+/** The model kind of a folder (lstm, gpt, bert, gpt2, ...), for grouping models that can be correlated. */
 export function modelKind(m: KnownModel): string | undefined {
   return m.facts?.kind;
+}
+
+/**
+ * One line of what a model is: kind, then layer boundaries × hidden size when known (the neurons
+ * Grain records at sites "layers"), e.g. "bert · 5 × 256"; "onnx" when the folder states no kind.
+ */
+export function modelSummary(facts: ModelFolderFacts): string {
+  const parts = [facts.kind ?? 'onnx'];
+  const boundaries = expectedBoundaries(facts);
+  if (boundaries !== undefined && facts.hiddenSize !== undefined) parts.push(`${boundaries} × ${facts.hiddenSize}`);
+  else if (facts.hiddenSize !== undefined) parts.push(`hidden ${facts.hiddenSize}`);
+  if (facts.variants.length > 1) parts.push(`${facts.variants.length} variants`);
+  return parts.join(' · ');
+}
+
+/** Bytes as people read them. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${(bytes / 1e3).toFixed(1)} kB`;
+}
+
+/** The path a choice of variant stands for: the folder for its default (so it stays "the folder"), else the variant's file. */
+export function variantPath(folder: string, scan: ModelFolderScan, variant: string): string {
+  const v = scan.variants.find((x) => x.name === variant);
+  if (!v) throw new GrainError(`no variant '${variant}' in this model folder`, { file: scan.dir });
+  return v === scan.defaultVariant && statSync(folder).isDirectory() ? folder : v.file;
 }

@@ -1,8 +1,10 @@
 // Runs the editor's jobs in the worker: corpus statistics once per model and settings, then
 // activations of document lines, kept per document line by line so that edits and scrolling
 // recompute only the lines that changed or came into view.
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { basename, isAbsolute, join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
+import { modelDisplayName, modelIdentity } from '../../core/model/folder';
 import * as vscode from 'vscode';
 import type { SiteWidth, TextActivationsResult, NeuronStatsResult } from '../../core/editor/types';
 import type { TextActivationsJob } from '../../shared/jobs';
@@ -117,13 +119,15 @@ export class EditorAnalysis {
     if (!m) return undefined;
     const demo = join(this.services.extensionUri.fsPath, 'models', m);
     const dir = isAbsolute(m) ? m : existsSync(demo) ? demo : m;
-    return { dir, name: basename(dir) };
+    return { dir, name: modelDisplayName(dir) };
   }
 
   /** Statistics file of a model under the current settings: computed in the worker the first time (with progress), then reused. */
   ensureStats(model: ModelRef): Promise<StatsInfo | undefined> {
     const s = this.services.settings();
-    const out = join(this.storage.fsPath, `stats-${model.name.replace(/[^\w.-]+/g, '_')}-${s.aggregation}-${s.sites}.json`);
+    // Named by the model's folder and a digest of its identity: two folders of one name are two models.
+    const id = createHash('sha256').update(modelIdentity(model.dir)).digest('hex').slice(0, 8);
+    const out = join(this.storage.fsPath, `stats-${model.name.replace(/[^\w.-]+/g, '_')}-${id}-${s.aggregation}-${s.sites}.json`);
     const key = `${model.dir}|${out}`;
     let found = this.stats.get(key);
     if (!found) {

@@ -1,6 +1,8 @@
 // Which documents the editor features apply to, and small vscode helpers they share.
 import * as vscode from 'vscode';
+import { isAbsolute, resolve } from 'node:path';
 import type { ProbeResult } from '../../shared/results';
+import { modelDisplayName, sameModel } from '../../core/model/folder';
 import type { ModelRef } from './analysis';
 
 /** Plain-text-like languages by default; `grain.decorations.languages` adds or replaces them. */
@@ -17,7 +19,9 @@ export function isHeatDocument(doc: vscode.TextDocument): boolean {
 export function probeFor(probe: { result: ProbeResult; path: string } | undefined, model: ModelRef): { path: string; result: ProbeResult } | { skipped: string } | undefined {
   if (!probe) return undefined;
   const src = probe.result.source?.model;
-  const name = src ? src.replace(/[\\/]+$/, '').split(/[\\/]/).pop() : undefined;
-  if (name && name !== model.name) return { skipped: `the current ranking is a probe of ${name}, not ${model.name}` };
+  if (!src) return probe;
+  // Results the CLI wrote may hold paths relative to where it ran: the workspace folder.
+  const path = isAbsolute(src) ? src : resolve(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '.', src);
+  if (!sameModel(path, model.dir)) return { skipped: `the current ranking is a probe of ${modelDisplayName(path)}, not ${model.name}` };
   return probe;
 }

@@ -1,7 +1,5 @@
 // The editor side of Grain: heat-map decorations on plain-text files, hovers with each word's
 // strongest neurons, the heat-map view, and the neuron commands they link to.
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { neuronLabel } from '../../core/editor/heat';
 import type { GrainServices } from '../services';
@@ -26,10 +24,10 @@ export function registerEditor(context: vscode.ExtensionContext, services: Grain
     }
     let model = analysis.model();
     if (!model && ask) {
-      const folder = await pickDemoModel(services.extensionUri.fsPath);
-      if (!folder) return undefined;
-      services.state.setModel(folder);
+      // Choose Model: the demo models, grain.modelPaths and Browse..., with a variant pick when needed.
+      await vscode.commands.executeCommand('grain.chooseModel');
       model = analysis.model();
+      if (!model) return undefined;
     }
     if (!model) {
       void vscode.window.showWarningMessage('Grain: choose a model first.');
@@ -128,19 +126,4 @@ export function parseNeuronText(text: string, sites: readonly { name: string; wi
     return `no site "${local[1]}"; the model has ${sites.map((s) => s.name).join(', ')}`;
   }
   return 'type a neuron id (17) or a site and unit (layer1:17)';
-}
-
-async function pickDemoModel(extensionDir: string): Promise<string | undefined> {
-  const dir = join(extensionDir, 'models');
-  const ids = existsSync(dir)
-    ? readdirSync(dir, { withFileTypes: true })
-        .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'model.onnx')))
-        .map((d) => d.name)
-    : [];
-  if (ids.length === 0) {
-    void vscode.window.showWarningMessage('Grain: no model is selected and no demo models were found.');
-    return undefined;
-  }
-  const id = await vscode.window.showQuickPick(ids, { title: 'Grain: no model is selected yet', placeHolder: 'Model to analyse the text with' });
-  return id ? join(dir, id) : undefined;
 }

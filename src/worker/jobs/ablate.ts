@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { AblateJob } from '../../shared/jobs';
 import {
   ablationMetric,
@@ -19,6 +18,7 @@ import type { SiteInfo } from '../../core/activations';
 import { ablatedCount, ablationCurve, countsFromPercents, createEvaluator, openAblationSession, parseMaskSpec, prepareText, type Measurement, type Objective, type Ordering } from '../../core/ablate';
 import { readSentenceFile } from '../../core/text';
 import { writeJsonAtomic } from '../../core/io/atomic';
+import { sameModel } from '../../core/model/folder';
 import type { JobContext } from './context';
 
 /**
@@ -171,7 +171,7 @@ export function orderingsFrom(file: string, model: string, sites: SiteInfo[]): N
     case 'correlation': {
       const r = parsed as CorrelationResult;
       sameSites(r.sites);
-      const i = r.models.findIndex((m) => resolve(m) === resolve(model));
+      const i = r.models.findIndex((m) => sameModel(m, model));
       if (i < 0) throw new GrainError(`this correlation result does not include the model ${model} (it has ${r.models.join(', ')})`, { file });
       return [{ name: 'cca-top', neurons: Int32Array.from(r.perModel[i].rankingMaxCorr), source: file }];
     }

@@ -1,4 +1,3 @@
-import { basename } from 'node:path';
 import type { CorrelateJob } from '../../shared/jobs';
 import { header, type CorrelationResult } from '../../shared/results';
 import { GRAIN_VERSION } from '../../shared/version';
@@ -11,6 +10,7 @@ import type { JobContext } from './context';
 import { extractToStore, openMatchingActivations } from './activations';
 import { findSites, readGrainConfig, readOnnxModel } from '../../core/onnx';
 import { resolveModelPath } from '../../core/runtime/model-path';
+import { modelDisplayName } from '../../core/model/folder';
 import { withTempDir } from './temp';
 
 /** Cross-model correlation of two or more models over the same text, written as a result file. */
@@ -33,7 +33,7 @@ export async function runCorrelate(job: CorrelateJob, ctx: JobContext): Promise<
         }
       }
       const started = performance.now();
-      const names = job.models.map((m, i) => job.models[i] ? basename(m) : `model${i + 1}`);
+      const names = job.models.map((m, i) => job.models[i] ? modelDisplayName(m) : `model${i + 1}`);
       const report = await correlateModels(
         sources.map((source, i) => ({ name: names[i], source })),
         { signal: ctx.signal, onProgress: (done, total) => ctx.progress({ stage: 'correlating', done, total }) },
@@ -71,7 +71,7 @@ function checkSameSites(models: string[], sites: CorrelateJob['sites']): void {
   for (let i = 1; i < models.length; i++) {
     if (found[i].join(',') !== found[0].join(',')) {
       throw new GrainError(
-        `models of different kinds cannot be correlated: ${basename(models[0])} has sites ${found[0].join(', ')} but ${basename(models[i])} has ${found[i].join(', ')}`,
+        `models of different kinds cannot be correlated: ${modelDisplayName(models[0])} has sites ${found[0].join(', ')} but ${modelDisplayName(models[i])} has ${found[i].join(', ')}`,
       );
     }
   }

@@ -17,12 +17,14 @@ export function jobInputs(job: Job): RunInputs {
       return { files: [job.corpus, job.activations], models: [job.model] };
     case 'text-activations':
       return { files: [job.stats, job.probe], models: [job.model] };
+    case 'inspect':
+      return { files: [], models: [job.model] };
   }
 }
 
 /** The result file a job writes, if it writes one. */
 export function jobOutput(job: Job): string | undefined {
-  return job.kind === 'text-activations' ? undefined : job.out;
+  return job.kind === 'text-activations' || job.kind === 'inspect' ? undefined : job.out;
 }
 
 /** Refuses, before any work, an output that would overwrite an input or cannot be written. */
