@@ -5,7 +5,7 @@ import { ort } from '../../src/core/runtime/ort';
 import { openExtractionModel } from '../../src/core/extract/model';
 import { extractTo } from '../../src/core/extract/extractor';
 import { MemorySink } from '../../src/core/store';
-import { STYLES, type Expected, type Style } from '../fixtures/onnx/exporters/styles';
+import { REFERENCE, STYLES, type Expected, type Style } from '../fixtures/onnx/exporters/styles';
 import { expectedOf, floats, SENTENCES } from '../fixtures/onnx/exporters/reference-run';
 
 /**
@@ -53,10 +53,10 @@ for (const style of STYLES as readonly Style[]) {
       const sink = new MemorySink();
       await extractTo(model, { sentences: TEXT, aggregation: 'last', subword: true, keepSpecial: true, batchSize: style === 'int8-bert' ? 1 : 3 }, sink);
       const m = sink.result();
-      const ref = await ort.InferenceSession.create(join(DIR, style, 'reference.onnx'));
+      const ref = await ort.InferenceSession.create(join(DIR, style, REFERENCE));
       // A site the export has no tensor for (the fused pre-norm stack's last sum) is compared with
       // the same point of another export of the same weights.
-      const fallback = style === 'ort-fused-gpt2' ? await ort.InferenceSession.create(join(DIR, 'with-past-gpt2', 'reference.onnx')) : undefined;
+      const fallback = style === 'ort-fused-gpt2' ? await ort.InferenceSession.create(join(DIR, 'with-past-gpt2', REFERENCE)) : undefined;
       const fallbackSites = fallback ? referenceSites(expectedOf('with-past-gpt2')) : undefined;
       let compared = 0;
       for (let i = 0; i < TEXT.length; i++) {

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ort } from '../../src/core/runtime/ort';
 import { decodeOnnxModel } from '../../src/core/onnx/proto';
-import { generateTestModels, STYLES, type Expected, type Style } from '../fixtures/onnx/exporters/styles';
+import { generateTestModels, REFERENCE, STYLES, type Expected, type Style } from '../fixtures/onnx/exporters/styles';
 import { expectedOf, feeds, floats, maxDiff, realRows, tokenize } from '../fixtures/onnx/exporters/reference-run';
 
 /**
@@ -32,7 +32,7 @@ for (const style of STYLES) {
     const { ids, padId } = tokenize(style);
     const seq = Math.max(...ids.map((r) => r.length));
     const model = await session(join(DIR, style, e.model));
-    const ref = await session(join(DIR, style, 'reference.onnx'));
+    const ref = await session(join(DIR, style, REFERENCE));
     const input = feeds(e, ids, padId);
     const out = await model.run(input);
     const refOut = await ref.run(input);
@@ -63,7 +63,7 @@ for (const style of STYLES) {
   test(`${style}: right padding with the attention mask leaves the real positions unchanged`, async () => {
     const e = expectedOf(style);
     const { ids, padId } = tokenize(style);
-    const ref = await session(join(DIR, style, 'reference.onnx'));
+    const ref = await session(join(DIR, style, REFERENCE));
     const padded = await ref.run(feeds(e, ids, padId));
     const tol = samePadTolerance(e);
     const compared = [...siteNames(e).map(([, t]) => t), ...(e.logits ? [e.logits] : ['last_hidden_state'])];
@@ -118,7 +118,7 @@ test('every decoder style gives the same logits (same weights), and both merged 
 async function referenceOutputs(style: Style, useCache = false): Promise<ort.InferenceSession.OnnxValueMapType> {
   const e = expectedOf(style);
   const { ids, padId } = tokenize(style);
-  const s = await session(join(DIR, style, 'reference.onnx'));
+  const s = await session(join(DIR, style, REFERENCE));
   return s.run(feeds(e, ids, padId, useCache));
 }
 

@@ -2,7 +2,7 @@ import { GrainError } from '../errors';
 import { hasTensor, indexGraph, type GraphIndex } from './graph';
 import { onnxType, type OnnxModel } from './proto';
 import { inferElemTypes } from './elem-types';
-import { DataType } from './types';
+import { DataType, type NodeProto } from './types';
 import { ChunkWriter, fieldString, LEN, scanFields } from './wire';
 
 /** ModelProto.graph, GraphProto.node/input/output, NodeProto.input/output. */
@@ -26,12 +26,14 @@ interface GraphEdit {
   graphOutputs: Map<string, string>;
   /** Encoded NodeProtos to place after node i (-1: before the first node). */
   insertAfter: Map<number, Uint8Array[]>;
+  /** Nodes left out (their replacements are in insertAfter). */
+  drop: Set<number>;
   /** [field number, encoded message] appended to the graph. */
   append: [number, Uint8Array][];
 }
 
 function emptyEdit(): GraphEdit {
-  return { nodeOutputs: new Map(), outputLists: new Map(), nodeInputs: new Map(), graphOutputs: new Map(), insertAfter: new Map(), append: [] };
+  return { nodeOutputs: new Map(), outputLists: new Map(), nodeInputs: new Map(), graphOutputs: new Map(), insertAfter: new Map(), drop: new Set(), append: [] };
 }
 
 /**
@@ -136,7 +138,10 @@ export function addMaskInputs(model: OnnxModel, masks: MaskSpec[]): Uint8Array {
       mask = fresh(`${m.maskName}/grain_cast`);
       pushTo(edit.insertAfter, at, castNode(m.maskName, type, mask));
     }
-    if (p !== undefined) {
+    const node = p === undefined ? undefined : model.graph.node[p];
+    if (p !== undefined && node && SKIP_NORMS.has(node.opType ?? '') && node.output.indexOf(m.tensor) === SKIP_SUM_OUTPUT) {
+      unfuseMaskedSum(node, p, m.tensor, mask, m.maskName, edit, fresh);
+    } else if (p !== undefined) {
       const unmasked = fresh(`${m.tensor}/grain_unmasked`);
       (edit.nodeOutputs.get(p) ?? edit.nodeOutputs.set(p, new Map()).get(p)!).set(m.tensor, unmasked);
       pushTo(edit.insertAfter, p, mulNode(unmasked, mask, m.tensor, m.maskName));
@@ -150,6 +155,37 @@ export function addMaskInputs(model: OnnxModel, masks: MaskSpec[]): Uint8Array {
     edit.append.push([GRAPH_INPUT, encode('ValueInfoProto', valueInfo(m.maskName, DataType.FLOAT, [m.width]))]);
   }
   return rewriteModel(model, edit);
+}
+
+const SKIP_NORMS = new Set(['SkipLayerNormalization', 'SkipSimplifiedLayerNormalization']);
+const SKIP_SUM_OUTPUT = 3;
+
+/**
+ * A fused SkipLayerNormalization computes its normalized output from the residual sum inside
+ * the op, so masking its sum output would not reach the next block's norm. The node is replaced
+ * by the sum (input + skip + bias), the mask, and the same op normalizing the masked sum (with a
+ * zero skip), so every reader of either output sees the ablated stream.
+ */
+function unfuseMaskedSum(node: NodeProto, at: number, sum: string, mask: string, maskName: string, edit: GraphEdit, fresh: (base: string) => string): void {
+  // SkipLayerNormalization(input, skip, gamma, beta, bias); SkipSimplifiedLayerNormalization(input, skip, gamma, bias).
+  const simplified = node.opType === 'SkipSimplifiedLayerNormalization';
+  const [input, skip, gamma] = node.input;
+  const beta = simplified ? undefined : node.input[3];
+  const bias = simplified ? node.input[3] : node.input[4];
+  const added = fresh(`${sum}/grain_skip_add`);
+  const nodes = [encode('NodeProto', { input: [input, skip], output: [added], name: `grain/unfuse/${added}`, opType: 'Add' })];
+  let unmasked = added;
+  if (bias) {
+    unmasked = fresh(`${sum}/grain_bias_add`);
+    nodes.push(encode('NodeProto', { input: [added, bias], output: [unmasked], name: `grain/unfuse/${unmasked}`, opType: 'Add' }));
+  }
+  nodes.push(mulNode(unmasked, mask, sum, maskName));
+  const zeros = fresh(`${sum}/grain_zero_skip`);
+  nodes.push(encode('NodeProto', { input: [sum, sum], output: [zeros], name: `grain/unfuse/${zeros}`, opType: 'Sub' }));
+  const outputs = node.output.slice(0, SKIP_SUM_OUTPUT);
+  nodes.push(encode('NodeProto', { ...node, input: beta ? [sum, zeros, gamma, beta] : [sum, zeros, gamma], output: outputs }));
+  edit.drop.add(at);
+  for (const n of nodes) pushTo(edit.insertAfter, at, n);
 }
 
 function freshName(index: GraphIndex, taken: Set<string>, base: string): string {
@@ -236,7 +272,9 @@ function rewriteGraph(bytes: Uint8Array, start: number, end: number, edit: Graph
       if (node === 0) insert(-1);
       const outputs = edit.nodeOutputs.get(node);
       const list = edit.outputLists.get(node);
-      if (list) {
+      if (edit.drop.has(node)) {
+        // replaced by the nodes inserted after it
+      } else if (list) {
         out.message(GRAPH_NODE, replaceOutputs(bytes, f.valueStart, f.end, list));
       } else if (outputs || edit.nodeInputs.size > 0) {
         out.message(GRAPH_NODE, renameInNode(bytes, f.valueStart, f.end, edit.nodeInputs, outputs));
