@@ -177,7 +177,7 @@ for (const [name, make] of [['BERT post-LN', () => bertLike(3, 'erf')], ['GPT-2 
       const renamed = anonymize(s.bytes, { dynamo });
       const model = decodeOnnxModel(renamed.bytes, 'anonymous.onnx');
       const found = detectSites(model, { sites: 'all' });
-      assert.equal(found.method, dynamo ? 'dynamo-metadata' : 'residual-stream', found.detail);
+      assert.equal(found.method, dynamo ? 'dynamo-metadata' : 'graph-structure', found.detail);
       const want = [s.expected.embeddings, ...s.expected.layers, ...s.expected.mlp].map(renamed.tensor);
       assert.deepEqual(found.sites.map((x) => x.tensor), want, found.detail);
       const session = await ort.InferenceSession.create(addOutputs(model, found.sites.map((x) => x.tensor)));
@@ -194,7 +194,7 @@ test('demo models with every name stripped: the graph structure finds the tensor
     assert.equal(scoped.method, 'node-scopes');
     const renamed = anonymize(readFileSync(`models/${demo}/model.onnx`));
     const structural = detectSites(decodeOnnxModel(renamed.bytes), { sites });
-    assert.equal(structural.method, 'residual-stream');
+    assert.equal(structural.method, 'graph-structure');
     assert.match(structural.detail, demo.startsWith('brown-lstm') ? /recurrent stack: 2 LSTM layers/ : /4 blocks .*(pre|post)-norm/);
     assert.deepEqual(structural.sites.map((s) => s.tensor), scoped.sites.map((s) => renamed.tensor(s.tensor)), demo);
   }

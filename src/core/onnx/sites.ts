@@ -38,7 +38,7 @@ export interface FindSitesOptions {
 }
 
 /** How the sites of a model were found, for `grain inspect` and the Models view. */
-export type SiteMethod = 'explicit' | 'node-scopes' | 'dynamo-metadata' | 'residual-stream';
+export type SiteMethod = 'explicit' | 'node-scopes' | 'dynamo-metadata' | 'graph-structure';
 
 export interface SiteDetection {
   sites: ModelSite[];
@@ -110,7 +110,7 @@ function findStream(index: GraphIndex, data: Uint8Array, file?: string): Stream 
   }
   try {
     const s = findStructuralSites(index, data);
-    return { ...s, method: 'residual-stream' };
+    return { ...s, method: 'graph-structure' };
   } catch (e) {
     if (!(e instanceof GrainError)) throw e;
     failures.push(`graph structure: ${e.message}`);
