@@ -173,3 +173,19 @@ test('modelInputs: feeds only, with types, dims and roles', () => {
     (e: unknown) => e instanceof GrainError && /cannot fill: pixel_values \(float32 \[b, 3, 224, 224\]\)/.test(e.message),
   );
 });
+
+test('int32 token ids are fed as int32: a graph that takes them runs on what buildFeeds makes', async () => {
+  const g = new GraphBuilder();
+  const ids = g.input('input_ids', 6, ['b', 's']);
+  g.input('attention_mask', 6, ['b', 's']);
+  g.output(g.op('Gather', '/e/Gather', [g.weight('table', [10, 3]), ids]));
+  const model = decodeOnnxModel(encodeModelProto(g.model()));
+  const plan = planFeeds(modelInputs(model), 'int32.onnx');
+  assert.deepEqual(plan.inputs.map((i) => i.type), ['int32', 'int32']);
+  const fed = buildFeeds(plan, [Int32Array.of(1, 2, 3), Int32Array.of(9)], 3, 0);
+  assert.ok(fed.input_ids.data instanceof Int32Array);
+  assert.deepEqual([...(fed.attention_mask.data as Int32Array)], [1, 1, 1, 1, 0, 0]);
+  const session = await createSession(model, model.bytes, { threads: 1 });
+  const out = await session.run(fed);
+  assert.deepEqual(out['/e/Gather_output_0'].dims, [2, 3, 3]);
+});
