@@ -1,6 +1,6 @@
 import { constants } from 'node:os';
 import { removeAllTemporaries } from '../core/io/temp';
-import type { JobContext } from '../worker/jobs/context';
+import type { JobContext } from '../jobs/context';
 import type { Out } from './out';
 
 export { stdio, type Out } from './out';

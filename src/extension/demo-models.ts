@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { GrainError } from '../core/errors';
 import { parseModelCard } from '../core/model/folder';
 import { isRecord, readJsonFile } from '../core/tokenize/json-file';
-import type { ModelFacts, ModelProblem } from '../shared/webview-protocol';
+import type { ModelFacts, ModelProblem } from '../shared/protocol/models-view';
 
 export interface DemoModels {
   models: ModelFacts[];

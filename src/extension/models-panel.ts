@@ -1,7 +1,7 @@
 // The "Demo Models" webview panel: one at a time, restored by VS Code after a reload.
 import * as vscode from 'vscode';
-import type { HostToModelsView, ModelsViewToHost } from '../shared/webview-protocol';
-import { MODELS_VIEW_TYPE } from '../shared/webview-protocol';
+import type { HostToModelsView, ModelsViewToHost } from '../shared/protocol/models-view';
+import { MODELS_VIEW_TYPE } from '../shared/protocol/models-view';
 import type { DemoModels } from './demo-models';
 import type { Log } from './log';
 import { prepareWebview, renderWebviewHtml, webviewOptions } from './webview-host';

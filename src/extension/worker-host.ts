@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import type { Job } from '../shared/jobs';
-import { JobFailedError, WorkerClient } from '../worker/client';
+import { JobFailedError, WorkerClient } from './worker-client';
 import type { Log } from './log';
 
 /**

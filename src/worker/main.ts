@@ -2,8 +2,8 @@ import { parentPort } from 'node:worker_threads';
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { CancelledError, GrainError } from '../core/errors';
-import type { HostToWorker, WorkerError, WorkerToHost } from '../shared/worker-protocol';
-import { runJob } from './run-job';
+import type { HostToWorker, WorkerError, WorkerToHost } from '../shared/protocol/worker';
+import { runJob } from '../jobs';
 import { sweepStaleTempDirs } from '../core/io/temp';
 
 /**

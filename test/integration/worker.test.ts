@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { JobFailedError, WorkerClient } from '../../src/worker/client';
+import { JobFailedError, WorkerClient } from '../../src/extension/worker-client';
 import type { ExtractJob } from '../../src/shared/jobs';
 import { MODELS, ROOT, tempDir } from '../helpers/cli';
 

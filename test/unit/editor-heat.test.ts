@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { HEAT_EDGES, heatBin, neuronLabel, topByAbsZ, zScore } from '../../src/core/editor/heat';
-import { mergeIntervals, planLines } from '../../src/core/editor/ranges';
-import { NeuronStatsAccumulator } from '../../src/core/editor/stats';
+import { HEAT_EDGES, heatBin, neuronLabel, topByAbsZ, zScore } from '../../src/core/heat/z-scores';
+import { mergeIntervals, planLines } from '../../src/core/heat/line-ranges';
+import { NeuronStatsAccumulator } from '../../src/core/heat/neuron-stats';
 
 test('zScore: scaled by the corpus std, 0 for a neuron that never varied', () => {
   assert.equal(zScore(3, 1, 0.5), 4);

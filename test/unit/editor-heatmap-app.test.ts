@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { heatBin } from '../../src/core/editor/heat';
+import { heatBin } from '../../src/core/heat/z-scores';
 import { bin } from '../../webview/heatmap/app';
 import { heatmapCss } from '../../webview/heatmap/styles';
 

@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { extractTo } from '../../src/core/extract/extractor';
 import { openExtractionModel, type ExtractionModel } from '../../src/core/extract/model';
-import type { NeuronStatsFile } from '../../src/core/editor/types';
+import type { NeuronStatsFile } from '../../src/shared/job-results';
 import { MemorySink } from '../../src/core/store';
 import { splitWords } from '../../src/core/tokenize';
 import type { TextActivationsJob } from '../../src/shared/jobs';
-import type { JobContext } from '../../src/worker/jobs/context';
-import { runNeuronStats } from '../../src/worker/jobs/neuron-stats';
-import { closeCachedModels, runTextActivations } from '../../src/worker/jobs/text-activations';
+import type { JobContext } from '../../src/jobs/context';
+import { runNeuronStats } from '../../src/jobs/neuron-stats';
+import { closeCachedModels, runTextActivations } from '../../src/jobs/text-activations';
 
 const LSTM = 'models/brown-lstm-s1';
 const GPT = 'models/brown-gpt';

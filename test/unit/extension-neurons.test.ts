@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { locateNeuron, neuronLabel, parseNeuron } from '../../src/extension/commands/neuron-ref';
-import { checkModelFolder, currentVariantIn, knownModels, modelPathEntry, modelSummary, resolveModelPaths } from '../../src/extension/commands/model-folder';
+import { checkModelFolder, currentVariantIn, knownModels, modelPathEntry, modelSummary, resolveModelPaths } from '../../src/extension/known-models';
 import { formatHostDelay, measureHostDelay } from '../../src/extension/commands/host-delay';
 
 const MODELS = join(import.meta.dirname, '..', '..', 'models');

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { buildPayload, readResult } from '../../src/core/report/load';
+import { buildPayload, readResult } from '../../src/report/results';
 import type { AblationResult, ExperimentsResult, RepresentationAblationResult } from '../../src/shared/results';
 import { chartTable } from '../../webview/shared/chart-spec';
 import { startAblationApp } from '../../webview/report-ablation/app';

@@ -3,7 +3,7 @@
 // stubbed VS Code API. Shared by the report-*.test.ts files.
 import type { ChartHandle, ChartRenderer, ChartSpec, Palette } from '../../webview/shared/chart-spec';
 import type { ReportEnv } from '../../webview/shared/report-shell';
-import type { HostToReport, ReportToHost, ReportViewState } from '../../src/shared/report-protocol';
+import type { HostToReport, ReportToHost, ReportViewState } from '../../src/shared/protocol/report';
 
 export class FakeText {
   parent?: FakeElement;

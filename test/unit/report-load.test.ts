@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { GrainError } from '../../src/core/errors';
-import { buildPayload, findCompanion, neuronLocation, readResult } from '../../src/core/report/load';
+import { buildPayload, findCompanion, neuronLocation, readResult } from '../../src/report/results';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'results');
 const dir = mkdtempSync(join(tmpdir(), 'grain-report-load-'));

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { buildPayload, readResult } from '../../src/core/report/load';
-import type { ReportPayload } from '../../src/shared/report-protocol';
+import { buildPayload, readResult } from '../../src/report/results';
+import type { ReportPayload } from '../../src/shared/protocol/report';
 import type { ExperimentsResult, ProbeResult } from '../../src/shared/results';
 import { chartTable } from '../../webview/shared/chart-spec';
 import { startRankingApp } from '../../webview/report-ranking/app';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { listDemoModels } from '../../src/extension/demo-models';
-import type { HostToModelsView, ModelsViewState, ModelsViewToHost } from '../../src/shared/webview-protocol';
+import type { HostToModelsView, ModelsViewState, ModelsViewToHost } from '../../src/shared/protocol/models-view';
 import { startModelsApp } from '../../webview/models/app';
 
 const MODELS_DIR = join(import.meta.dirname, '..', '..', 'models');

@@ -1,7 +1,7 @@
 // The heat-map view: the open file's words coloured by each chosen neuron, one column per
 // neuron side by side. DOM from createElement/textContent only; document, message source and
 // API come in as arguments so a test can drive it.
-import type { HeatmapData, HeatmapState, HeatmapToHost, HostToHeatmap } from '../../src/shared/heatmap-protocol';
+import type { HeatmapData, HeatmapState, HeatmapToHost, HostToHeatmap } from '../../src/shared/protocol/heatmap';
 import type { VsCodeApi } from '../vscode-api';
 
 export interface HeatmapAppEnv {

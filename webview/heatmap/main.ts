@@ -1,5 +1,5 @@
 // Bundle entry of the heat-map webview view (dist/webview/heatmap.js).
-import type { HeatmapState, HeatmapToHost } from '../../src/shared/heatmap-protocol';
+import type { HeatmapState, HeatmapToHost } from '../../src/shared/protocol/heatmap';
 import { vscodeApi } from '../vscode-api';
 import { startHeatmapApp } from './app';
 import { injectHeatmapStyles } from './styles';

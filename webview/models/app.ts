@@ -1,7 +1,7 @@
 // The Demo Models webview: a table of the bundled models' card facts. Builds its DOM with
 // createElement and textContent only (nothing from the host is parsed as HTML), and takes its
 // document, message source and VS Code API as arguments so a unit test can drive it.
-import type { HostToModelsView, ModelFacts, ModelProblem, ModelsViewState, ModelsViewToHost } from '../../src/shared/webview-protocol';
+import type { HostToModelsView, ModelFacts, ModelProblem, ModelsViewState, ModelsViewToHost } from '../../src/shared/protocol/models-view';
 import type { VsCodeApi } from '../vscode-api';
 
 export interface ModelsAppEnv {

@@ -6,7 +6,7 @@ import '@vscode-elements/elements/dist/vscode-table-cell/index.js';
 import '@vscode-elements/elements/dist/vscode-table-header/index.js';
 import '@vscode-elements/elements/dist/vscode-table-header-cell/index.js';
 import '@vscode-elements/elements/dist/vscode-table-row/index.js';
-import type { ModelsViewState, ModelsViewToHost } from '../../src/shared/webview-protocol';
+import type { ModelsViewState, ModelsViewToHost } from '../../src/shared/protocol/models-view';
 import { vscodeApi } from '../vscode-api';
 import { startModelsApp } from './app';
 

@@ -2,7 +2,7 @@
 // last layer boundary moves: mean 1 - cosine or mean squared change) as more neurons are zeroed in
 // each ordering, the fixed masks, and what a probe keeps when only the top, random or bottom k% of
 // the neurons are left (retrained) or all others are zeroed.
-import type { ReportPayload } from '../../src/shared/report-protocol';
+import type { ReportPayload } from '../../src/shared/protocol/report';
 import type { AblationResult, AnyAblationResult, ExperimentsResult, LmObjectiveName, RepresentationAblationResult } from '../../src/shared/results';
 import type { ChartSpec, ColourKey, Series } from '../shared/chart-spec';
 import { h, type Child } from '../shared/dom';

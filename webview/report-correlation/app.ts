@@ -1,7 +1,7 @@
 // The cross-model correlation report: how strongly each model's neurons have a counterpart in the
 // other models (MaxCorr per layer, as histograms and summaries), layer-by-layer CKA between every
 // pair of models, and the neurons with the strongest partners.
-import type { ReportPayload } from '../../src/shared/report-protocol';
+import type { ReportPayload } from '../../src/shared/protocol/report';
 import type { CorrelationResult } from '../../src/shared/results';
 import type { ChartSpec, ColourKey } from '../shared/chart-spec';
 import { h, type Child } from '../shared/dom';

@@ -1,7 +1,7 @@
 // The ranked-neurons report: headline figures of the probe, the sortable and filterable table of
 // neurons in ranking order, where the top neurons lie, how many neurons each class needs, and how
 // much the classes' top neurons overlap.
-import type { ReportPayload } from '../../src/shared/report-protocol';
+import type { ReportPayload } from '../../src/shared/protocol/report';
 import type { ChartSpec } from '../shared/chart-spec';
 import { h, type Child } from '../shared/dom';
 import { baseName, fixed, int, pct, shorten, signed } from '../shared/format';

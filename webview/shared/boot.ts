@@ -1,6 +1,6 @@
 // Starts a report app in its webview page (or in the static HTML of `grain report`): the page's
 // #app element, the one VS Code API object, chart.js and the theme's colours.
-import type { ReportToHost, ReportView, ReportViewState } from '../../src/shared/report-protocol';
+import type { ReportToHost, ReportView, ReportViewState } from '../../src/shared/protocol/report';
 import { vscodeApi } from '../vscode-api';
 import { chartJsRenderer } from './chartjs';
 import { startReport, type RenderReport } from './report-shell';

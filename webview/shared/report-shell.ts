@@ -1,8 +1,8 @@
 // What every report app shares: the handshake with the host (`ready`, then `report` or `error`),
 // the saved state (which files, how the user left the page), error pages instead of blank ones,
 // figures with a chart and its table fallback, and redrawing the charts when the theme changes.
-import type { HostToReport, ReportPayload, ReportToHost, ReportUiState, ReportView, ReportViewState } from '../../src/shared/report-protocol';
-import { REPORT_TITLES } from '../../src/shared/report-protocol';
+import type { HostToReport, ReportPayload, ReportToHost, ReportUiState, ReportView, ReportViewState } from '../../src/shared/protocol/report';
+import { REPORT_TITLES } from '../../src/shared/protocol/report';
 import type { VsCodeApi } from '../vscode-api';
 import { chartTable, type ChartHandle, type ChartRenderer, type ChartSpec, type Palette } from './chart-spec';
 import { h, setHidden, type Child } from './dom';

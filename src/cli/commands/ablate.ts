@@ -1,4 +1,4 @@
-import { runJob } from '../../worker/run-job';
+import { runJob } from '../../jobs';
 import type { AblateJob } from '../../shared/jobs';
 import type { AblationObjective, AblationPoint, AnyAblationResult, LmObjectiveName } from '../../shared/results';
 import { finiteNumber, oneOf, parseFlags, positiveInt, required, requiredModel, UsageError, VARIANT_USAGE, threadCount } from '../args';

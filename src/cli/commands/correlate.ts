@@ -1,4 +1,4 @@
-import { runJob } from '../../worker/run-job';
+import { runJob } from '../../jobs';
 import type { CorrelateJob } from '../../shared/jobs';
 import { oneOf, parseFlags, positiveInt, required, threadCount } from '../args';
 import { cliContext, type Out } from '../context';

@@ -1,4 +1,4 @@
-import { runJob } from '../../worker/run-job';
+import { runJob } from '../../jobs';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EXPERIMENTS, type ProbeInputs, type ProbeSettings } from '../../shared/jobs';

@@ -1,4 +1,4 @@
-import { runJob } from '../../worker/run-job';
+import { runJob } from '../../jobs';
 import { cpus } from 'node:os';
 import type { ExtractJob } from '../../shared/jobs';
 import { oneOf, parseFlags, positiveInt, required, requiredModel, threadCount, VARIANT_USAGE, wholeNumber } from '../args';

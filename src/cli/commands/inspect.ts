@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { runJob } from '../../worker/run-job';
+import { runJob } from '../../jobs';
 import type { InspectJob } from '../../shared/jobs';
 import { failed, type InspectReport, type InspectSite } from '../../shared/inspect';
 import { GrainError } from '../../core/errors';

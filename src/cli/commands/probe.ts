@@ -1,4 +1,4 @@
-import { runJob } from '../../worker/run-job';
+import { runJob } from '../../jobs';
 import { join } from 'node:path';
 import { EXPERIMENTS, type ExperimentJob, type ExperimentName, type LabelledData, type ProbeInputs, type ProbeJob, type ProbeSettings } from '../../shared/jobs';
 import { GrainError } from '../../core/errors';

@@ -4,9 +4,9 @@ import { parseArgs } from 'node:util';
 import { GrainError } from '../../core/errors';
 import { writeFileAtomic } from '../../core/io/atomic';
 import { checkOutputPath } from '../../core/io/output-guard';
-import { readResult } from '../../core/report/load';
-import { groupReports, renderStaticReport, type StaticAssets } from '../../core/report/static-html';
-import { REPORT_TITLES } from '../../shared/report-protocol';
+import { readResult } from '../../report/results';
+import { groupReports, renderStaticReport, type StaticAssets } from '../../report/static-html';
+import { REPORT_TITLES } from '../../shared/protocol/report';
 import { UsageError } from '../args';
 import type { Out } from '../context';
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { GrainError } from '../errors';
-import { brownToUniversal, normalizeBrownTag, type BrownTagset } from './brownTags';
+import { brownToUniversal, normalizeBrownTag, type BrownTagset } from './brown-tags';
 import type { LabelledCorpus } from './types';
 import { decodeUtf8Strict, splitLines } from './utf8';
 

@@ -9,7 +9,7 @@
  */
 import { ort } from '../runtime/ort';
 import { GrainError } from '../errors';
-import { encodeSingleNodeModel } from './tinyOnnx';
+import { encodeSingleNodeModel } from './tiny-onnx';
 
 export interface Gemm {
   /** C [m x n] = A^T B, A [k x m] row-major, B [k x n] row-major (X^T Y of correlation, gradient X^T G). */

@@ -4,8 +4,8 @@ import { GrainError } from '../errors';
 import { loadProbeData, type ProbeData, type ProbeSource } from './data';
 import type { ProbeModel } from './model';
 import { checkLambdas } from './penalty';
-import { trainDefault } from './trainDefault';
-import { trainNeurox } from './trainNeurox';
+import { trainDefault } from './train-default';
+import { trainNeurox } from './train-neurox';
 import type { TrainMode, TrainProgress, TrainReport } from './types';
 
 export interface TrainOptions {

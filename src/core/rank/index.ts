@@ -14,5 +14,5 @@ export {
   type TopWordsOptions,
   type TopWordsZ,
   type TopWordsZOptions,
-} from './topWords';
+} from './top-words';
 export { checkWeights } from './weights';

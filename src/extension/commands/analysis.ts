@@ -8,7 +8,7 @@ import { EXPERIMENTS, type AblateJob, type CorrelateJob, type ExperimentJob, typ
 import type { ExperimentsResult, ProbeResult } from '../../shared/results';
 import type { CommandContext } from './context';
 import { sameModel } from '../../core/model/folder';
-import { modelKind, modelSummary } from './model-folder';
+import { modelKind, modelSummary } from '../known-models';
 
 export const PROBE_SETTINGS: ProbeSettings = { mode: 'default', lambdaL1: 1e-5, lambdaL2: 1e-5, minCount: 1, rare: 'drop', seed: 1 };
 

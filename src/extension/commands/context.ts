@@ -7,7 +7,7 @@ import type { Job } from '../../shared/jobs';
 import type { ProbeResult } from '../../shared/results';
 import type { GrainServices } from '../services';
 import { formatHostDelay, measureHostDelay } from './host-delay';
-import { checkModelFolder, knownModels, resolveModelPaths, type KnownModel } from './model-folder';
+import { checkModelFolder, knownModels, resolveModelPaths, type KnownModel } from '../known-models';
 import { locateNeuron } from './neuron-ref';
 
 export class CommandContext {

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandContext } from './context';
 import { brownData, runProbe } from './analysis';
-import { checkModelFolder } from './model-folder';
+import { checkModelFolder } from '../known-models';
 
 export const DEMO_MODEL = 'brown-lstm-s1';
 const DEMO_LINES = 40;

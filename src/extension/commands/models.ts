@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { dirname, join } from 'node:path';
 import type { CommandContext } from './context';
-import { checkModelFolder, currentVariantIn, formatBytes, modelPathEntry, modelSummary, variantPath, type KnownModel } from './model-folder';
+import { checkModelFolder, currentVariantIn, formatBytes, modelPathEntry, modelSummary, variantPath, type KnownModel } from '../known-models';
 
 type ModelPick = vscode.QuickPickItem & { folder?: string; browse?: true };
 

@@ -6,9 +6,9 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { modelDisplayName, modelIdentity } from '../../core/model/folder';
 import * as vscode from 'vscode';
-import type { SiteWidth, TextActivationsResult, NeuronStatsResult } from '../../core/editor/types';
+import type { SiteWidth, TextActivationsResult, NeuronStatsResult } from '../../shared/job-results';
 import type { TextActivationsJob } from '../../shared/jobs';
-import { JobFailedError } from '../../worker/client';
+import { JobFailedError } from '../worker-client';
 import type { GrainServices } from '../services';
 
 export interface ModelRef {

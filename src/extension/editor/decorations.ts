@@ -2,8 +2,8 @@
 // coloured by its z-score against the corpus, recomputed in the worker after edits (debounced,
 // superseded runs cancelled) and, in large files, only around the visible ranges.
 import * as vscode from 'vscode';
-import { heatBin } from '../../core/editor/heat';
-import { planLines, type LineInterval } from '../../core/editor/ranges';
+import { heatBin } from '../../core/heat/z-scores';
+import { planLines, type LineInterval } from '../../core/heat/line-ranges';
 import type { GrainServices } from '../services';
 import { EditorAnalysis, isCancel, LineCache, requestKey, type LineRequest } from './analysis';
 import { isHeatDocument, probeFor } from './documents';

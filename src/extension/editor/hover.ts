@@ -1,7 +1,7 @@
 // Hover on a word of a plain-text document: its strongest neurons by z-score, the selected
 // neuron's value and rank, the probe's prediction, with links to show or pin a neuron.
 import * as vscode from 'vscode';
-import { neuronLabel } from '../../core/editor/heat';
+import { neuronLabel } from '../../core/heat/z-scores';
 import { wordSpans } from '../../core/tokenize/word-spans';
 import type { GrainServices } from '../services';
 import { EditorAnalysis, LineCache, requestKey, type LineRequest, type LineWords } from './analysis';

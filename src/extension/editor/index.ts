@@ -1,7 +1,7 @@
 // The editor side of Grain: heat-map decorations on plain-text files, hovers with each word's
 // strongest neurons, the heat-map view, and the neuron commands they link to.
 import * as vscode from 'vscode';
-import { neuronLabel } from '../../core/editor/heat';
+import { neuronLabel } from '../../core/heat/z-scores';
 import type { GrainServices } from '../services';
 import { EditorAnalysis, type StatsInfo } from './analysis';
 import { HeatDecorations } from './decorations';

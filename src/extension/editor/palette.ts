@@ -2,7 +2,7 @@
 // the first k layers of its sign; each layer is a translucent overlay of the theme colour, so
 // stronger bins are drawn with more layers and look deeper, in any theme.
 import * as vscode from 'vscode';
-import { HEAT_EDGES } from '../../core/editor/heat';
+import { HEAT_EDGES } from '../../core/heat/z-scores';
 
 export const HEAT_LEVELS = HEAT_EDGES.length;
 

@@ -4,8 +4,8 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { GrainError } from '../../core/errors';
-import { readResult, viewOfKind } from '../../core/report/load';
-import { REPORT_VIEW_TYPES, type ReportView, type ReportViewState } from '../../shared/report-protocol';
+import { readResult, viewOfKind } from '../../report/results';
+import { REPORT_VIEW_TYPES, type ReportView, type ReportViewState } from '../../shared/protocol/report';
 import type { GrainServices } from '../services';
 import { ReportPanel } from './panel';
 

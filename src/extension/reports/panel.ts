@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { GrainError } from '../../core/errors';
-import { buildPayload, findCompanion, neuronLocation, readResult, type AnyResult } from '../../core/report/load';
+import { buildPayload, findCompanion, neuronLocation, readResult, type AnyResult } from '../../report/results';
 import {
   REPORT_APPS,
   REPORT_TITLES,
@@ -13,7 +13,7 @@ import {
   type ReportPayload,
   type ReportToHost,
   type ReportView,
-} from '../../shared/report-protocol';
+} from '../../shared/protocol/report';
 import type { GrainServices } from '../services';
 import { renderWebviewHtml, webviewOptions } from '../webview-host';
 

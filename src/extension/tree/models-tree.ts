@@ -9,7 +9,7 @@ import { statSync } from 'node:fs';
 import { failed, type InspectReport } from '../../shared/inspect';
 import { modelIdentity } from '../../core/model/folder';
 import type { GrainState } from '../state';
-import { currentVariantIn, formatBytes, modelSummary, type KnownModel } from '../commands/model-folder';
+import { currentVariantIn, formatBytes, modelSummary, type KnownModel } from '../known-models';
 
 export type ModelNode =
   | { kind: 'model'; model: KnownModel }

@@ -1,4 +1,4 @@
-import type { Job } from './jobs';
+import type { Job } from '../jobs';
 
 /** Host -> worker. */
 export type HostToWorker =

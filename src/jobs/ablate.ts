@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { AblateJob } from '../../shared/jobs';
+import type { AblateJob } from '../shared/jobs';
 import {
   ablationMetric,
   header,
@@ -11,14 +11,14 @@ import {
   type LossFigures,
   type ProbeResult,
   type RepresentationFigures,
-} from '../../shared/results';
-import { GRAIN_VERSION } from '../../shared/version';
-import { GrainError } from '../../core/errors';
-import type { SiteInfo } from '../../core/activations';
-import { ablatedCount, ablationCurve, countsFromPercents, createEvaluator, openAblationSession, parseMaskSpec, prepareText, type Measurement, type Objective, type Ordering } from '../../core/ablate';
-import { readSentenceFile } from '../../core/text';
-import { writeJsonAtomic } from '../../core/io/atomic';
-import { sameModel } from '../../core/model/folder';
+} from '../shared/results';
+import { GRAIN_VERSION } from '../shared/version';
+import { GrainError } from '../core/errors';
+import type { SiteInfo } from '../core/activations';
+import { ablatedCount, ablationCurve, countsFromPercents, createEvaluator, openAblationSession, parseMaskSpec, prepareText, type Measurement, type Objective, type Ordering } from '../core/ablate';
+import { readSentenceFile } from '../core/text';
+import { writeJsonAtomic } from '../core/io/atomic';
+import { sameModel } from '../core/model/folder';
 import type { JobContext } from './context';
 
 /**

@@ -1,16 +1,16 @@
-import type { CorrelateJob } from '../../shared/jobs';
-import { header, type CorrelationResult } from '../../shared/results';
-import { GRAIN_VERSION } from '../../shared/version';
-import { GrainError } from '../../core/errors';
-import { correlateModels } from '../../core/correlate';
-import type { ActivationSource } from '../../core/store';
-import { readSentenceFile } from '../../core/text';
-import { writeJsonAtomic } from '../../core/io/atomic';
+import type { CorrelateJob } from '../shared/jobs';
+import { header, type CorrelationResult } from '../shared/results';
+import { GRAIN_VERSION } from '../shared/version';
+import { GrainError } from '../core/errors';
+import { correlateModels } from '../core/correlate';
+import type { ActivationSource } from '../core/store';
+import { readSentenceFile } from '../core/text';
+import { writeJsonAtomic } from '../core/io/atomic';
 import type { JobContext } from './context';
 import { extractToStore, openMatchingActivations } from './activations';
-import { findSites, readGrainConfig, readOnnxModel } from '../../core/onnx';
-import { resolveModelPath } from '../../core/runtime/model-path';
-import { modelDisplayName } from '../../core/model/folder';
+import { findSites, readGrainConfig, readOnnxModel } from '../core/onnx';
+import { resolveModelPath } from '../core/runtime/model-path';
+import { modelDisplayName } from '../core/model/folder';
 import { withTempDir } from './temp';
 
 /** Cross-model correlation of two or more models over the same text, written as a result file. */

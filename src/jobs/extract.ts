@@ -1,8 +1,8 @@
-import type { ExtractJob } from '../../shared/jobs';
-import { openExtractionModel } from '../../core/extract/model';
-import { extractTo, type ExtractSummary } from '../../core/extract/extractor';
-import { readSentenceFile } from '../../core/text';
-import { createSink } from '../../core/store';
+import type { ExtractJob } from '../shared/jobs';
+import { openExtractionModel } from '../core/extract/model';
+import { extractTo, type ExtractSummary } from '../core/extract/extractor';
+import { readSentenceFile } from '../core/text';
+import { createSink } from '../core/store';
 import type { JobContext } from './context';
 
 export interface ExtractResult extends ExtractSummary {

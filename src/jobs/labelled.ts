@@ -1,5 +1,5 @@
-import type { LabelledData } from '../../shared/jobs';
-import { readBrownSplit, readConllu, readLabelledPair, type LabelledCorpus } from '../../core/corpus';
+import type { LabelledData } from '../shared/jobs';
+import { readBrownSplit, readConllu, readLabelledPair, type LabelledCorpus } from '../core/corpus';
 import type { Sentences } from './activations';
 
 export interface LabelledSplit {

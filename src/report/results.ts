@@ -6,9 +6,9 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { GrainError } from '../errors';
-import { sameModel } from '../model/folder';
-import type { Loaded, ReportPayload, ReportView } from '../../shared/report-protocol';
+import { GrainError } from '../core/errors';
+import { sameModel } from '../core/model/folder';
+import type { Loaded, ReportPayload, ReportView } from '../shared/protocol/report';
 import {
   resultKind,
   upgradeAblation,
@@ -17,7 +17,7 @@ import {
   type ExperimentsResult,
   type ProbeResult,
   type ResultKind,
-} from '../../shared/results';
+} from '../shared/results';
 
 export type AnyResult =
   | { kind: 'probe'; path: string; result: ProbeResult }

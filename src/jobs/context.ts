@@ -1,4 +1,4 @@
-import type { Progress } from '../../shared/worker-protocol';
+import type { Progress } from '../shared/protocol/worker';
 
 /** What a job may tell whoever runs it (the worker's host or the CLI), and how it is stopped. */
 export interface JobContext {

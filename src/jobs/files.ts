@@ -1,5 +1,5 @@
-import type { Job, LabelledData } from '../../shared/jobs';
-import { checkOutputPath, type RunInputs } from '../../core/io/output-guard';
+import type { Job, LabelledData } from '../shared/jobs';
+import { checkOutputPath, type RunInputs } from '../core/io/output-guard';
 
 /** What a job reads: the files and model folders it is given. */
 export function jobInputs(job: Job): RunInputs {

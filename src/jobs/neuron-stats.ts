@@ -1,14 +1,14 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { NeuronStatsJob } from '../../shared/jobs';
-import { extractTo } from '../../core/extract/extractor';
-import { resolveModelPath } from '../../core/runtime/model-path';
-import { NeuronStatsAccumulator } from '../../core/editor/stats';
-import type { NeuronStatsFile, NeuronStatsResult } from '../../core/editor/types';
-import { GrainError, throwIfAborted } from '../../core/errors';
-import { writeJsonAtomic } from '../../core/io/atomic';
-import { openActivations } from '../../core/store';
-import { readSentenceFile } from '../../core/text';
+import type { NeuronStatsJob } from '../shared/jobs';
+import { extractTo } from '../core/extract/extractor';
+import { resolveModelPath } from '../core/runtime/model-path';
+import { NeuronStatsAccumulator } from '../core/heat/neuron-stats';
+import type { NeuronStatsFile, NeuronStatsResult } from '../shared/job-results';
+import { GrainError, throwIfAborted } from '../core/errors';
+import { writeJsonAtomic } from '../core/io/atomic';
+import { openActivations } from '../core/store';
+import { readSentenceFile } from '../core/text';
 import type { JobContext } from './context';
 import { cachedModel } from './text-activations';
 

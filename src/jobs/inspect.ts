@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { InspectJob } from '../../shared/jobs';
+import type { InspectJob } from '../shared/jobs';
 import {
   INSPECT_SCHEMA,
   INSPECT_VERSION,
@@ -14,19 +14,19 @@ import {
   type InspectSite,
   type InspectSites,
   type InspectTokenizer,
-} from '../../shared/inspect';
-import { GRAIN_VERSION } from '../../shared/version';
-import { GrainError, formatLocation, throwIfAborted } from '../../core/errors';
-import { chooseVariant, readModelFolderFacts, scanModelFolder, type ModelFolder } from '../../core/model/folder';
-import * as onnx from '../../core/onnx';
-import { detectSites, modelInputs, readGrainConfig, readOnnxModel, type ModelInput, type ModelSite, type OnnxModel } from '../../core/onnx';
-import { dataTypeName, type TypeProto } from '../../core/onnx/types';
-import { planFeeds } from '../../core/runtime/feeds';
-import { openExtractionModel } from '../../core/extract/model';
-import { openAblationSession } from '../../core/ablate';
-import { loadHfTokenizer, TOKEN_ROLES } from '../../core/tokenize/load';
-import { ModelTokenizer } from '../../core/tokenize';
-import { isRecord, readJsonFile } from '../../core/tokenize/json-file';
+} from '../shared/inspect';
+import { GRAIN_VERSION } from '../shared/version';
+import { GrainError, formatLocation, throwIfAborted } from '../core/errors';
+import { chooseVariant, readModelFolderFacts, scanModelFolder, type ModelFolder } from '../core/model/folder';
+import * as onnx from '../core/onnx';
+import { detectSites, modelInputs, readGrainConfig, readOnnxModel, type ModelInput, type ModelSite, type OnnxModel } from '../core/onnx';
+import { dataTypeName, type TypeProto } from '../core/onnx/types';
+import { planFeeds } from '../core/runtime/feeds';
+import { openExtractionModel } from '../core/extract/model';
+import { openAblationSession } from '../core/ablate';
+import { loadHfTokenizer, TOKEN_ROLES } from '../core/tokenize/load';
+import { ModelTokenizer } from '../core/tokenize';
+import { isRecord, readJsonFile } from '../core/tokenize/json-file';
 import type { JobContext } from './context';
 
 /**

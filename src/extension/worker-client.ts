@@ -1,7 +1,7 @@
 import '../core/runtime/telemetry-off';
 import { Worker } from 'node:worker_threads';
 import type { Job } from '../shared/jobs';
-import type { Progress, WorkerError, WorkerToHost } from '../shared/worker-protocol';
+import type { Progress, WorkerError, WorkerToHost } from '../shared/protocol/worker';
 
 export interface JobHandlers {
   onProgress?: (p: Progress) => void;

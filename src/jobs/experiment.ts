@@ -1,6 +1,6 @@
-import type { ExperimentJob } from '../../shared/jobs';
-import { header, type ExperimentsResult } from '../../shared/results';
-import { GRAIN_VERSION } from '../../shared/version';
+import type { ExperimentJob } from '../shared/jobs';
+import { header, type ExperimentsResult } from '../shared/results';
+import { GRAIN_VERSION } from '../shared/version';
 import {
   classExclusivity,
   layerwiseProbes,
@@ -10,8 +10,8 @@ import {
   topWordsPerNeuron,
   trainFullProbe,
   zeroOutSubsets,
-} from '../../core/experiments';
-import { writeJsonAtomic } from '../../core/io/atomic';
+} from '../core/experiments';
+import { writeJsonAtomic } from '../core/io/atomic';
 import type { JobContext } from './context';
 import { prepareProbeTask } from './probe-task';
 import { controlTask } from './probe';

@@ -4,8 +4,8 @@
  * embedded report, and a light theme defining the --vscode-* variables the apps use. One report is
  * one page; several are tabs, each an iframe holding its own page.
  */
-import { REPORT_APPS, REPORT_TITLES, type HostToReport, type ReportPayload, type ReportView } from '../../shared/report-protocol';
-import { buildPayload, sameModelOrNone, sameTask, type AnyResult } from './load';
+import { REPORT_APPS, REPORT_TITLES, type HostToReport, type ReportPayload, type ReportView } from '../shared/protocol/report';
+import { buildPayload, sameModelOrNone, sameTask, type AnyResult } from './results';
 
 export interface StaticReport {
   message: Extract<HostToReport, { type: 'report' }>;

@@ -10,8 +10,8 @@ import {
   scanModelFolder,
   type ModelFolderFacts,
   type ModelFolderScan,
-} from '../../core/model/folder';
-import { GrainError } from '../../core/errors';
+} from '../core/model/folder';
+import { GrainError } from '../core/errors';
 
 export interface KnownModel {
   /** Folder name, e.g. brown-lstm-s1. */

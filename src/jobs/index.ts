@@ -1,14 +1,14 @@
 import type { Job, JobKind } from '../shared/jobs';
-import type { JobContext } from './jobs/context';
-import { checkJobOutput } from './jobs/files';
-import { runExtract } from './jobs/extract';
-import { runCorrelate } from './jobs/correlate';
-import { runProbe } from './jobs/probe';
-import { runExperiment } from './jobs/experiment';
-import { runAblate } from './jobs/ablate';
-import { runNeuronStats } from './jobs/neuron-stats';
-import { runTextActivations } from './jobs/text-activations';
-import { runInspect } from './jobs/inspect';
+import type { JobContext } from './context';
+import { checkJobOutput } from './files';
+import { runExtract } from './extract';
+import { runCorrelate } from './correlate';
+import { runProbe } from './probe';
+import { runExperiment } from './experiment';
+import { runAblate } from './ablate';
+import { runNeuronStats } from './neuron-stats';
+import { runTextActivations } from './text-activations';
+import { runInspect } from './inspect';
 
 type JobOf<K extends JobKind> = Extract<Job, { kind: K }>;
 

@@ -3,7 +3,7 @@
  * webviews, typed on both ends. One app per report view; each gets its results as one `report`
  * payload after it says `ready`. Only plain JSON travels.
  */
-import type { AnyAblationResult, CorrelationResult, ExperimentsResult, ProbeResult } from './results';
+import type { AnyAblationResult, CorrelationResult, ExperimentsResult, ProbeResult } from '../results';
 
 /** The three report views and their apps (dist/webview/<app>.js). */
 export type ReportView = 'ranking' | 'ablation' | 'correlation';

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import type { Aggregation, SiteSelection } from '../../shared/jobs';
-import { GrainError } from '../../core/errors';
-import { openExtractionModel } from '../../core/extract/model';
-import { extractTo } from '../../core/extract/extractor';
-import { createSink, openActivations, sentenceFingerprint, type ActivationSource } from '../../core/store';
+import type { Aggregation, SiteSelection } from '../shared/jobs';
+import { GrainError } from '../core/errors';
+import { openExtractionModel } from '../core/extract/model';
+import { extractTo } from '../core/extract/extractor';
+import { createSink, openActivations, sentenceFingerprint, type ActivationSource } from '../core/store';
 import type { JobContext } from './context';
 
 export interface ExtractionSettings {
