@@ -29,30 +29,6 @@ export interface ActivationMatrix {
   data: Float32Array;
 }
 
-export function siteOffsets(sites: SiteInfo[]): number[] {
-  const offsets: number[] = [];
-  let at = 0;
-  for (const s of sites) {
-    offsets.push(at);
-    at += s.width;
-  }
-  return offsets;
-}
-
-export function totalNeurons(sites: SiteInfo[]): number {
-  return sites.reduce((n, s) => n + s.width, 0);
-}
-
-/** The site and unit of a neuron id. */
-export function locateNeuron(sites: SiteInfo[], neuron: number): { site: number; unit: number } {
-  let at = 0;
-  for (let i = 0; i < sites.length; i++) {
-    if (neuron < at + sites[i].width) return { site: i, unit: neuron - at };
-    at += sites[i].width;
-  }
-  throw new RangeError(`neuron ${neuron} is out of range (${at} neurons)`);
-}
-
 export function rowCount(m: ActivationMatrix): number {
   return m.sentenceOffsets[m.sentenceOffsets.length - 1];
 }

@@ -5,7 +5,8 @@ import { trainFullProbe, controlSelectivity, topWordsPerNeuron, type Selectivity
 import { controlLabels, createControlTask } from '../core/corpus';
 import { evaluatePredictions } from '../core/probe/evaluate';
 import { predictSource } from '../core/probe/predict';
-import { countBySite, topNeurons } from '../core/rank';
+import { topNeurons } from '../core/rank';
+import { countBySite } from '../core/neurons';
 import { writeJsonAtomic } from '../core/io/atomic';
 import type { JobContext } from './context';
 import { prepareProbeTask, type PreparedTask } from './probe-task';
@@ -35,7 +36,6 @@ export async function runProbe(job: ProbeJob, ctx: JobContext): Promise<ProbeRes
       const ordering = inProbe ? full.result.ordering.filter((n) => inProbe.has(n)) : full.result.ordering;
       const top = topNeurons(full.ranking, task.classes, neurons, job.topPercentage);
       const control = job.control ? await controlTask(p, full.result.accuracy, job.probe.seed, ctx) : undefined;
-      const widths = p.sites.map((s) => s.width);
       const result: ProbeResult = {
         ...header('probe', GRAIN_VERSION),
         data: { ...p.description, classFilter: p.classFilter, unseenTest: p.unseenTest },
@@ -63,7 +63,7 @@ export async function runProbe(job: ProbeJob, ctx: JobContext): Promise<ProbeRes
         ordering,
         per_class_top: Object.fromEntries(p.classNames.map((c, i) => [c, Array.from(top.perClass[i])])),
         top_overall: Array.from(top.overall),
-        top_by_site: Array.from(countBySite(top.overall, widths)),
+        top_by_site: Array.from(countBySite(top.overall, p.sites)),
         top_words: topWordsPerNeuron(task.train as never, ordering.slice(0, TOP_WORD_NEURONS), { n: 10 }),
         timings: { extract_seconds: p.extractSeconds, train_seconds: full.result.trainSeconds, gflops: full.report.gflops },
         training: full.report,

@@ -253,13 +253,3 @@ export function buildPayload(view: ReportView, main: AnyResult, companion?: AnyR
     }
   }
 }
-
-/** Where neuron `id` lives: its site and unit, from the site widths. */
-export function neuronLocation(sites: { name: string; width: number }[], id: number): { site: string; unit: number } | undefined {
-  let offset = 0;
-  for (const s of sites) {
-    if (id >= offset && id < offset + s.width) return { site: s.name, unit: id - offset };
-    offset += s.width;
-  }
-  return undefined;
-}

@@ -2,9 +2,11 @@
  * The jobs the worker runs, as plain JSON-able specs. The CLI builds the same specs from its
  * flags and runs them in-process; the extension posts them to the worker.
  */
-export type Aggregation = 'first' | 'last' | 'average';
-export type SiteSelection = 'layers' | 'mlp' | 'all';
-export type ActivationFormat = 'grain' | 'json' | 'hdf5';
+import type { Aggregation } from '../core/extract/aggregate';
+import type { SiteSelection } from '../core/onnx/sites';
+import type { ActivationFormat } from '../core/store';
+
+export type { Aggregation, SiteSelection, ActivationFormat };
 
 export interface ExtractJob {
   kind: 'extract';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { HEAT_EDGES, heatBin, neuronLabel, topByAbsZ, zScore } from '../../src/core/heat/z-scores';
+import { HEAT_EDGES, heatBin, topByAbsZ, zScore } from '../../src/core/heat/z-scores';
 import { mergeIntervals, planLines } from '../../src/core/heat/line-ranges';
 import { NeuronStatsAccumulator } from '../../src/core/heat/neuron-stats';
 
@@ -45,12 +45,6 @@ test('topByAbsZ: k larger than the neurons returns all of them', () => {
   assert.deepEqual(Array.from(z.subarray(0, 2)), [-2, 1]);
 });
 
-test('neuronLabel: site and unit', () => {
-  const sites = [{ name: 'embeddings', width: 4 }, { name: 'layer1', width: 4 }];
-  assert.equal(neuronLabel(sites, 0), 'embeddings:0');
-  assert.equal(neuronLabel(sites, 5), 'layer1:1');
-  assert.equal(neuronLabel(sites, 8), '#8');
-});
 
 test('mergeIntervals: overlapping and adjacent ranges merge, empty ones vanish', () => {
   assert.deepEqual(mergeIntervals([{ start: 10, end: 20 }, { start: 0, end: 5 }, { start: 5, end: 7 }, { start: 15, end: 30 }, { start: 40, end: 40 }]), [

@@ -1,41 +1,15 @@
-// Neuron ids as users type them, and which folders are models (the CLI's answer, src/core/model).
+// Which folders are models (the CLI's answer, src/core/model), and the host's event-loop figures.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { locateNeuron, neuronLabel, parseNeuron } from '../../src/extension/commands/neuron-ref';
 import { checkModelFolder, currentVariantIn, knownModels, modelPathEntry, modelSummary, resolveModelPaths } from '../../src/extension/known-models';
 import { formatHostDelay, measureHostDelay } from '../../src/extension/commands/host-delay';
 
 const MODELS = join(import.meta.dirname, '..', '..', 'models');
-const SITES = [
-  { name: 'embeddings', width: 256 },
-  { name: 'layer1', width: 256 },
-  { name: 'layer2', width: 256 },
-];
 const root = mkdtempSync(join(tmpdir(), 'grain-ext-'));
 after(() => rmSync(root, { recursive: true, force: true }));
-
-test('global ids map to site and unit', () => {
-  assert.deepEqual(locateNeuron(SITES, 0), { neuron: 0, site: 'embeddings', unit: 0 });
-  assert.deepEqual(locateNeuron(SITES, 273), { neuron: 273, site: 'layer1', unit: 17 });
-  assert.deepEqual(locateNeuron(SITES, 767), { neuron: 767, site: 'layer2', unit: 255 });
-  assert.equal(locateNeuron(SITES, 768), undefined);
-  assert.equal(locateNeuron(SITES, -1), undefined);
-  assert.equal(neuronLabel(locateNeuron(SITES, 273)!), 'neuron 273 · layer1:17');
-});
-
-test('typed neurons: an id, n-prefixed, or site:unit; errors say what is wrong', () => {
-  assert.deepEqual(parseNeuron(' 273 ', SITES), { neuron: 273, site: 'layer1', unit: 17 });
-  assert.deepEqual(parseNeuron('n17', SITES), { neuron: 17, site: 'embeddings', unit: 17 });
-  assert.deepEqual(parseNeuron('layer1:17', SITES), { neuron: 273, site: 'layer1', unit: 17 });
-  assert.deepEqual(parseNeuron('layer2 : 0', SITES), { neuron: 512, site: 'layer2', unit: 0 });
-  assert.deepEqual(parseNeuron('800', SITES), { error: 'neuron 800 does not exist: the ranking has neurons 0 to 767' });
-  assert.deepEqual(parseNeuron('layer1:256', SITES), { error: 'layer1 has units 0 to 255; 256 is past its end' });
-  assert.deepEqual(parseNeuron('layer9:1', SITES), { error: 'no site "layer9"; the ranking has embeddings, layer1, layer2' });
-  assert.deepEqual(parseNeuron('seventeen', SITES), { error: '"seventeen" is not a neuron: type an id (17) or a site and unit (layer1:17)' });
-});
 
 test('a model folder is what the CLI takes: the message names what is missing; config.json is optional', () => {
   const empty = join(root, 'empty');

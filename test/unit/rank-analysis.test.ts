@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { countBySite, neuronSites } from '../../src/core/neurons';
 import {
-  neuronSites,
-  countBySite,
   localization,
   classOverlap,
   topNeurons,
@@ -17,10 +16,11 @@ import { GrainError } from '../../src/core/errors';
 const f32 = (rows: number[][]) => Float32Array.from(rows.flat());
 
 test('neuronSites and countBySite', () => {
-  assert.deepEqual([...neuronSites([3, 2, 4])], [0, 0, 0, 1, 1, 2, 2, 2, 2]);
-  assert.deepEqual([...countBySite(Int32Array.of(0, 4, 5, 8, 2), [3, 2, 4])], [2, 1, 2]);
-  assert.deepEqual([...countBySite([], [3, 0, 4])], [0, 0, 0]);
-  assert.throws(() => countBySite([9], [3, 2, 4]), (e: unknown) => e instanceof GrainError && /neuron 9 is out of range \(9 neurons\)/.test(e.message));
+  const sites = (...widths: number[]) => widths.map((width, i) => ({ name: `s${i}`, width }));
+  assert.deepEqual([...neuronSites(sites(3, 2, 4))], [0, 0, 0, 1, 1, 2, 2, 2, 2]);
+  assert.deepEqual([...countBySite(Int32Array.of(0, 4, 5, 8, 2), sites(3, 2, 4))], [2, 1, 2]);
+  assert.deepEqual([...countBySite([], sites(3, 0, 4))], [0, 0, 0]);
+  assert.throws(() => countBySite([9], sites(3, 2, 4)), (e: unknown) => e instanceof GrainError && /neuron 9 is out of range \(9 neurons\)/.test(e.message));
 });
 
 test('localization: neurons per share of mass, matching topNeurons; effective neuron count', () => {

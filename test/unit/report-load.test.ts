@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { GrainError } from '../../src/core/errors';
-import { buildPayload, findCompanion, neuronLocation, readResult } from '../../src/report/results';
+import { buildPayload, findCompanion, readResult } from '../../src/report/results';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'results');
 const dir = mkdtempSync(join(tmpdir(), 'grain-report-load-'));
@@ -85,10 +85,3 @@ test('payloads refuse results that do not make the report', () => {
   assert.equal(p.view === 'ranking' && p.probe?.result.ordering[0], 26);
 });
 
-test('neuron ids map to site and unit by the site widths', () => {
-  const sites = [{ name: 'embeddings', width: 256 }, { name: 'layer1', width: 256 }, { name: 'layer2', width: 256 }];
-  assert.deepEqual(neuronLocation(sites, 0), { site: 'embeddings', unit: 0 });
-  assert.deepEqual(neuronLocation(sites, 293), { site: 'layer1', unit: 37 });
-  assert.deepEqual(neuronLocation(sites, 767), { site: 'layer2', unit: 255 });
-  assert.equal(neuronLocation(sites, 768), undefined);
-});

@@ -6,7 +6,7 @@ import type { CorrelationResult } from '../../src/shared/results';
 import type { ChartSpec, ColourKey } from '../shared/chart-spec';
 import { h, type Child } from '../shared/dom';
 import { baseName, fixed, int, signed } from '../shared/format';
-import { NeuronIndex } from '../shared/neurons';
+import { neuronLabel, type SiteWidth } from '../../src/shared/neurons';
 import { headline, startReport, type ReportContext, type ReportEnv } from '../shared/report-shell';
 import type { Column } from '../shared/table';
 
@@ -23,7 +23,6 @@ export function renderCorrelation(report: CorrelationPayload, ctx: ReportContext
   const names = c.models.map(baseName);
   const m = Math.min(Math.max(0, ctx.ui.model ?? 0), c.perModel.length - 1);
   const model = c.perModel[m]!;
-  const index = new NeuronIndex(c.sites);
 
   const select = h(
     doc,
@@ -55,7 +54,7 @@ export function renderCorrelation(report: CorrelationPayload, ctx: ReportContext
     h(doc, 'h2', { text: 'Layer-by-layer CKA' }),
     ...c.cka.map((k) => ckaTable(c, k, ctx)),
     h(doc, 'h2', { text: `Top shared neurons: ${model.name}` }),
-    sharedTable(c, m, index, ctx),
+    sharedTable(c, m, ctx),
   ];
   return out;
 }
@@ -138,7 +137,8 @@ function ckaTable(c: CorrelationResult, k: CorrelationResult['cka'][number], ctx
   return t.element;
 }
 
-function sharedTable(c: CorrelationResult, m: number, index: NeuronIndex, ctx: ReportContext): HTMLElement {
+function sharedTable(c: CorrelationResult, m: number, ctx: ReportContext): HTMLElement {
+  const sites: SiteWidth[] = c.sites;
   type Row = CorrelationResult['perModel'][number]['topShared'][number] & { rank: number };
   return ctx.table<Row>({
     name: 'shared',
@@ -146,10 +146,10 @@ function sharedTable(c: CorrelationResult, m: number, index: NeuronIndex, ctx: R
     columns: [
       { id: 'rank', label: 'Rank', value: (r) => r.rank, numeric: true },
       { id: 'neuron', label: 'Neuron', value: (r) => r.neuron, numeric: true },
-      { id: 'where', label: 'Site:unit', value: (r) => index.label(r.neuron) },
+      { id: 'where', label: 'Site:unit', value: (r) => neuronLabel(sites, r.neuron) },
       { id: 'partnerModel', label: 'Partner model', value: (r) => c.perModel[r.partnerModel]?.name ?? String(r.partnerModel) },
       { id: 'partnerNeuron', label: 'Partner neuron', value: (r) => r.partnerNeuron, numeric: true },
-      { id: 'partnerWhere', label: 'Partner site:unit', value: (r) => index.label(r.partnerNeuron) },
+      { id: 'partnerWhere', label: 'Partner site:unit', value: (r) => neuronLabel(sites, r.partnerNeuron) },
       { id: 'r', label: 'r', value: (r) => r.r, format: (v) => signed(v as number, 4), numeric: true, title: 'Signed Pearson correlation' },
       { id: 'maxcorr', label: 'MaxCorr', value: (r) => c.perModel[m]!.maxCorr[r.neuron]!, format: (v) => fixed(v as number, 4), numeric: true },
     ],

@@ -2,6 +2,7 @@
 // neurons in ranking order, where the top neurons lie, how many neurons each class needs, and how
 // much the classes' top neurons overlap.
 import type { ReportPayload } from '../../src/shared/protocol/report';
+import { countBySite } from '../../src/shared/neurons';
 import type { ChartSpec } from '../shared/chart-spec';
 import { h, type Child } from '../shared/dom';
 import { baseName, fixed, int, pct, shorten, signed } from '../shared/format';
@@ -159,11 +160,11 @@ function layerFigure(data: RankingData, report: RankingPayload, ctx: ReportConte
     note = `Top neurons: the union of every class's top neurons at ${pct(data.topPercentage, 0)} of its weight mass.`;
   } else {
     const k = Math.round(data.rows.length * 0.1);
-    series.push({ name: `top 10% (${k})`, values: data.index.countBySite(data.rows.slice(0, k).map((r) => r.neuron)), colour: 'blue' });
+    series.push({ name: `top 10% (${k})`, values: Array.from(countBySite(data.rows.slice(0, k).map((r) => r.neuron), data.sites)), colour: 'blue' });
     note = 'Top 10% of the experiments ordering.';
   }
   if (x?.minimal) {
-    series.push({ name: `minimal subset (${x.minimal.count})`, values: data.index.countBySite(x.minimal.neurons), colour: 'orange' });
+    series.push({ name: `minimal subset (${x.minimal.count})`, values: Array.from(countBySite(x.minimal.neurons, data.sites)), colour: 'orange' });
     note += ' Minimal subset: the fewest top neurons that keep the accuracy.';
   }
   return ctx.figure(

@@ -1,7 +1,7 @@
 // The numbers of the ranked-neurons report, from a probe result and/or the experiments of the same
 // task: pure functions, so the tests check them against the result files directly.
 import type { ExperimentsResult, ProbeResult } from '../../src/shared/results';
-import { NeuronIndex } from '../shared/neurons';
+import { locateNeuron, type SiteWidth } from '../../src/shared/neurons';
 
 export interface NeuronRow {
   rank: number;
@@ -19,8 +19,7 @@ export interface NeuronRow {
 
 export interface RankingData {
   classes: string[];
-  sites: { name: string; width: number }[];
-  index: NeuronIndex;
+  sites: SiteWidth[];
   rows: NeuronRow[];
   /** Per class: its top-neuron set (at topPercentage of the weight mass). */
   classTop: number[][];
@@ -32,15 +31,14 @@ export function rankingData(probe?: ProbeResult, experiments?: ExperimentsResult
   if (!base) throw new Error('no probe or experiments result');
   const classes = base.classes;
   const sites = base.sites.map((s) => ({ name: s.name, width: s.width }));
-  const index = new NeuronIndex(sites);
   const ordering = probe?.ordering ?? experiments!.full.ordering;
   const words = new Map<number, string[]>();
   for (const w of experiments?.topWords ?? []) words.set(w.neuron, w.words);
   for (const w of probe?.top_words ?? []) words.set(w.neuron, w.words);
   const C = classes.length;
   const rows = ordering.map((neuron, i): NeuronRow => {
-    const where = index.where(neuron);
-    const row: NeuronRow = { rank: i + 1, neuron, site: where.site, unit: where.unit, words: words.get(neuron) ?? [] };
+    const where = locateNeuron(sites, neuron);
+    const row: NeuronRow = { rank: i + 1, neuron, site: where?.site ?? '?', unit: where?.unit ?? neuron, words: words.get(neuron) ?? [] };
     if (probe) {
       const n = probe.neurons;
       const weights = Array.from({ length: C }, (_, c) => probe.ranking_weights[c * n + neuron]!);
@@ -56,7 +54,7 @@ export function rankingData(probe?: ProbeResult, experiments?: ExperimentsResult
   });
   const topPercentage = probe?.settings.topPercentage ?? experiments?.exclusivity?.percentage ?? experiments!.settings.topPercentage;
   const classTop = probe ? classes.map((c) => probe.per_class_top[c] ?? []) : [];
-  return { classes, sites, index, rows, classTop, topPercentage };
+  return { classes, sites, rows, classTop, topPercentage };
 }
 
 /** Jaccard overlap of the classes' top-neuron sets: the experiments' matrix, else computed from the probe. */

@@ -1,5 +1,5 @@
 import type { SiteInfo } from '../activations';
-import { siteOffsets } from '../activations';
+import { siteOffsets } from '../neurons';
 import { GrainError, throwIfAborted } from '../errors';
 import { createGemm, type Gemm } from '../linalg/gemm';
 import { lockstepRows, type ActivationSourceLike } from './source';

@@ -1,4 +1,4 @@
-import { siteOffsets } from '../activations';
+import { siteOffsets } from '../neurons';
 import { GrainError } from '../errors';
 import { pairIndex, type CorrelationSums } from './accumulate';
 

@@ -1,4 +1,4 @@
-import { siteOffsets } from '../activations';
+import { siteOffsets } from '../neurons';
 import { correlationMatrix, type CorrelationSums } from './accumulate';
 
 /** A neuron and the neuron of another model it correlates with best. */

@@ -1,4 +1,5 @@
-import type { Aggregation } from '../../shared/jobs';
+/** How a word's row is made from its subwords' activations. */
+export type Aggregation = 'first' | 'last' | 'average';
 
 /**
  * Which model positions make up each output row of one sentence. Word mode: one row per word

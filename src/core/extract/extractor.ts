@@ -1,9 +1,8 @@
 import { CancelledError, GrainError, formatLocation } from '../errors';
-import type { Aggregation } from '../../shared/jobs';
 import type { ActivationSink } from '../store';
 import type { EncodedWindow } from '../tokenize';
 import type { ExtractionModel } from './model';
-import { aggregateRows, planRows, type RowPlan } from './aggregate';
+import { aggregateRows, planRows, type Aggregation, type RowPlan } from './aggregate';
 import { planBatches } from './batches';
 
 export interface ExtractRequest {

@@ -1,8 +1,7 @@
 import { ort } from '../runtime/ort';
 import { GrainError } from '../errors';
 import type { SiteInfo } from '../activations';
-import type { SiteSelection } from '../../shared/jobs';
-import { addFloat32Outputs, detectLayout, detectSites, modelInputs, readAnalysisModel, readGrainConfig, type LayoutKind, type SiteDetection } from '../onnx';
+import { addFloat32Outputs, detectLayout, detectSites, modelInputs, readAnalysisModel, readGrainConfig, type LayoutKind, type SiteDetection, type SiteSelection } from '../onnx';
 import { loadTokenizer, type ModelTokenizer } from '../tokenize';
 import { buildFeeds, planFeeds } from '../runtime/feeds';
 import { resolveModelPath } from '../runtime/model-path';

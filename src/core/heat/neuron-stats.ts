@@ -4,7 +4,7 @@
  * mean and small spread keep their precision.
  */
 import type { SiteInfo } from '../activations';
-import { totalNeurons } from '../activations';
+import { totalNeurons } from '../neurons';
 import { GrainError } from '../errors';
 import type { ActivationSink } from '../store';
 

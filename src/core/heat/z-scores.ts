@@ -69,13 +69,3 @@ export function topByAbsZ(
   }
   return count;
 }
-
-/** "layer1:42": a neuron id as its site and unit, given the sites' widths in order. */
-export function neuronLabel(sites: readonly { name: string; width: number }[], neuron: number): string {
-  let at = 0;
-  for (const s of sites) {
-    if (neuron < at + s.width) return `${s.name}:${neuron - at}`;
-    at += s.width;
-  }
-  return `#${neuron}`;
-}

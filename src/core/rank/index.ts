@@ -1,7 +1,6 @@
 export { topNeurons, bottomNeurons, topNeuronsHardThreshold, type NeuronSelection } from './selection';
 export { randomNeurons } from './random';
 export { neuronOrdering, neuronOrderingGranular, type NeuronOrdering } from './ordering';
-export { neuronSites, countBySite } from './sites';
 export { localization, type Localization } from './localization';
 export { classOverlap, type ClassOverlap } from './overlap';
 export {

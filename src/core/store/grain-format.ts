@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
-import { ActivationMatrix, SiteInfo, totalNeurons } from '../activations';
+import type { ActivationMatrix, SiteInfo } from '../activations';
+import { totalNeurons } from '../neurons';
 import { GrainError } from '../errors';
 import { siblingTemp, type Temporary } from '../io/temp';
 import { digest, sentenceFingerprint } from './checksums';

@@ -1,4 +1,5 @@
-import { ActivationMatrix, SiteInfo, totalNeurons } from '../activations';
+import type { ActivationMatrix, SiteInfo } from '../activations';
+import { totalNeurons } from '../neurons';
 import type { ActivationSink } from './sink';
 
 /**

@@ -8,7 +8,7 @@ import type { ProbeResult } from '../../shared/results';
 import type { GrainServices } from '../services';
 import { formatHostDelay, measureHostDelay } from './host-delay';
 import { checkModelFolder, knownModels, resolveModelPaths, type KnownModel } from '../known-models';
-import { locateNeuron } from './neuron-ref';
+import { locateNeuron, neuronTitle } from '../../shared/neurons';
 
 export class CommandContext {
   readonly demoDir: string;
@@ -114,7 +114,7 @@ export class CommandContext {
     const loc = probe ? locateNeuron(probe.result.sites, neuron) : undefined;
     if (!loc) return false;
     this.state.setNeuron(loc);
-    this.log.info(`selected neuron ${loc.neuron} (${loc.site}:${loc.unit})`);
+    this.log.info(`selected ${neuronTitle(probe!.result.sites, loc.neuron)}`);
     return true;
   }
 

@@ -1,7 +1,7 @@
 // Show Neuron on Current File: pick from the current ranking, or type an id / `layer1:17`.
 import * as vscode from 'vscode';
 import type { CommandContext } from './context';
-import { locateNeuron, neuronLabel, parseNeuron } from './neuron-ref';
+import { neuronTitle, parseNeuron } from '../../shared/neurons';
 
 type NeuronPick = vscode.QuickPickItem & { neuron?: number };
 
@@ -24,15 +24,12 @@ export async function showNeuron(ctx: CommandContext, arg?: unknown): Promise<vo
   const qp = vscode.window.createQuickPick<NeuronPick>();
   qp.title = 'Grain: Show Neuron on Current File';
   qp.placeholder = 'Pick a top neuron, or type an id (17) or a site and unit (layer1:17)';
-  const ranked: NeuronPick[] = probe.result.ordering.slice(0, LISTED).flatMap((id, rank) => {
-    const loc = locateNeuron(sites, id);
-    return loc ? [{ label: neuronLabel(loc), description: `rank ${rank + 1}`, neuron: id }] : [];
-  });
+  const ranked: NeuronPick[] = probe.result.ordering.slice(0, LISTED).map((id, rank) => ({ label: neuronTitle(sites, id), description: `rank ${rank + 1}`, neuron: id }));
   qp.items = ranked;
   qp.onDidChangeValue((value) => {
     const typed = value.trim() === '' ? undefined : parseNeuron(value, sites);
     const extra: NeuronPick[] = typed && !('error' in typed) && !ranked.some((r) => r.neuron === typed.neuron)
-      ? [{ label: neuronLabel(typed), description: 'typed', neuron: typed.neuron, alwaysShow: true }]
+      ? [{ label: neuronTitle(sites, typed.neuron), description: 'typed', neuron: typed.neuron, alwaysShow: true }]
       : [];
     qp.items = [...extra, ...ranked];
   });

@@ -1,7 +1,7 @@
 // The heat-map webview view in the Grain container: the open text file as words coloured by the
 // selected and pinned neurons, side by side, in words or subword pieces.
 import * as vscode from 'vscode';
-import { neuronLabel } from '../../core/heat/z-scores';
+import { neuronLabel } from '../../shared/neurons';
 import type { HeatmapData, HeatmapToHost, HostToHeatmap } from '../../shared/protocol/heatmap';
 import { HEATMAP_VIEW_ID } from '../../shared/protocol/heatmap';
 import type { GrainServices } from '../services';

@@ -1,7 +1,7 @@
 // Hover on a word of a plain-text document: its strongest neurons by z-score, the selected
 // neuron's value and rank, the probe's prediction, with links to show or pin a neuron.
 import * as vscode from 'vscode';
-import { neuronLabel } from '../../core/heat/z-scores';
+import { neuronTitle } from '../../shared/neurons';
 import { wordSpans } from '../../core/tokenize/word-spans';
 import type { GrainServices } from '../services';
 import { EditorAnalysis, LineCache, requestKey, type LineRequest, type LineWords } from './analysis';
@@ -94,7 +94,7 @@ export class HeatHover implements vscode.HoverProvider {
       const ordering = this.services.state.probe?.result.ordering;
       const rank = ordering ? ordering.indexOf(selected.neuron) : -1;
       const rankText = ordering ? (rank >= 0 ? ` · rank ${rank + 1} of ${ordering.length} in the current ranking` : ' · not in the current ranking') : '';
-      md.appendMarkdown(`Selected neuron **${escapeMd(neuronLabel(sites, selected.neuron))}** (#${selected.neuron}): value **${fmt(v)}**, z ${signed(z)}${rankText}\n\n`);
+      md.appendMarkdown(`Selected **${escapeMd(neuronTitle(sites, selected.neuron))}**: value **${fmt(v)}**, z ${signed(z)}${rankText}\n\n`);
     }
     if (lw.predicted && cache.classes && lw.predicted[i] >= 0) {
       md.appendMarkdown(`Probe: **${escapeMd(cache.classes[lw.predicted[i]])}** (${(lw.probability![i] * 100).toFixed(1)}%)\n\n`);
@@ -111,7 +111,7 @@ export class HeatHover implements vscode.HoverProvider {
         if (id < 0) continue;
         const pinned = this.pins.has(id);
         md.appendMarkdown(
-          `| ${escapeMd(neuronLabel(sites, id))} (#${id}) | ${fmt(lw.topValues[i * k + t])} | ${signed(lw.topZ[i * k + t])} | ` +
+          `| ${escapeMd(neuronTitle(sites, id))} | ${fmt(lw.topValues[i * k + t])} | ${signed(lw.topZ[i * k + t])} | ` +
             `${link('grain.selectNeuron', 'show', id, 'Colour the editor by this neuron')} · ${link('grain.pinNeuron', pinned ? 'unpin' : 'pin', id, pinned ? 'Remove from the heat-map view' : 'Keep in the heat-map view')} |\n`,
         );
       }

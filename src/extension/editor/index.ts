@@ -1,7 +1,7 @@
 // The editor side of Grain: heat-map decorations on plain-text files, hovers with each word's
 // strongest neurons, the heat-map view, and the neuron commands they link to.
 import * as vscode from 'vscode';
-import { neuronLabel } from '../../core/heat/z-scores';
+import { locateNeuron, neuronTitle, parseNeuron } from '../../shared/neurons';
 import type { GrainServices } from '../services';
 import { EditorAnalysis, type StatsInfo } from './analysis';
 import { HeatDecorations } from './decorations';
@@ -49,9 +49,9 @@ export function registerEditor(context: vscode.ExtensionContext, services: Grain
       void vscode.window.showErrorMessage(`Grain: neuron ${id} does not exist: ${ms.name} has neurons 0 to ${ms.stats.neurons - 1}.`);
       return;
     }
-    const [site, unit] = neuronLabel(ms.stats.siteInfo, id).split(':');
-    services.state.setNeuron({ neuron: id, site, unit: Number(unit) });
-    services.log.info(`heat map: neuron ${id} (${site}:${unit})`);
+    const at = locateNeuron(ms.stats.siteInfo, id)!;
+    services.state.setNeuron(at);
+    services.log.info(`heat map: ${neuronTitle(ms.stats.siteInfo, id)}`);
   };
 
   const showNeuronById = async (): Promise<void> => {
@@ -64,13 +64,13 @@ export function registerEditor(context: vscode.ExtensionContext, services: Grain
       prompt: `A neuron id (0-${neurons - 1}) or a site and unit (${siteInfo.map((s) => `${s.name}:0-${s.width - 1}`).join(', ')})`,
       value: current ? String(current.neuron) : '',
       validateInput: (v) => {
-        const r = parseNeuronText(v, siteInfo);
-        return typeof r === 'string' ? r : undefined;
+        const r = parseNeuron(v, siteInfo);
+        return 'error' in r ? r.error : undefined;
       },
     });
     if (typed === undefined) return;
-    const id = parseNeuronText(typed, siteInfo);
-    if (typeof id === 'number') await showNeuron(id);
+    const at = parseNeuron(typed, siteInfo);
+    if (!('error' in at)) await showNeuron(at.neuron);
   };
 
   const pinNeuron = async (arg?: unknown): Promise<void> => {
@@ -102,28 +102,4 @@ export function neuronArg(arg: unknown): number | undefined {
   const v = Array.isArray(arg) ? arg[0] : typeof arg === 'object' && arg !== null ? (arg as { neuron?: unknown }).neuron : arg;
   const n = typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v;
   return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
-}
-
-/** "17", "n17" or "layer1:17" -> id, or what is wrong. */
-export function parseNeuronText(text: string, sites: readonly { name: string; width: number }[]): number | string {
-  const t = text.trim();
-  const total = sites.reduce((n, s) => n + s.width, 0);
-  const global = /^n?(\d+)$/i.exec(t);
-  if (global) {
-    const id = Number(global[1]);
-    return id < total ? id : `neuron ${id} does not exist: the model has neurons 0 to ${total - 1}`;
-  }
-  const local = /^([^:\s]+)\s*:\s*(\d+)$/.exec(t);
-  if (local) {
-    let offset = 0;
-    for (const s of sites) {
-      if (s.name === local[1]) {
-        const unit = Number(local[2]);
-        return unit < s.width ? offset + unit : `${s.name} has units 0 to ${s.width - 1}`;
-      }
-      offset += s.width;
-    }
-    return `no site "${local[1]}"; the model has ${sites.map((s) => s.name).join(', ')}`;
-  }
-  return 'type a neuron id (17) or a site and unit (layer1:17)';
 }

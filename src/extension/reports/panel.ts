@@ -4,7 +4,8 @@
 import { resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { GrainError } from '../../core/errors';
-import { buildPayload, findCompanion, neuronLocation, readResult, type AnyResult } from '../../report/results';
+import { buildPayload, findCompanion, readResult, type AnyResult } from '../../report/results';
+import { locateNeuron } from '../../shared/neurons';
 import {
   REPORT_APPS,
   REPORT_TITLES,
@@ -142,12 +143,12 @@ export class ReportPanel implements vscode.Disposable {
   private selectNeuron(neuron: number): void {
     const p = this.payload;
     const sites = p?.view === 'ranking' ? (p.probe ?? p.experiments)!.result.sites : undefined;
-    const where = sites ? neuronLocation(sites, neuron) : undefined;
+    const where = sites ? locateNeuron(sites, neuron) : undefined;
     if (!where) {
       this.services.log.warn(`report: neuron ${neuron} is not in the result's sites`);
       return;
     }
-    this.services.state.setNeuron({ neuron, site: where.site, unit: where.unit });
+    this.services.state.setNeuron(where);
   }
 
   private post(msg: HostToReport): void {

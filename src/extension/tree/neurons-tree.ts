@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import type { ProbeResult } from '../../shared/results';
 import type { GrainState } from '../state';
-import { locateNeuron, neuronLabel } from '../commands/neuron-ref';
+import { locateNeuron, neuronTitle } from '../../shared/neurons';
 
 /** Neurons listed per group; the full ranking is in the report. */
 const PER_GROUP = 25;
@@ -79,7 +79,7 @@ export class NeuronsTree implements vscode.TreeDataProvider<NeuronNode>, vscode.
       case 'neuron': {
         const loc = locateNeuron(p.sites, node.neuron);
         const selected = this.state.neuron?.neuron === node.neuron;
-        const item = new vscode.TreeItem(loc ? neuronLabel(loc) : `neuron ${node.neuron}`, vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(neuronTitle(p.sites, node.neuron), vscode.TreeItemCollapsibleState.None);
         item.id = `neuron:${node.parent}:${node.neuron}`;
         item.description = `${node.rank !== undefined ? `#${node.rank}` : ''}${selected ? ' · shown' : ''}`;
         const words = p.top_words.find((w) => w.neuron === node.neuron)?.words;

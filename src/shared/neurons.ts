@@ -1,0 +1,13 @@
+/** Neuron ids and labels for every side of Grain, the webviews included (see src/core/neurons.ts). */
+export {
+  countBySite,
+  locateNeuron,
+  neuronLabel,
+  neuronSites,
+  neuronTitle,
+  parseNeuron,
+  siteOffsets,
+  totalNeurons,
+  type NeuronLocation,
+  type SiteWidth,
+} from '../core/neurons';
