@@ -11,7 +11,8 @@ import type { NeuronStatsFile, TextActivationsResult } from '../shared/job-resul
 import { GrainError, throwIfAborted } from '../core/errors';
 import { predictRow } from '../core/probe/predict';
 import type { ProbeModel } from '../core/probe/model';
-import { splitWords, wordSpans, type EncodedSentence } from '../core/tokenize';
+import type { EncodedSentence } from '../core/tokenize';
+import { splitWords, wordSpans } from '../core/text';
 import type { JobContext } from './context';
 import { readNeuronStats } from './neuron-stats';
 

@@ -9,7 +9,7 @@ import { extractTo } from '../../src/core/extract/extractor';
 import { openExtractionModel, type ExtractionModel } from '../../src/core/extract/model';
 import type { NeuronStatsFile } from '../../src/shared/job-results';
 import { MemorySink } from '../../src/core/store';
-import { splitWords } from '../../src/core/tokenize';
+import { splitWords } from '../../src/core/text';
 import type { TextActivationsJob } from '../../src/shared/jobs';
 import type { JobContext } from '../../src/jobs/context';
 import { runNeuronStats } from '../../src/jobs/neuron-stats';

@@ -7,9 +7,13 @@ import { GrainError } from '../../src/core/errors';
 import {
   decodeUtf8Strict,
   firstInvalidUtf8Byte,
+  parseSentenceText,
   readSentenceFile,
+  splitWords,
   streamSentenceFile,
+  wordSpans,
 } from '../../src/core/text';
+import { parseLabelledPair } from '../../src/core/corpus';
 
 const dir = mkdtempSync(join(tmpdir(), 'grain-text-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,12 +63,12 @@ test('no trailing newline: last line is still a sentence', async () => {
   assert.deepEqual((await streamAll(path)).map((s) => s.words), [['one', 'two'], ['three']]);
 });
 
-test('a blank or space-only line inside the file is an error naming file and line', async () => {
+test('blank or space-only lines (paragraph breaks) hold no sentence: skipped, every sentence keeping its line', async () => {
   const path = file('one\ntwo\n   \nthree\n');
-  assert.throws(() => readSentenceFile(path), grainError({ file: path, line: 3 }, /blank line/));
-  await assert.rejects(streamAll(path), grainError({ file: path, line: 3 }, /blank line/));
-  const empty = file('one\n\ntwo\n');
-  assert.throws(() => readSentenceFile(empty), grainError({ file: empty, line: 2 }, /blank line/));
+  assert.deepEqual(readSentenceFile(path), { sentences: [['one'], ['two'], ['three']], lines: [1, 2, 4] });
+  assert.deepEqual((await streamAll(path)).map((s) => [s.words, s.line]), [[['one'], 1], [['two'], 2], [['three'], 4]]);
+  const paragraphs = file('one\n\ntwo\n');
+  assert.deepEqual(readSentenceFile(paragraphs).lines, [1, 3]);
 });
 
 test('blank lines at the very end are ignored', async () => {
@@ -129,4 +133,25 @@ test('streaming handles lines longer than one read buffer and many lines', async
   assert.equal(got[0].words.length, 300_000);
   assert.equal(got[0].words[299_999], 'w299999');
   assert.deepEqual(got[1000], { words: ['s', '999'], line: 1001 });
+});
+
+test('one rule for words everywhere: runs of characters other than whitespace (as NeuroX splits), with UTF-16 offsets', () => {
+  assert.deepEqual(wordSpans('  The\tjury  said .'), [
+    { start: 2, end: 5 },
+    { start: 6, end: 10 },
+    { start: 12, end: 16 },
+    { start: 17, end: 18 },
+  ]);
+  assert.deepEqual(wordSpans(''), []);
+  assert.deepEqual(wordSpans(' \t '), []);
+  assert.deepEqual(splitWords('  The\tjury  said .'), ['The', 'jury', 'said', '.']);
+  // UTF-16 offsets, as VS Code counts: the emoji is two code units.
+  assert.deepEqual(wordSpans('a 😀b c'), [{ start: 0, end: 1 }, { start: 2, end: 5 }, { start: 6, end: 7 }]);
+  // A no-break space separates words as Python's str.split() does; a zero-width space does not.
+  assert.deepEqual(splitWords('a\u00a0b\u3000c d\u200be'), ['a', 'b', 'c', 'd\u200be']);
+  assert.deepEqual(wordSpans('a\u00a0b'), [{ start: 0, end: 1 }, { start: 2, end: 3 }]);
+  // Labels split by the same rule: a sentence and its labels with no-break spaces still pair up.
+  const pair = parseLabelledPair('The\u00a0jury said .\n', 'DT NN VBD .\n', 's.txt', 'l.txt');
+  assert.deepEqual(pair.sentences, [['The', 'jury', 'said', '.']]);
+  assert.deepEqual(parseSentenceText('The\u00a0jury said .\n', 's.txt').sentences, pair.sentences);
 });

@@ -117,6 +117,7 @@ test('WordLevel without an unknown token: an out-of-vocabulary word is an error 
   const dir = folder({
     version: '1.0',
     added_tokens: [special(0, '<s>')],
+    normalizer: { type: 'Replace', pattern: { String: '\u200b' }, content: '' },
     pre_tokenizer: { type: 'WhitespaceSplit' },
     post_processor: template(['<s>'], [], { '<s>': 0 }),
     model: { type: 'WordLevel', vocab: { '<s>': 0, the: 1, jury: 2 } },
@@ -127,8 +128,8 @@ test('WordLevel without an unknown token: an out-of-vocabulary word is an error 
     () => t.encodeWords(['the', 'judge'], { where: { file: 'c.txt', line: 3 } }),
     /^GrainError: c\.txt:3: word 2 "judge" has a piece "judge" that is not in the vocabulary, and the tokenizer has no unknown token/,
   );
-  // A word the whitespace splitter reduces to nothing has no stand-in either.
-  assert.throws(() => t.encodeWords(['the', '\u00a0']), /word 2 "\\u\{a0\}" gives no tokens and the tokenizer has no unknown token/);
+  // A word the normalizer reduces to nothing (a zero-width space here) has no stand-in either.
+  assert.throws(() => t.encodeWords(['the', '\u200b']), /word 2 "\\u\{200b\}" gives no tokens and the tokenizer has no unknown token/);
 });
 
 test('a tokenizer whose pieces cross word boundaries is refused at load', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadTokenizer, wordSpans, splitWords, type ModelTokenizer, type EncodedSentence } from '../../src/core/tokenize';
+import { loadTokenizer, type ModelTokenizer, type EncodedSentence } from '../../src/core/tokenize';
 import { GrainError } from '../../src/core/errors';
 
 const MODELS = join(__dirname, '..', '..', 'models');
@@ -230,16 +230,3 @@ test('without tokenizer_config.json: no limit, pad found among added tokens, no 
   assert.equal(u.eosId, 0);
 });
 
-test('wordSpans: offsets of words split on runs of spaces and tabs', () => {
-  assert.deepEqual(wordSpans('  The\tjury  said .'), [
-    { start: 2, end: 5 },
-    { start: 6, end: 10 },
-    { start: 12, end: 16 },
-    { start: 17, end: 18 },
-  ]);
-  assert.deepEqual(wordSpans(''), []);
-  assert.deepEqual(wordSpans(' \t '), []);
-  assert.deepEqual(splitWords('  The\tjury  said .'), ['The', 'jury', 'said', '.']);
-  // UTF-16 offsets, as VS Code counts: the emoji is two code units.
-  assert.deepEqual(demo('brown-gpt').wordSpans('a 😀b c'), [{ start: 0, end: 1 }, { start: 2, end: 5 }, { start: 6, end: 7 }]);
-});

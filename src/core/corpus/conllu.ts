@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { GrainError } from '../errors';
 import type { LabelledCorpus } from './types';
-import { decodeUtf8Strict, splitLines } from './utf8';
+import { decodeFileText, splitLines } from '../text';
 
 /**
  * Which CoNLL-U column becomes the label: UPOS, XPOS, the whole FEATS string, or the value of
@@ -16,7 +16,7 @@ const XPOS = 4;
 const FEATS = 5;
 
 export async function readConllu(file: string, column: ConlluColumn = 'upos'): Promise<LabelledCorpus> {
-  return parseConllu(decodeUtf8Strict(await readFile(file), file), file, column);
+  return parseConllu(decodeFileText(await readFile(file), file), file, column);
 }
 
 /**

@@ -16,4 +16,3 @@ export {
   type EncodedLabels,
 } from './classes';
 export { createControlTask, controlLabels, type ControlTask } from './control';
-export { decodeUtf8Strict } from './utf8';

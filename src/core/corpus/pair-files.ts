@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { GrainError } from '../errors';
 import type { LabelledCorpus } from './types';
-import { decodeUtf8Strict, splitLines, splitWords } from './utf8';
+import { decodeFileText, splitLines, splitWords } from '../text';
 
 /**
  * NeuroX's pair of files: one sentence per line, and a parallel file with one label per word.
@@ -10,7 +10,7 @@ import { decodeUtf8Strict, splitLines, splitWords } from './utf8';
  */
 export async function readLabelledPair(sentencesFile: string, labelsFile: string): Promise<LabelledCorpus> {
   const [s, l] = await Promise.all([readFile(sentencesFile), readFile(labelsFile)]);
-  return parseLabelledPair(decodeUtf8Strict(s, sentencesFile), decodeUtf8Strict(l, labelsFile), sentencesFile, labelsFile);
+  return parseLabelledPair(decodeFileText(s, sentencesFile), decodeFileText(l, labelsFile), sentencesFile, labelsFile);
 }
 
 /** The same from already-decoded text; the file names are only used in messages and `source`. */

@@ -88,3 +88,10 @@ export function firstInvalidUtf8Byte(bytes: Uint8Array): number {
 export function stripBom(bytes: Uint8Array): Uint8Array {
   return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
 }
+
+/** A whole file's text: strict UTF-8 without the byte-order mark a file may start with. */
+export function decodeFileText(bytes: Uint8Array, file: string): string {
+  const body = stripBom(bytes);
+  const skipped = bytes.length - body.length;
+  return decodeUtf8Strict(body, file, { line: 1, byteOffset: skipped, column: skipped });
+}

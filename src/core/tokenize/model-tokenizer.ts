@@ -3,7 +3,6 @@ import { GrainError, type Location } from '../errors';
 import type { LoadedTokenizer, TokenizerModelType } from './load';
 import { resolveSpecialTokens, type SpecialTokens } from './special-tokens';
 import { WordEncoder, type WordPieces } from './word-encoder';
-import { wordSpans, type WordSpan } from './word-spans';
 
 /** One sentence as model input, with the word each position came from. */
 export interface EncodedSentence {
@@ -225,10 +224,6 @@ export class ModelTokenizer {
     return this.lib.id_to_token(id);
   }
 
-  /** Character spans of the words of an editor line (runs of characters other than space and tab). */
-  wordSpans(line: string): WordSpan[] {
-    return wordSpans(line);
-  }
 
   private limitFrom(maxLength: number | undefined, where: Location): number {
     if (maxLength === undefined) return this.maxLength;

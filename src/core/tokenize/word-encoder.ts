@@ -1,5 +1,6 @@
 import type { Tokenizer } from '@huggingface/tokenizers';
 import { GrainError, type Location } from '../errors';
+import { containsSpace } from '../text/words';
 
 /** The subword pieces of one word. */
 export interface WordPieces {
@@ -23,7 +24,6 @@ const PROBES: readonly string[][] = [
 ];
 
 const CACHE_LIMIT = 200_000;
-const SEPARATOR = /[ \t\r\n]/;
 
 export class WordEncoder {
   readonly continuation: Continuation;
@@ -54,8 +54,8 @@ export class WordEncoder {
   }
 
   private encodeUncached(word: string, index: number, where: Location): WordPieces {
-    if (SEPARATOR.test(word)) {
-      throw new GrainError(`word ${index + 1} ${quote(word)} contains a space, tab or line break`, where);
+    if (containsSpace(word)) {
+      throw new GrainError(`word ${index + 1} ${quote(word)} contains a space, tab, line break or other whitespace`, where);
     }
     const enc = this.lib.encode(index === 0 || this.continuation === 'bare' ? word : ' ' + word, { add_special_tokens: false });
     if (enc.ids.length === 0) {

@@ -2,7 +2,7 @@
 // neuron's value and rank, the probe's prediction, with links to show or pin a neuron.
 import * as vscode from 'vscode';
 import { neuronTitle } from '../../shared/neurons';
-import { wordSpans } from '../../core/tokenize/word-spans';
+import { wordSpans } from '../../core/text/words';
 import type { GrainServices } from '../services';
 import { EditorAnalysis, LineCache, requestKey, type LineRequest, type LineWords } from './analysis';
 import type { HeatDecorations } from './decorations';
