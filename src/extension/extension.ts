@@ -113,12 +113,12 @@ export function activate(context: vscode.ExtensionContext): GrainServices {
   // The last ranking comes back after a reload.
   const probePath = state.probePath;
   if (probePath && existsSync(probePath)) {
-    void results.read(probePath).then(
-      ({ kind, value }) => {
-        if (kind === 'probe' && !state.probe) state.setProbe({ result: value as never, path: probePath });
-      },
-      (err: Error) => log.warn(`the last ranking ${probePath} could not be reloaded: ${err.message}`),
-    );
+    try {
+      const read = results.read(probePath);
+      if (read.kind === 'probe' && !state.probe) state.setProbe({ result: read.result, path: probePath });
+    } catch (err) {
+      log.warn(`the last ranking ${probePath} could not be reloaded: ${(err as Error).message}`);
+    }
   } else if (probePath) {
     log.info(`the last ranking ${probePath} is gone`);
     state.setProbe(undefined);

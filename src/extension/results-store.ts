@@ -3,23 +3,17 @@
 // this lists, reads and deletes them and tells listeners when the folder changed. No `vscode`
 // import at run time, so unit tests can list real folders; the FileSystemWatcher that calls
 // notifyChanged() is set up by activate().
-import { closeSync, existsSync, mkdirSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { resultKind, type ResultKind } from '../shared/results';
+import { readResult, sniffResult, type AnyResult, type ResultHeaderInfo } from '../results/read';
 
-export interface SavedResult {
+export interface SavedResult extends ResultHeaderInfo {
   path: string;
   /** File name without `.json`. */
   name: string;
-  kind: ResultKind;
-  createdAt?: string;
   mtimeMs: number;
   size: number;
-  /** Model folder(s) the result is about, when the file says. */
-  models: string[];
-  /** Labelled data files (probe and experiments results), when the file says. */
-  data: string[];
 }
 
 export interface UnreadableResult {
@@ -34,11 +28,12 @@ export interface ResultListing {
   unreadable: UnreadableResult[];
 }
 
-/** Result files above this size are sniffed from their first bytes only (the header fields come first). */
-const SNIFF_BYTES = 64 * 1024;
+/** Parsed results kept: a few reports and the current probe. */
+const PARSED_KEPT = 8;
 
 export class ResultsStore {
   private readonly listeners = new Set<() => void>();
+  private readonly parsed = new Map<string, { stamp: string; result: AnyResult }>();
 
   /**
    * @param dir the `.grain` folder
@@ -76,7 +71,7 @@ export class ResultsStore {
       const name = entry.name.slice(0, -'.json'.length);
       try {
         const st = statSync(path);
-        const head = sniff(path, st.size);
+        const head = sniffResult(path);
         if ('error' in head) out.unreadable.push({ path, name, error: head.error });
         else out.results.push({ path, name, mtimeMs: st.mtimeMs, size: st.size, ...head });
       } catch (err) {
@@ -102,18 +97,20 @@ export class ResultsStore {
       .sort((a, b) => b.mtimeMs - a.mtimeMs);
   }
 
-  /** Parses and checks a result file; throws an Error naming the file when it is not one. */
-  async read<T = unknown>(path: string): Promise<{ kind: ResultKind; value: T }> {
-    const text = await readFile(path, 'utf8');
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      throw new Error(`${path} is not valid JSON (${(err as Error).message})`);
-    }
-    const kind = resultKind(value);
-    if ('error' in kind) throw new Error(`${path}: ${kind.error}`);
-    return { kind: kind.kind, value: value as T };
+  /**
+   * A result file parsed and checked once (src/results/read.ts) and kept while the file is
+   * unchanged: opening a report, making it the current probe and redrawing share one parse.
+   * Throws a GrainError naming the file when it is not a result Grain reads.
+   */
+  read(path: string): AnyResult {
+    const st = statSync(path);
+    const stamp = `${st.mtimeMs}:${st.size}`;
+    const hit = this.parsed.get(path);
+    if (hit?.stamp === stamp) return hit.result;
+    const result = readResult(path);
+    this.parsed.set(path, { stamp, result });
+    if (this.parsed.size > PARSED_KEPT) this.parsed.delete(this.parsed.keys().next().value as string);
+    return result;
   }
 
   /** Deletes a result file; only files inside the folder, so a stray path cannot remove anything else. */
@@ -135,70 +132,4 @@ export class ResultsStore {
   notifyChanged(): void {
     for (const l of [...this.listeners]) l();
   }
-}
-
-/** Header fields of a result file: schema check, createdAt, models and data files. */
-function sniff(path: string, size: number): Omit<SavedResult, 'path' | 'name' | 'mtimeMs' | 'size'> | { error: string } {
-  let value: Record<string, unknown>;
-  if (size <= SNIFF_BYTES) {
-    const text = readHead(path, size);
-    try {
-      value = JSON.parse(text) as Record<string, unknown>;
-    } catch (err) {
-      return { error: `not valid JSON (${(err as Error).message})` };
-    }
-  } else {
-    // Big results (probe weights, correlation matrices): the header fields are written first, so
-    // the first bytes hold them; pick them out without parsing megabytes on the host thread.
-    value = headerFields(readHead(path, SNIFF_BYTES));
-  }
-  const kind = resultKind(value);
-  if ('error' in kind) return { error: kind.error };
-  const models: string[] = [];
-  const data: string[] = [];
-  const source = value.source as { model?: unknown } | undefined;
-  if (typeof source?.model === 'string') models.push(source.model);
-  if (typeof value.model === 'string') models.push(value.model);
-  if (Array.isArray(value.models)) models.push(...value.models.filter((m): m is string => typeof m === 'string'));
-  const d = value.data as { train?: unknown; test?: unknown } | undefined;
-  for (const f of [d?.train, d?.test]) if (typeof f === 'string' && !data.includes(f)) data.push(f);
-  return { kind: kind.kind, createdAt: typeof value.createdAt === 'string' ? value.createdAt : undefined, models, data };
-}
-
-function readHead(path: string, bytes: number): string {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.alloc(bytes);
-    const n = readSync(fd, buf, 0, bytes, 0);
-    return buf.subarray(0, n).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Top-level string/number fields and the few nested ones the listing shows, from a JSON prefix. */
-export function headerFields(prefix: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const str = (key: string) => new RegExp(`"${key}"\\s*:\\s*"((?:[^"\\\\]|\\\\.)*)"`).exec(prefix);
-  const unquote = (s: string) => JSON.parse(`"${s}"`) as string;
-  const schema = str('schema');
-  if (schema) out.schema = unquote(schema[1]!);
-  const version = /"version"\s*:\s*(\d+)/.exec(prefix);
-  if (version) out.version = Number(version[1]);
-  const created = str('createdAt');
-  if (created) out.createdAt = unquote(created[1]!);
-  const model = str('model');
-  if (model) out.model = unquote(model[1]!);
-  const models = /"models"\s*:\s*(\[[^\]]*\])/.exec(prefix);
-  if (models) {
-    try {
-      out.models = JSON.parse(models[1]!);
-    } catch {
-      // a truncated list: leave it out
-    }
-  }
-  const train = str('train');
-  const test = str('test');
-  if (train || test) out.data = { train: train ? unquote(train[1]!) : undefined, test: test ? unquote(test[1]!) : undefined };
-  return out;
 }

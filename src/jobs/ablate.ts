@@ -1,17 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { AblateJob } from '../shared/jobs';
-import {
-  ablationMetric,
-  header,
-  resultKind,
-  type AblationObjective,
-  type AnyAblationResult,
-  type CorrelationResult,
-  type ExperimentsResult,
-  type LossFigures,
-  type ProbeResult,
-  type RepresentationFigures,
-} from '../shared/results';
+import { ablationMetric, header, type AblationObjective, type AnyAblationResult, type LossFigures, type RepresentationFigures } from '../shared/results';
+import { readResult } from '../results/read';
 import { GRAIN_VERSION } from '../shared/version';
 import { GrainError } from '../core/errors';
 import type { SiteInfo } from '../core/activations';
@@ -140,14 +129,7 @@ type Named = Ordering & { source: string };
  * its reverse (bottom); a correlation result gives this model's MaxCorr ranking (CCA top).
  */
 export function orderingsFrom(file: string, model: string, sites: SiteInfo[]): Named[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new GrainError(`cannot read this ordering file: ${(e as Error).message}`, { file });
-  }
-  const kind = resultKind(parsed);
-  if ('error' in kind) throw new GrainError(kind.error, { file });
+  const read = readResult(file);
   const sameSites = (theirs: SiteInfo[]) => {
     const a = theirs.map((s) => `${s.name}(${s.width})`).join(', ');
     const b = sites.map((s) => `${s.name}(${s.width})`).join(', ');
@@ -157,25 +139,23 @@ export function orderingsFrom(file: string, model: string, sites: SiteInfo[]): N
     { name: 'lca-top', neurons: Int32Array.from(ordering), source: file },
     { name: 'bottom', neurons: Int32Array.from(ordering).reverse(), source: file },
   ];
-  switch (kind.kind) {
+  switch (read.kind) {
     case 'probe': {
-      const r = parsed as ProbeResult;
-      sameSites(r.sites);
-      return lca(r.ordering);
+      sameSites(read.result.sites);
+      return lca(read.result.ordering);
     }
     case 'experiments': {
-      const r = parsed as ExperimentsResult;
-      sameSites(r.sites);
-      return lca(r.full.ordering);
+      sameSites(read.result.sites);
+      return lca(read.result.full.ordering);
     }
     case 'correlation': {
-      const r = parsed as CorrelationResult;
+      const r = read.result;
       sameSites(r.sites);
       const i = r.models.findIndex((m) => sameModel(m, model));
       if (i < 0) throw new GrainError(`this correlation result does not include the model ${model} (it has ${r.models.join(', ')})`, { file });
       return [{ name: 'cca-top', neurons: Int32Array.from(r.perModel[i].rankingMaxCorr), source: file }];
     }
     default:
-      throw new GrainError(`a ${kind.kind} result holds no neuron ordering; give a probe, experiments or correlation result`, { file });
+      throw new GrainError(`a ${read.kind} result holds no neuron ordering; give a probe, experiments or correlation result`, { file });
   }
 }

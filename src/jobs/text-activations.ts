@@ -1,7 +1,7 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SiteSelection, TextActivationsJob } from '../shared/jobs';
-import type { ProbeResult } from '../shared/results';
+import { readResult } from '../results/read';
 import { aggregateRows, type RowPlan } from '../core/extract/aggregate';
 import { planBatches } from '../core/extract/batches';
 import { openExtractionModel, type ExtractionModel } from '../core/extract/model';
@@ -77,18 +77,9 @@ const statsFile = fileCache((path) => {
 });
 
 const probeFile = fileCache((path) => {
-  let r: ProbeResult;
-  try {
-    r = JSON.parse(readFileSync(path, 'utf8')) as ProbeResult;
-  } catch (e) {
-    throw new GrainError(`cannot read the probe result: ${(e as Error).message}`, { file: path });
-  }
-  if (!Array.isArray(r.classes) || !Array.isArray(r.weights) || !Array.isArray(r.bias) || typeof r.neurons !== 'number') {
-    throw new GrainError('not a probe result (needs classes, weights, bias and neurons)', { file: path });
-  }
-  if (r.weights.length !== r.classes.length * r.neurons || r.bias.length !== r.classes.length) {
-    throw new GrainError(`probe result weights are not ${r.classes.length} classes x ${r.neurons} neurons`, { file: path });
-  }
+  const read = readResult(path);
+  if (read.kind !== 'probe') throw new GrainError(`a ${read.kind} result has no probe to predict with; give a probe result`, { file: path });
+  const r = read.result;
   const columns = new Int32Array(r.neurons);
   for (let j = 0; j < r.neurons; j++) columns[j] = j;
   const model: ProbeModel = { classes: r.classes.length, columns, weights: Float32Array.from(r.weights), bias: Float32Array.from(r.bias) };

@@ -5,7 +5,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { headerFields, ResultsStore } from '../../src/extension/results-store';
+import { ResultsStore } from '../../src/extension/results-store';
+import { headerFields } from '../../src/results/read';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'results');
 const root = mkdtempSync(join(tmpdir(), 'grain-store-'));
@@ -81,10 +82,11 @@ test('a big result is sniffed from its first bytes', () => {
 test('read checks the schema and names the file; delete stays inside the folder and notifies', async () => {
   const store = storeWith({ 'bad.json': '{"a": 1}' });
   copyFileSync(join(FIXTURES, 'probe-lstm-upos.json'), join(store.dir, 'p.json'));
-  const { kind, value } = await store.read<{ classes: string[] }>(join(store.dir, 'p.json'));
-  assert.equal(kind, 'probe');
-  assert.ok(value.classes.length > 1);
-  await assert.rejects(store.read(join(store.dir, 'bad.json')), /bad\.json: not a Grain result/);
+  const read = store.read(join(store.dir, 'p.json'));
+  assert.equal(read.kind, 'probe');
+  assert.ok(read.kind === 'probe' && read.result.classes.length > 1);
+  assert.equal(store.read(join(store.dir, 'p.json')), read, 'parsed once while the file is unchanged');
+  assert.throws(() => store.read(join(store.dir, 'bad.json')), /bad\.json: not a Grain result/);
   let changes = 0;
   const sub = store.onDidChange(() => changes++);
   await assert.rejects(store.delete(join(store.dir, '..', 'elsewhere.json')), /is not inside .*Grain deletes only its own saved results/);

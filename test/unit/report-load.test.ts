@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { GrainError } from '../../src/core/errors';
-import { buildPayload, findCompanion, readResult } from '../../src/report/results';
+import { buildPayload, findCompanion } from '../../src/results/companions';
+import { readResult } from '../../src/results/read';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'results');
 const dir = mkdtempSync(join(tmpdir(), 'grain-report-load-'));
@@ -85,3 +86,14 @@ test('payloads refuse results that do not make the report', () => {
   assert.equal(p.view === 'ranking' && p.probe?.result.ordering[0], 26);
 });
 
+
+test('a file nested far deeper than any result is refused with its line, not a stack overflow', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'grain-nested-'));
+  try {
+    const path = join(dir, 'deep.json');
+    writeFileSync(path, '{"schema": "grain.probe", "x":\n' + '['.repeat(200000) + ']'.repeat(200000) + '}');
+    assert.throws(() => readResult(path), (e: unknown) => e instanceof GrainError && /deep\.json:2: nested more than 64 levels deep: not a Grain result/.test(e.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { buildPayload, readResult } from '../../src/report/results';
+import { buildPayload } from '../../src/results/companions';
+import { readResult } from '../../src/results/read';
 import type { ReportPayload } from '../../src/shared/protocol/report';
 import type { ExperimentsResult, ProbeResult } from '../../src/shared/results';
 import { chartTable } from '../../webview/shared/chart-spec';

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { readResult } from '../../src/report/results';
-import { groupReports, renderStaticReport, type StaticAssets } from '../../src/report/static-html';
+import { readResult } from '../../src/results/read';
+import { groupReports, renderStaticReport, type StaticAssets } from '../../src/results/static-html';
 import type { ProbeResult } from '../../src/shared/results';
 
 const REPO = join(import.meta.dirname, '..', '..');

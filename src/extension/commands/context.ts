@@ -94,13 +94,13 @@ export class CommandContext {
   /** Loads a probe result as the current ranking. */
   async setRanking(path: string): Promise<ProbeResult | undefined> {
     try {
-      const { kind, value } = await this.services.results.read<ProbeResult>(path);
-      if (kind !== 'probe') {
-        void vscode.window.showErrorMessage(`Grain: ${basename(path)} is a ${kind} result; a ranking comes from a probe result.`);
+      const read = this.services.results.read(path);
+      if (read.kind !== 'probe') {
+        void vscode.window.showErrorMessage(`Grain: ${basename(path)} is a ${read.kind} result; a ranking comes from a probe result.`);
         return undefined;
       }
-      this.state.setProbe({ result: value, path });
-      return value;
+      this.state.setProbe({ result: read.result, path });
+      return read.result;
     } catch (err) {
       this.log.error(`cannot load the ranking ${path}: ${(err as Error).message}`);
       void vscode.window.showErrorMessage(`Grain: cannot load the ranking: ${(err as Error).message}`);

@@ -40,8 +40,7 @@ export async function openSavedReport(ctx: CommandContext, arg?: unknown): Promi
   if (!path) return;
   // A probe result becomes the current ranking, so the Neurons view and the editor follow it.
   try {
-    const { kind } = await ctx.services.results.read(path);
-    if (kind === 'probe') await ctx.setRanking(path);
+    if (ctx.services.results.read(path).kind === 'probe') await ctx.setRanking(path);
   } catch (err) {
     void vscode.window.showErrorMessage(`Grain: ${(err as Error).message}`);
     return;

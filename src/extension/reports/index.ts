@@ -1,10 +1,9 @@
 // The report webviews: the "Grain: Open Report" command (on a file Uri or path, or a pick of the
 // workspace's .grain/*.json) and the serializers that bring report panels back after a reload.
-import { closeSync, openSync, readSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { GrainError } from '../../core/errors';
-import { readResult, viewOfKind } from '../../report/results';
+import { sniffResult, viewOfKind } from '../../results/read';
 import { REPORT_VIEW_TYPES, type ReportView, type ReportViewState } from '../../shared/protocol/report';
 import type { GrainServices } from '../services';
 import { ReportPanel } from './panel';
@@ -25,7 +24,7 @@ export function registerReports(context: vscode.ExtensionContext, services: Grai
       // A file that cannot be read still opens its panel, which says what is wrong with it.
       let view = viewOfDeclared(declaredKind(path));
       try {
-        const r = readResult(path);
+        const r = services.results.read(path);
         view = viewOfKind(r.kind);
         // The ranking a probe report shows is the one the editor and hovers use.
         if (r.kind === 'probe') services.state.setProbe({ result: r.result, path });
@@ -67,18 +66,13 @@ function viewOfDeclared(kind: string): ReportView {
   return kind === 'ablation' || kind === 'correlation' ? kind : 'ranking';
 }
 
-/** The kind a result file declares, from its first bytes (schema is written first), for the picker. */
+/** The kind a result file declares, from its header, for the picker and the panel of a broken file. */
 function declaredKind(path: string): string {
-  let fd: number | undefined;
   try {
-    fd = openSync(path, 'r');
-    const buf = Buffer.alloc(256);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    return /"schema"\s*:\s*"grain\.(\w+)"/.exec(buf.toString('utf8', 0, n))?.[1] ?? 'not a Grain result';
+    const head = sniffResult(path);
+    return 'error' in head ? head.error : head.kind;
   } catch {
     return 'unreadable';
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -4,7 +4,8 @@
 import { resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { GrainError } from '../../core/errors';
-import { buildPayload, findCompanion, readResult, type AnyResult } from '../../report/results';
+import { buildPayload, findCompanion } from '../../results/companions';
+import type { AnyResult } from '../../results/read';
 import { locateNeuron } from '../../shared/neurons';
 import {
   REPORT_APPS,
@@ -105,7 +106,7 @@ export class ReportPanel implements vscode.Disposable {
     }
     let first: AnyResult;
     try {
-      first = readResult(main);
+      first = this.services.results.read(main);
     } catch (e) {
       this.fail(main, e);
       return;
@@ -113,7 +114,7 @@ export class ReportPanel implements vscode.Disposable {
     let second: AnyResult | undefined;
     if (this.files.companion) {
       try {
-        second = readResult(this.files.companion);
+        second = this.services.results.read(this.files.companion);
       } catch (e) {
         this.services.log.warn(`report ${main}: leaving out ${this.files.companion}: ${(e as Error).message}`);
       }

@@ -5,7 +5,8 @@
  * one page; several are tabs, each an iframe holding its own page.
  */
 import { REPORT_APPS, REPORT_TITLES, type HostToReport, type ReportPayload, type ReportView } from '../shared/protocol/report';
-import { buildPayload, sameModelOrNone, sameTask, type AnyResult } from './results';
+import { buildPayload, sameModelOrNone, sameTask } from './companions';
+import type { AnyResult } from './read';
 
 export interface StaticReport {
   message: Extract<HostToReport, { type: 'report' }>;

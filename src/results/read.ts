@@ -1,14 +1,13 @@
 /**
- * Reading result files for the reports (the VS Code panels and `grain report`): parse, check the
- * schema version and the fields the reports draw, and pair a result with its companion (the
- * experiments of the same probing task). A file that cannot be drawn gives a GrainError that names
- * the file and, for broken JSON, the line.
+ * The one reader of Grain's result files (`.grain/*.json`), for the CLI, the jobs and the editor:
+ * parse, check the schema version and every field the reports draw, upgrade older versions, and,
+ * for listings, sniff the header from the first bytes only. A file that cannot be drawn gives a
+ * GrainError that names the file and, for broken JSON, the line.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { GrainError } from '../core/errors';
-import { sameModel } from '../core/model/folder';
-import type { Loaded, ReportPayload, ReportView } from '../shared/protocol/report';
+import type { ReportView } from '../shared/protocol/report';
 import {
   resultKind,
   upgradeAblation,
@@ -35,8 +34,10 @@ export function parseResult(text: string, path: string): AnyResult {
   const file = basename(path);
   let value: unknown;
   try {
+    checkNesting(text, file);
     value = JSON.parse(text);
   } catch (e) {
+    if (e instanceof GrainError) throw e;
     const msg = (e as Error).message;
     const pos = /position (\d+)/.exec(msg);
     const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : undefined;
@@ -147,109 +148,104 @@ function checkShape(r: AnyResult, file: string): void {
   }
 }
 
-/** Two results of the same probing task: same model (or activations), data, aggregation and classes. */
-export function sameTask(a: ProbeResult | ExperimentsResult, b: ProbeResult | ExperimentsResult): boolean {
-  return (
-    sameModelOrNone(a.source.model, b.source.model) &&
-    a.source.activations === b.source.activations &&
-    a.source.aggregation === b.source.aggregation &&
-    a.data.train === b.data.train &&
-    a.data.test === b.data.test &&
-    a.classes.join('\u0000') === b.classes.join('\u0000')
-  );
-}
 
-/** Result files next to `path` (same folder), readable ones only, newest first. */
-function siblings(path: string): AnyResult[] {
-  const dir = dirname(path);
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.json') && join(dir, n) !== path && resolve(dir, n) !== resolve(path));
-  } catch {
-    return [];
-  }
-  const found: { r: AnyResult; mtime: number }[] = [];
-  for (const n of names) {
-    const p = join(dir, n);
-    try {
-      found.push({ r: readResult(p), mtime: statSync(p).mtimeMs });
-    } catch {
-      // Not a result, or a broken one: not a companion.
-    }
-  }
-  return found.sort((a, b) => b.mtime - a.mtime).map((f) => f.r);
-}
+/** Results nest a few levels; a file nested thousands deep is not one, and would overflow JSON.parse's stack. */
+const MAX_NESTING = 64;
 
-/**
- * The result drawn together with `main` in `view`, from its folder: for a probe, the experiments of
- * the same task; for experiments, the probe of the same task (ranking) or an ablation of the same
- * model (ablation); for an ablation, the experiments of the task whose probe gave its lca-top
- * ordering, else any experiments on the same model.
- */
-export function findCompanion(main: AnyResult, view: ReportView = viewOfKind(main.kind)): AnyResult | undefined {
-  if (view === 'correlation') return undefined;
-  const near = siblings(main.path);
-  const experiments = near.filter((r): r is Extract<AnyResult, { kind: 'experiments' }> => r.kind === 'experiments');
-  switch (main.kind) {
-    case 'probe':
-      return experiments.find((r) => sameTask(r.result, main.result));
-    case 'experiments':
-      if (view === 'ranking') return near.find((r) => r.kind === 'probe' && sameTask(r.result, main.result));
-      return near.find((r) => r.kind === 'ablation' && sameModelOrNone(r.result.model, main.result.source.model));
-    case 'ablation': {
-      const probeSource = main.result.curve?.curves.find((c) => c.name === 'lca-top')?.source;
-      const probe = probeSource ? near.find((r) => r.kind === 'probe' && sameFile(r.path, probeSource)) : undefined;
-      if (probe?.kind === 'probe') {
-        const same = experiments.find((x) => sameTask(x.result, probe.result));
-        if (same) return same;
+function checkNesting(text: string, file: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_NESTING) {
+        throw new GrainError(`nested more than ${MAX_NESTING} levels deep: not a Grain result`, { file, line: text.slice(0, i).split('\n').length }, 'E_RESULT');
       }
-      return experiments.find((x) => sameModelOrNone(x.result.source.model, main.result.model));
-    }
-    default:
-      return undefined;
+    } else if (c === 0x5d || c === 0x7d) depth--;
   }
 }
 
-/** Both results are of the same model (see sameModel), or both of none (activation files). */
-export function sameModelOrNone(a: string | undefined, b: string | undefined): boolean {
-  return a === b || (a !== undefined && b !== undefined && sameModel(a, b));
+/** What a listing shows of a result file, from its header. */
+export interface ResultHeaderInfo {
+  kind: ResultKind;
+  createdAt?: string;
+  /** Model folder(s) the result is about, when the file says. */
+  models: string[];
+  /** Labelled data files (probe and experiments results), when the file says. */
+  data: string[];
 }
 
-function sameFile(a: string, b: string): boolean {
-  return resolve(a) === resolve(b) || basename(a) === basename(b);
-}
+/** Result files above this size are sniffed from their first bytes only (the header fields come first). */
+const SNIFF_BYTES = 64 * 1024;
 
 /**
- * The payload of the report `view` on `main` with an optional companion. Throws when the files do
- * not make that report (e.g. a correlation result for the ablation view).
+ * The header of a result file without parsing all of it: small files are parsed whole, big ones
+ * (probe weights, correlation matrices) are read from their first bytes, where Grain writes the
+ * header fields. Cheap enough for a listing on the editor's thread.
  */
-export function buildPayload(view: ReportView, main: AnyResult, companion?: AnyResult): ReportPayload {
-  const all = companion ? [main, companion] : [main];
-  type ResultOf<K extends AnyResult['kind']> = Extract<AnyResult, { kind: K }>['result'];
-  const pick = <K extends AnyResult['kind']>(kind: K): Loaded<ResultOf<K>> | undefined => {
-    const r = all.find((x) => x.kind === kind);
-    return r ? { path: r.path, result: r.result as ResultOf<K> } : undefined;
-  };
-  const refuse = (): never => {
-    throw new GrainError(`a ${main.kind} result cannot be shown as the ${view} report`, { file: main.path }, 'E_RESULT');
-  };
-  switch (view) {
-    case 'ranking': {
-      const probe = pick('probe');
-      const experiments = pick('experiments');
-      if (!probe && !experiments) refuse();
-      return { view, probe, experiments };
+export function sniffResult(path: string): ResultHeaderInfo | { error: string } {
+  const size = statSync(path).size;
+  let value: Record<string, unknown>;
+  if (size <= SNIFF_BYTES) {
+    try {
+      value = JSON.parse(readHead(path, size)) as Record<string, unknown>;
+    } catch (err) {
+      return { error: `not valid JSON (${(err as Error).message})` };
     }
-    case 'ablation': {
-      const ablation = pick('ablation');
-      const experiments = pick('experiments');
-      if (!ablation && !experiments?.result.subsets && !experiments?.result.zeroOut) refuse();
-      return { view, ablation, experiments };
-    }
-    case 'correlation': {
-      const correlation = pick('correlation');
-      if (!correlation) refuse();
-      return { view, correlation: correlation! };
+  } else {
+    value = headerFields(readHead(path, SNIFF_BYTES));
+  }
+  const kind = resultKind(value);
+  if ('error' in kind) return { error: kind.error };
+  const models: string[] = [];
+  const data: string[] = [];
+  const source = value.source as { model?: unknown } | undefined;
+  if (typeof source?.model === 'string') models.push(source.model);
+  if (typeof value.model === 'string') models.push(value.model);
+  if (Array.isArray(value.models)) models.push(...value.models.filter((m): m is string => typeof m === 'string'));
+  const d = value.data as { train?: unknown; test?: unknown } | undefined;
+  for (const f of [d?.train, d?.test]) if (typeof f === 'string' && !data.includes(f)) data.push(f);
+  return { kind: kind.kind, createdAt: typeof value.createdAt === 'string' ? value.createdAt : undefined, models, data };
+}
+
+function readHead(path: string, bytes: number): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const n = readSync(fd, buf, 0, bytes, 0);
+    return buf.subarray(0, n).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Top-level string/number fields and the few nested ones a listing shows, from a JSON prefix. */
+export function headerFields(prefix: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const str = (key: string) => new RegExp(`"${key}"\\s*:\\s*"((?:[^"\\\\]|\\\\.)*)"`).exec(prefix);
+  const unquote = (s: string) => JSON.parse(`"${s}"`) as string;
+  const schema = str('schema');
+  if (schema) out.schema = unquote(schema[1]!);
+  const version = /"version"\s*:\s*(\d+)/.exec(prefix);
+  if (version) out.version = Number(version[1]);
+  const created = str('createdAt');
+  if (created) out.createdAt = unquote(created[1]!);
+  const model = str('model');
+  if (model) out.model = unquote(model[1]!);
+  const models = /"models"\s*:\s*(\[[^\]]*\])/.exec(prefix);
+  if (models) {
+    try {
+      out.models = JSON.parse(models[1]!);
+    } catch {
+      // a truncated list: leave it out
     }
   }
+  const train = str('train');
+  const test = str('test');
+  if (train || test) out.data = { train: train ? unquote(train[1]!) : undefined, test: test ? unquote(test[1]!) : undefined };
+  return out;
 }
