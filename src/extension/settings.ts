@@ -1,5 +1,6 @@
 // The `grain.*` settings, read and validated. No `vscode` import: the caller passes the
 // configuration (anything with get(key)), so unit tests can check the validation.
+import { DEFAULTS } from '../shared/defaults';
 import type { Aggregation, SiteSelection } from '../shared/jobs';
 
 export interface GrainSettings {
@@ -18,11 +19,11 @@ export interface GrainSettings {
 
 export const DEFAULT_SETTINGS: GrainSettings = {
   modelPaths: [],
-  aggregation: 'last',
-  sites: 'layers',
+  aggregation: DEFAULTS.aggregation,
+  sites: DEFAULTS.sites,
   threads: 1,
-  batchSize: 32,
-  decorations: { maxFileSize: 200_000 },
+  batchSize: DEFAULTS.batchSize,
+  decorations: { maxFileSize: DEFAULTS.decorations.maxFileSize },
 };
 
 export interface ConfigLike {

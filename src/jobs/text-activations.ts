@@ -1,3 +1,4 @@
+import { DEFAULTS } from '../shared/defaults';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SiteSelection, TextActivationsJob } from '../shared/jobs';
@@ -162,7 +163,7 @@ export async function runTextActivations(job: TextActivationsJob, ctx: JobContex
   // Flatten into per-row arrays, in document order.
   const rows = lines.reduce((s, l) => s + l.rowWord.length, 0);
   const m = job.neurons.length;
-  const topK = stats ? Math.min(job.topK ?? 5, n) : 0;
+  const topK = stats ? Math.min(job.topK ?? DEFAULTS.topNeuronsPerWord, n) : 0;
   const out: TextActivationsResult = {
     model: model.dir,
     siteInfo: model.sites.map((s) => ({ name: s.name, width: s.width })),

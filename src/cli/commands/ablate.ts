@@ -1,3 +1,4 @@
+import { DEFAULTS } from '../../shared/defaults';
 import { runJob } from '../../jobs';
 import type { AblateJob } from '../../shared/jobs';
 import type { AblationObjective, AblationPoint, AnyAblationResult, LmObjectiveName } from '../../shared/results';
@@ -27,13 +28,13 @@ export function ablateJobFromArgs(argv: string[]): AblateJob {
     mask: { type: 'string', multiple: true },
     curve: { type: 'boolean', default: false },
     orderings: { type: 'string', multiple: true },
-    percents: { type: 'string', default: '0,5,10,15,20,25,30,35,40,45,50' },
-    'random-draws': { type: 'string', default: '5' },
-    seed: { type: 'string', default: '1' },
+    percents: { type: 'string', default: DEFAULTS.ablation.percents.join(',') },
+    'random-draws': { type: 'string', default: String(DEFAULTS.ablation.randomDraws) },
+    seed: { type: 'string', default: String(DEFAULTS.ablation.seed) },
     'max-sentences': { type: 'string' },
     objective: { type: 'string' },
-    sites: { type: 'string', default: 'layers' },
-    batch: { type: 'string', default: '32' },
+    sites: { type: 'string', default: DEFAULTS.sites },
+    batch: { type: 'string', default: String(DEFAULTS.batchSize) },
     threads: { type: 'string', default: String(defaultThreads()) },
   }) as Record<string, string | boolean | string[] | undefined>;
   const list = (v: unknown) => ((v as string[] | undefined) ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);

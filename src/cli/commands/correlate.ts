@@ -1,3 +1,4 @@
+import { DEFAULTS } from '../../shared/defaults';
 import { runJob } from '../../jobs';
 import type { CorrelateJob } from '../../shared/jobs';
 import { oneOf, parseFlags, positiveInt, required, threadCount } from '../args';
@@ -16,9 +17,9 @@ export function correlateJobFromArgs(argv: string[]): CorrelateJob {
     activations: { type: 'string' },
     input: { type: 'string' },
     out: { type: 'string' },
-    aggregation: { type: 'string', default: 'last' },
-    sites: { type: 'string', default: 'layers' },
-    batch: { type: 'string', default: '32' },
+    aggregation: { type: 'string', default: DEFAULTS.aggregation },
+    sites: { type: 'string', default: DEFAULTS.sites },
+    batch: { type: 'string', default: String(DEFAULTS.batchSize) },
     threads: { type: 'string', default: String(defaultThreads()) },
   });
   const activations = typeof f.activations === 'string' ? splitList(f.activations) : undefined;

@@ -1,7 +1,8 @@
+import { DEFAULTS } from '../../shared/defaults';
 import { runJob } from '../../jobs';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EXPERIMENTS, type ProbeInputs, type ProbeSettings } from '../../shared/jobs';
+import { EXPERIMENTS, type ProbeInputs } from '../../shared/jobs';
 import { GrainError } from '../../core/errors';
 import { parseFlags, threadCount } from '../args';
 import { cliContext, type Out } from '../context';
@@ -43,16 +44,16 @@ export async function demoCommand(argv: string[], out: Out): Promise<void> {
   const inputs = (train: number, test: number, tagset: 'normalized' | 'universal'): ProbeInputs => ({
     data: { kind: 'brown', split: join(models, 'brown-split.json'), tagset, trainSentences: train, testSentences: test },
     model: lstm,
-    aggregation: 'last',
-    sites: 'layers',
-    batchSize: 32,
+    aggregation: DEFAULTS.aggregation,
+    sites: DEFAULTS.sites,
+    batchSize: DEFAULTS.batchSize,
     threads,
   });
-  const settings: ProbeSettings = { mode: 'default', lambdaL1: 1e-5, lambdaL2: 1e-5, minCount: 1, rare: 'drop', seed: 1 };
+  const { brown, experiments, ablation } = DEFAULTS;
 
   out.info('\n== 2. Linguistic correlation analysis: a POS probe on brown-lstm-s1 (5,000 train / 1,000 test Brown sentences)');
   const probePath = join(dir, 'probe-brown-lstm-s1-pos.json');
-  const probe = await runJob({ kind: 'probe', ...inputs(5000, 1000, 'normalized'), probe: settings, control: true, topPercentage: 0.5, out: probePath }, ctx);
+  const probe = await runJob({ kind: 'probe', ...inputs(brown.trainSentences, brown.testSentences, brown.tagset), probe: DEFAULTS.probe, control: true, topPercentage: DEFAULTS.topPercentage, out: probePath }, ctx);
   out.info(`${probe.classes.length} tags; test accuracy ${pct(probe.test.accuracy)} (majority ${pct(probe.test.majorityBaseline)}), selectivity ${pct(probe.control?.selectivity ?? 0)}; trained in ${probe.timings.train_seconds.toFixed(1)} s`);
   out.info(`top neurons: ${probe.ordering.slice(0, 10).join(', ')}`);
 
@@ -62,11 +63,11 @@ export async function demoCommand(argv: string[], out: Out): Promise<void> {
     {
       kind: 'experiment',
       ...inputs(1500, 300, 'universal'),
-      probe: { ...settings, lambdaL1: 1e-3, lambdaL2: 1e-3 },
+      probe: { ...DEFAULTS.probe, lambdaL1: experiments.lambdaL1, lambdaL2: experiments.lambdaL2 },
       experiments: [...EXPERIMENTS],
-      percents: [10, 15, 20],
-      tolerance: 0.01,
-      topPercentage: 0.5,
+      percents: [...experiments.percents],
+      tolerance: experiments.tolerance,
+      topPercentage: DEFAULTS.topPercentage,
       out: expPath,
     },
     ctx,
@@ -79,7 +80,7 @@ export async function demoCommand(argv: string[], out: Out): Promise<void> {
   out.info('\n== 4. Cross-model correlation analysis: the three LSTM seeds over brown-test-2000');
   const corrPath = join(dir, 'correlation-brown-lstm.json');
   const corr = await runJob(
-    { kind: 'correlate', models: [1, 2, 3].map((s) => join(models, `brown-lstm-s${s}`)), input: text, out: corrPath, aggregation: 'last', sites: 'layers', batchSize: 32, threads },
+    { kind: 'correlate', models: [1, 2, 3].map((s) => join(models, `brown-lstm-s${s}`)), input: text, out: corrPath, aggregation: DEFAULTS.aggregation, sites: DEFAULTS.sites, batchSize: DEFAULTS.batchSize, threads },
     ctx,
   );
   for (const m of corr.perModel) out.info(`${m.name}: mean MaxCorr per layer ${m.sites.map((s) => `${s.site} ${s.meanMaxCorr.toFixed(3)}`).join(', ')}`);
@@ -93,10 +94,10 @@ export async function demoCommand(argv: string[], out: Out): Promise<void> {
       input: text,
       out: ablPath,
       masks: [],
-      curve: { orderingFiles: [probePath, corrPath], percents: [0, 10, 20, 30, 40, 50], randomDraws: 3, seed: 1 },
-      maxSentences: 500,
-      sites: 'layers',
-      batchSize: 32,
+      curve: { orderingFiles: [probePath, corrPath], percents: [...ablation.quick.percents], randomDraws: ablation.quick.randomDraws, seed: ablation.seed },
+      maxSentences: ablation.quick.maxSentences,
+      sites: DEFAULTS.sites,
+      batchSize: DEFAULTS.batchSize,
       threads,
     },
     ctx,

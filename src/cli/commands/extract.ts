@@ -1,3 +1,4 @@
+import { DEFAULTS } from '../../shared/defaults';
 import { runJob } from '../../jobs';
 import { cpus } from 'node:os';
 import type { ExtractJob } from '../../shared/jobs';
@@ -21,11 +22,11 @@ export function extractJobFromArgs(argv: string[]): ExtractJob {
     input: { type: 'string' },
     out: { type: 'string' },
     format: { type: 'string', default: '' },
-    aggregation: { type: 'string', default: 'last' },
+    aggregation: { type: 'string', default: DEFAULTS.aggregation },
     subword: { type: 'boolean', default: false },
     'keep-special': { type: 'boolean', default: false },
-    sites: { type: 'string', default: 'layers' },
-    batch: { type: 'string', default: '32' },
+    sites: { type: 'string', default: DEFAULTS.sites },
+    batch: { type: 'string', default: String(DEFAULTS.batchSize) },
     threads: { type: 'string', default: String(defaultThreads()) },
     float16: { type: 'boolean', default: false },
     window: { type: 'string' },

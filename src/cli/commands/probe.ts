@@ -1,3 +1,4 @@
+import { DEFAULTS } from '../../shared/defaults';
 import { runJob } from '../../jobs';
 import { join } from 'node:path';
 import { EXPERIMENTS, type ExperimentJob, type ExperimentName, type LabelledData, type ProbeInputs, type ProbeJob, type ProbeSettings } from '../../shared/jobs';
@@ -35,7 +36,7 @@ const common: FlagSpec = {
   'test-conllu': { type: 'string' },
   column: { type: 'string', default: 'upos' },
   brown: { type: 'boolean', default: false },
-  tagset: { type: 'string', default: 'normalized' },
+  tagset: { type: 'string', default: DEFAULTS.brown.tagset },
   'train-sentences': { type: 'string' },
   'test-sentences': { type: 'string' },
   split: { type: 'string' },
@@ -43,19 +44,19 @@ const common: FlagSpec = {
   variant: { type: 'string' },
   activations: { type: 'string' },
   'test-activations': { type: 'string' },
-  aggregation: { type: 'string', default: 'last' },
-  sites: { type: 'string', default: 'layers' },
-  batch: { type: 'string', default: '32' },
+  aggregation: { type: 'string', default: DEFAULTS.aggregation },
+  sites: { type: 'string', default: DEFAULTS.sites },
+  batch: { type: 'string', default: String(DEFAULTS.batchSize) },
   threads: { type: 'string', default: String(defaultThreads()) },
-  mode: { type: 'string', default: 'default' },
-  l1: { type: 'string', default: '1e-5' },
-  l2: { type: 'string', default: '1e-5' },
+  mode: { type: 'string', default: DEFAULTS.probe.mode },
+  l1: { type: 'string', default: String(DEFAULTS.probe.lambdaL1) },
+  l2: { type: 'string', default: String(DEFAULTS.probe.lambdaL2) },
   epochs: { type: 'string' },
   layers: { type: 'string' },
-  'min-count': { type: 'string', default: '1' },
-  rare: { type: 'string', default: 'drop' },
-  seed: { type: 'string', default: '1' },
-  top: { type: 'string', default: '0.5' },
+  'min-count': { type: 'string', default: String(DEFAULTS.probe.minCount) },
+  rare: { type: 'string', default: DEFAULTS.probe.rare },
+  seed: { type: 'string', default: String(DEFAULTS.probe.seed) },
+  top: { type: 'string', default: String(DEFAULTS.topPercentage) },
   out: { type: 'string' },
 };
 
@@ -133,8 +134,8 @@ export function experimentJobFromArgs(argv: string[]): ExperimentJob {
   const f = parseFlags(argv, {
     ...common,
     run: { type: 'string', default: EXPERIMENTS.join(',') },
-    percents: { type: 'string', default: '10,15,20' },
-    tolerance: { type: 'string', default: '0.01' },
+    percents: { type: 'string', default: DEFAULTS.experiments.percents.join(',') },
+    tolerance: { type: 'string', default: String(DEFAULTS.experiments.tolerance) },
   }) as Flags;
   const experiments = (f.run as string).split(',').map((s) => oneOf('run', s.trim(), EXPERIMENTS as ExperimentName[]));
   const percents = (f.percents as string).split(',').map((s) => finiteNumber('percents', s.trim(), 0, 100));

@@ -1,16 +1,16 @@
 // The commands that run analyses in the worker: extraction, probes, experiments, correlation
 // and ablation curves. Each checks workspace trust first and saves under `.grain/`.
 import * as vscode from 'vscode';
+import { DEFAULTS } from '../../shared/defaults';
 import { makeTempDir } from '../../core/io/temp';
 import { existsSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { EXPERIMENTS, type AblateJob, type CorrelateJob, type ExperimentJob, type ExtractJob, type LabelledData, type ProbeJob, type ProbeSettings } from '../../shared/jobs';
+import { EXPERIMENTS, type AblateJob, type CorrelateJob, type ExperimentJob, type ExtractJob, type LabelledData, type ProbeJob } from '../../shared/jobs';
 import type { ExperimentsResult, ProbeResult } from '../../shared/results';
 import type { CommandContext } from './context';
 import { sameModel } from '../../core/model/folder';
 import { modelKind, modelSummary } from '../known-models';
 
-export const PROBE_SETTINGS: ProbeSettings = { mode: 'default', lambdaL1: 1e-5, lambdaL2: 1e-5, minCount: 1, rare: 'drop', seed: 1 };
 
 /** Sentence sizes offered for the Brown corpus; the first is what Run Demo uses. */
 const BROWN_SIZES = [
@@ -136,7 +136,7 @@ export async function runProbe(ctx: CommandContext, model: string, data: Labelle
   const results = ctx.services.results;
   results.ensureDir();
   const out = results.newPath(`probe-${ctx.modelName(model)}-${name}`);
-  const job: ProbeJob = { kind: 'probe', data, model, ...ctx.jobBasics(), probe: PROBE_SETTINGS, control: false, topPercentage: 0.5, out };
+  const job: ProbeJob = { kind: 'probe', data, model, ...ctx.jobBasics(), probe: DEFAULTS.probe, control: false, topPercentage: DEFAULTS.topPercentage, out };
   const r = await ctx.runJob<ProbeResult>(`${title} (${ctx.modelName(model)}, ${name})`, job);
   if (!r) return undefined;
   ctx.log.info(`probe: ${r.classes.length} classes, test accuracy ${(100 * r.test.accuracy).toFixed(2)}% (majority ${(100 * r.test.majorityBaseline).toFixed(2)}%); saved ${out}`);
@@ -168,11 +168,11 @@ export async function experimentsCommand(ctx: CommandContext): Promise<void> {
     data: data.data,
     model,
     ...ctx.jobBasics(),
-    probe: { ...PROBE_SETTINGS, lambdaL1: 1e-3, lambdaL2: 1e-3 },
+    probe: { ...DEFAULTS.probe, lambdaL1: DEFAULTS.experiments.lambdaL1, lambdaL2: DEFAULTS.experiments.lambdaL2 },
     experiments: [...EXPERIMENTS],
-    percents: [10, 15, 20],
-    tolerance: 0.01,
-    topPercentage: 0.5,
+    percents: [...DEFAULTS.experiments.percents],
+    tolerance: DEFAULTS.experiments.tolerance,
+    topPercentage: DEFAULTS.topPercentage,
     out,
   };
   const r = await ctx.runJob<ExperimentsResult>(`Rank neurons (${ctx.modelName(model)}, ${data.name})`, job);
@@ -244,8 +244,8 @@ export async function ablationCommand(ctx: CommandContext): Promise<void> {
     input,
     out,
     masks: [],
-    curve: { orderingFiles, percents: [0, 10, 20, 30, 40, 50], randomDraws: 3, seed: 1 },
-    maxSentences: 500,
+    curve: { orderingFiles, percents: [...DEFAULTS.ablation.quick.percents], randomDraws: DEFAULTS.ablation.quick.randomDraws, seed: DEFAULTS.ablation.seed },
+    maxSentences: DEFAULTS.ablation.quick.maxSentences,
     ...ctx.jobBasics(),
   };
   ctx.log.info(`ablation orderings: ${orderingFiles.join(', ')}`);

@@ -1,0 +1,30 @@
+/**
+ * Every analysis default in one table: the CLI's flags, the demo, the editor's commands, the
+ * settings and package.json's setting defaults (checked by a unit test) all read it, so a
+ * default changes in one place.
+ */
+import type { ProbeSettings } from './jobs';
+
+export const DEFAULTS = {
+  /** A word's row from its last subword, as NeuroX's default. */
+  aggregation: 'last',
+  sites: 'layers',
+  /** Sentences per model run. */
+  batchSize: 32,
+  probe: { mode: 'default', lambdaL1: 1e-5, lambdaL2: 1e-5, minCount: 1, rare: 'drop', seed: 1 } satisfies ProbeSettings,
+  /** Cumulative weight-mass share for per-class top neurons (NeuroX's percentage). */
+  topPercentage: 0.5,
+  /** The paper's experiments: stronger regularisation so rankings concentrate. */
+  experiments: { lambdaL1: 1e-3, lambdaL2: 1e-3, percents: [10, 15, 20], tolerance: 0.01 },
+  brown: { tagset: 'normalized', trainSentences: 5000, testSentences: 1000 },
+  ablation: {
+    percents: [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50],
+    randomDraws: 5,
+    seed: 1,
+    /** The editor's and demo's quick look: fewer points, draws and sentences. */
+    quick: { percents: [0, 10, 20, 30, 40, 50], randomDraws: 3, maxSentences: 500 },
+  },
+  /** Strongest neurons listed per word in hovers. */
+  topNeuronsPerWord: 5,
+  decorations: { maxFileSize: 200_000 },
+} as const;
