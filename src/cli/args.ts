@@ -1,15 +1,17 @@
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { stdio } from './out';
 import { resolveModelFolder } from '../core/model/folder';
 
-export type FlagSpec = Record<string, { type: 'string' | 'boolean'; default?: string | boolean; multiple?: boolean }>;
+export type FlagSpec = NonNullable<ParseArgsConfig['options']>;
 
 /** Flags of one subcommand; an unknown flag is a usage error naming it. */
-export function parseFlags<T extends FlagSpec>(argv: string[], spec: T): Record<keyof T, string | boolean | undefined> {
+export type Flags = Partial<Record<string, string | boolean | (string | boolean)[]>>;
+
+export function parseFlags(argv: string[], spec: FlagSpec): Flags {
   try {
-    const { values } = parseArgs({ args: argv, options: spec as never, strict: true, allowPositionals: false });
-    return values as Record<keyof T, string | boolean | undefined>;
+    const values: Flags = parseArgs({ args: argv, options: spec, strict: true, allowPositionals: false }).values;
+    return values;
   } catch (e) {
     throw new UsageError((e as Error).message);
   }

@@ -1,5 +1,5 @@
 import type { CorrelateJob } from '../shared/jobs';
-import { header, type CorrelationResult } from '../shared/results';
+import { header, toJson, type CorrelationResult } from '../shared/results';
 import { GRAIN_VERSION } from '../shared/version';
 import { GrainError } from '../core/errors';
 import { correlateModels } from '../core/correlate';
@@ -46,8 +46,8 @@ export async function runCorrelate(job: CorrelateJob, ctx: JobContext): Promise<
         neurons: report.neurons,
         rows: report.rows,
         constantNeurons: report.constantNeurons,
-        perModel: report.perModel as unknown as CorrelationResult['perModel'],
-        cka: report.cka as unknown as CorrelationResult['cka'],
+        perModel: toJson(report.perModel),
+        cka: toJson(report.cka),
         timings: { extract_seconds: extractSeconds, correlate_seconds: (performance.now() - started) / 1000 },
       };
       if (report.constantNeurons > 0) ctx.warn(`${report.constantNeurons} neuron(s) are constant over this text; their correlations are defined as 0`);

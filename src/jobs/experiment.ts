@@ -59,7 +59,7 @@ export async function runExperiment(job: ExperimentJob, ctx: JobContext): Promis
         next('training one probe per layer');
         result.layerwise = await layerwiseProbes(task, p.sites, full.result.accuracy);
       }
-      if (want.has('top-words')) result.topWords = topWordsPerNeuron(task.train as never, full.result.ordering.slice(0, 20), { n: 10 });
+      if (want.has('top-words')) result.topWords = topWordsPerNeuron(p.trainSource, full.result.ordering.slice(0, 20), { n: 10 });
       if (want.has('control')) result.control = await controlTask(p, full.result.accuracy, job.probe.seed, ctx);
       result.timings.total_seconds = (performance.now() - started) / 1000;
       writeJsonAtomic(job.out, result);

@@ -18,8 +18,7 @@ import {
 import { GRAIN_VERSION } from '../shared/version';
 import { GrainError, formatLocation, throwIfAborted } from '../core/errors';
 import { chooseVariant, readModelFolderFacts, scanModelFolder, type ModelFolder } from '../core/model/folder';
-import * as onnx from '../core/onnx';
-import { detectSites, modelInputs, readGrainConfig, readOnnxModel, type ModelInput, type ModelSite, type OnnxModel } from '../core/onnx';
+import { detectSites, modelInputs, readAnalysisModel, readGrainConfig, type ModelInput, type ModelSite, type OnnxModel } from '../core/onnx';
 import { dataTypeName, type TypeProto } from '../core/onnx/types';
 import { planFeeds } from '../core/runtime/feeds';
 import { openExtractionModel } from '../core/extract/model';
@@ -230,7 +229,7 @@ function inspectGraph(modelPath: string, tokenizer: ModelTokenizer | undefined):
   let model: OnnxModel;
   let notes: string[];
   try {
-    ({ model, notes } = readGraphForAnalysis(modelPath));
+    ({ model, notes } = readAnalysisModel(modelPath));
   } catch (e) {
     return { report: { error: userMessage(e) } };
   }
@@ -364,16 +363,6 @@ export async function ablationObjectiveOf(
   }
 }
 
-/**
- * The graph as extraction reads it: where the onnx module has readAnalysisModel (a merged
- * decoder's no-past branch inlined, fused residual sums exposed), through it, so inspect finds
- * the sites extraction finds; else the file as it is. Once that function is on every branch,
- * call it directly here.
- */
-function readGraphForAnalysis(path: string): { model: OnnxModel; notes: string[] } {
-  const analysis = (onnx as unknown as { readAnalysisModel?: (p: string) => { model: OnnxModel; notes: string[] } }).readAnalysisModel;
-  return analysis ? analysis(path) : { model: readOnnxModel(path), notes: [] };
-}
 
 function producerOf(model: OnnxModel): string | null {
   const p = model.proto as { producerName?: string; producerVersion?: string };

@@ -18,8 +18,8 @@ export async function readLabelledSplit(data: LabelledData): Promise<LabelledSpl
       return holdOut(train);
     }
     case 'conllu': {
-      const train = await readConllu(data.train, data.column as never);
-      if (data.test) return { train, test: await readConllu(data.test, data.column as never), testFrom: data.test };
+      const train = await readConllu(data.train, data.column);
+      if (data.test) return { train, test: await readConllu(data.test, data.column), testFrom: data.test };
       return holdOut(train);
     }
     case 'brown': {

@@ -64,7 +64,7 @@ export async function runProbe(job: ProbeJob, ctx: JobContext): Promise<ProbeRes
         per_class_top: Object.fromEntries(p.classNames.map((c, i) => [c, Array.from(top.perClass[i])])),
         top_overall: Array.from(top.overall),
         top_by_site: Array.from(countBySite(top.overall, p.sites)),
-        top_words: topWordsPerNeuron(task.train as never, ordering.slice(0, TOP_WORD_NEURONS), { n: 10 }),
+        top_words: topWordsPerNeuron(p.trainSource, ordering.slice(0, TOP_WORD_NEURONS), { n: 10 }),
         timings: { extract_seconds: p.extractSeconds, train_seconds: full.result.trainSeconds, gflops: full.report.gflops },
         training: full.report,
       };

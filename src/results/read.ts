@@ -46,7 +46,7 @@ export function parseResult(text: string, path: string): AnyResult {
   const k = resultKind(value);
   if ('error' in k) throw new GrainError(k.error, { file }, 'E_RESULT');
   const r = { kind: k.kind, path, result: value } as AnyResult;
-  checkShape(r, file);
+  checkShape(r, value as Record<string, unknown>, file);
   if (r.kind === 'ablation') r.result = upgradeAblation(r.result);
   return r;
 }
@@ -65,7 +65,7 @@ export function readResult(path: string): AnyResult {
 }
 
 /** Throws when a field a report draws is missing or of the wrong shape, so nothing draws wrong numbers. */
-function checkShape(r: AnyResult, file: string): void {
+function checkShape(r: AnyResult, res: Record<string, unknown>, file: string): void {
   const bad = (field: string, want: string): never => {
     throw new GrainError(`"${field}" is missing or malformed (expected ${want}); the file may be truncated or edited by hand`, { file }, 'E_RESULT');
   };
@@ -75,7 +75,6 @@ function checkShape(r: AnyResult, file: string): void {
   const num = (v: unknown, field: string): void => {
     if (typeof v !== 'number') bad(field, 'a number');
   };
-  const res = r.result as unknown as Record<string, unknown>;
   arr(res.sites, 'sites');
   const sites = res.sites as { name?: unknown; width?: unknown }[];
   for (const s of sites) if (typeof s?.name !== 'string' || typeof s.width !== 'number') bad('sites', 'entries with a name and a width');

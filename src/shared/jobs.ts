@@ -5,6 +5,7 @@
 import type { Aggregation } from '../core/extract/aggregate';
 import type { SiteSelection } from '../core/onnx/sites';
 import type { ActivationFormat } from '../core/store';
+import type { ConlluColumn } from '../core/corpus';
 
 export type { Aggregation, SiteSelection, ActivationFormat };
 
@@ -43,7 +44,7 @@ export interface CorrelateJob {
 /** Where labelled sentences come from. Without a test part, the last 10% of sentences are held out. */
 export type LabelledData =
   | { kind: 'pair'; input: string; labels: string; testInput?: string; testLabels?: string }
-  | { kind: 'conllu'; train: string; test?: string; column: string }
+  | { kind: 'conllu'; train: string; test?: string; column: ConlluColumn }
   | { kind: 'brown'; split: string; tagset: 'raw' | 'normalized' | 'universal'; trainSentences?: number; testSentences?: number; dir?: string };
 
 /** The settings of every probe a job trains. */

@@ -4,6 +4,7 @@
  * version it does not know instead of drawing wrong numbers.
  */
 import type { SiteInfo } from '../core/activations';
+import { isNumberArray } from '../core/typed-arrays';
 import type { CkaMatrix, ModelCorrelationSummary } from '../core/correlate';
 import type { RareClassReport } from '../core/corpus/classes';
 import type {
@@ -48,6 +49,18 @@ export type Json<T> = T extends Float64Array | Float32Array | Int32Array | Uint3
     : T extends object
       ? { [K in keyof T]: Json<T[K]> }
       : T;
+
+/** A value as a result file holds it: typed arrays become plain arrays (what JSON gives back). */
+export function toJson<T>(value: T): Json<T> {
+  return jsonCopy(value) as Json<T>;
+}
+
+function jsonCopy(v: unknown): unknown {
+  if (isNumberArray(v)) return Array.from(v);
+  if (Array.isArray(v)) return v.map(jsonCopy);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonCopy(x)]));
+  return v;
+}
 
 export interface CorrelationResult extends ResultHeader<'correlation'> {
   input: string;

@@ -23,21 +23,25 @@ Chart.register(BarController, BarElement, CategoryScale, LinearScale, Logarithmi
 
 const BAND = '\u0000band';
 
-function config(spec: ChartSpec, palette: Palette): ChartConfiguration {
-  const datasets: ChartDataset[] = [];
+/** A value, a gap (null), or a point of a line over numeric x. */
+type DataPoint = number | null | { x: number; y: number | null };
+type Config = ChartConfiguration<'line' | 'bar', DataPoint[]>;
+
+function config(spec: ChartSpec, palette: Palette): Config {
+  const datasets: ChartDataset<'line' | 'bar', DataPoint[]>[] = [];
   const line = spec.type === 'line';
-  const at = (values: (number | null)[]) => (line && spec.xs ? values.map((y, i) => ({ x: spec.xs![i], y })) : values);
+  const at = (values: (number | null)[]): DataPoint[] => (line && spec.xs ? values.map((y, i) => ({ x: spec.xs![i], y })) : values);
   for (const s of spec.series) {
     const colour = palette.colours[s.colour];
     if (s.band && line) {
       // Two invisible edges; the upper one fills down to the lower one.
-      datasets.push({ type: 'line', label: `${BAND}low`, data: at(s.band.low) as never, borderWidth: 0, pointRadius: 0, fill: false });
-      datasets.push({ type: 'line', label: `${BAND}${s.name} ${s.band.label}`, data: at(s.band.high) as never, borderWidth: 0, pointRadius: 0, fill: '-1', backgroundColor: palette.translucent[s.colour] });
+      datasets.push({ type: 'line', label: `${BAND}low`, data: at(s.band.low), borderWidth: 0, pointRadius: 0, fill: false });
+      datasets.push({ type: 'line', label: `${BAND}${s.name} ${s.band.label}`, data: at(s.band.high), borderWidth: 0, pointRadius: 0, fill: '-1', backgroundColor: palette.translucent[s.colour] });
     }
     datasets.push(
       line
-        ? { type: 'line', label: s.name, data: at(s.values) as never, borderColor: colour, backgroundColor: colour, borderDash: s.dashed ? [6, 4] : [], pointRadius: s.dashed ? 0 : 3, borderWidth: 2, fill: false, spanGaps: true }
-        : { type: 'bar', label: s.name, data: s.values as never, backgroundColor: palette.translucent[s.colour], borderColor: colour, borderWidth: 1 },
+        ? { type: 'line', label: s.name, data: at(s.values), borderColor: colour, backgroundColor: colour, borderDash: s.dashed ? [6, 4] : [], pointRadius: s.dashed ? 0 : 3, borderWidth: 2, fill: false, spanGaps: true }
+        : { type: 'bar', label: s.name, data: s.values, backgroundColor: palette.translucent[s.colour], borderColor: colour, borderWidth: 1 },
     );
   }
   const axisTitle = (text: string) => ({ display: true, text, color: palette.foreground });
@@ -74,7 +78,7 @@ function config(spec: ChartSpec, palette: Palette): ChartConfiguration {
         },
       },
     },
-  } as ChartConfiguration;
+  } as Config;
 }
 
 export const chartJsRenderer: ChartRenderer = {

@@ -1,3 +1,4 @@
+import { conlluColumn } from '../../core/corpus';
 import { DEFAULTS } from '../../shared/defaults';
 import { runJob } from '../../jobs';
 import { join } from 'node:path';
@@ -80,7 +81,9 @@ function labelledData(f: Flags): LabelledData {
     };
   }
   if (f.conllu !== undefined) {
-    return { kind: 'conllu', train: f.conllu as string, test: f['test-conllu'] as string | undefined, column: f.column as string };
+    const column = conlluColumn(f.column as string);
+    if (!column) throw new UsageError(`--column must be upos, xpos, feats or feats:NAME (got '${f.column as string}')`);
+    return { kind: 'conllu', train: f.conllu as string, test: f['test-conllu'] as string | undefined, column };
   }
   if ((f['test-input'] === undefined) !== (f['test-labels'] === undefined)) throw new UsageError('--test-input and --test-labels go together');
   return {

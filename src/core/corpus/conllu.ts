@@ -9,6 +9,11 @@ import { decodeFileText, splitLines } from '../text';
  */
 export type ConlluColumn = 'upos' | 'xpos' | 'feats' | `feats:${string}`;
 
+/** A column name as a user gives it, if it is one: upos, xpos, feats, or feats:NAME for one feature. */
+export function conlluColumn(text: string): ConlluColumn | undefined {
+  return /^(upos|xpos|feats|feats:[A-Za-z][A-Za-z0-9[\]_-]*)$/.test(text) ? (text as ConlluColumn) : undefined;
+}
+
 const COLUMNS = 10;
 const FORM = 1;
 const UPOS = 3;

@@ -1,6 +1,6 @@
 export type { LabelledCorpus } from './types';
 export { readLabelledPair, parseLabelledPair } from './pair-files';
-export { readConllu, parseConllu, type ConlluColumn } from './conllu';
+export { readConllu, parseConllu, conlluColumn, type ConlluColumn } from './conllu';
 export { readBrown, readBrownSplit, parseBrownText, brownDir, type BrownOptions, type BrownSplitPart } from './brown';
 export { normalizeBrownTag, brownToUniversal, knownBrownTags, UNIVERSAL_TAGS, type BrownTagset, type UniversalTag } from './brown-tags';
 export {

@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { siblingTemp } from './temp';
+import { isNumberArray } from '../typed-arrays';
 
 /**
  * Writes a file so that readers see either the old content or the whole new content, never a
@@ -32,6 +33,6 @@ export function writeJsonAtomic(path: string, value: unknown): void {
 
 /** Typed arrays become plain arrays in result files. */
 function jsonReplacer(_key: string, value: unknown): unknown {
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>);
+  if (isNumberArray(value)) return Array.from(value);
   return value;
 }

@@ -2,6 +2,7 @@
 // and ablation curves. Each checks workspace trust first and saves under `.grain/`.
 import * as vscode from 'vscode';
 import { DEFAULTS } from '../../shared/defaults';
+import type { ConlluColumn } from '../../core/corpus';
 import { makeTempDir } from '../../core/io/temp';
 import { existsSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
@@ -126,7 +127,9 @@ export async function pickLabelledData(ctx: CommandContext): Promise<{ data: Lab
   const picked = await vscode.window.showOpenDialog({ canSelectFiles: true, title: 'Grain: a CoNLL-U file', filters: { 'CoNLL-U': ['conllu', 'conll'], 'All files': ['*'] } });
   const train = picked?.[0]?.fsPath;
   if (!train) return undefined;
-  const column = await vscode.window.showQuickPick(['upos', 'xpos', 'feats'], { title: 'Grain: which column holds the labels' });
+  const columns: ConlluColumn[] = ['upos', 'xpos', 'feats'];
+  const choice = await vscode.window.showQuickPick(columns, { title: 'Grain: which column holds the labels' });
+  const column = columns.find((c) => c === choice);
   if (!column) return undefined;
   return { data: { kind: 'conllu', train, column }, name: `${basename(train, extname(train))}-${column}` };
 }
