@@ -17,7 +17,6 @@ import { CommandContext } from './commands/context';
 import { registerCommands } from './commands/index';
 import { brownCorpusDir } from './commands/analysis';
 import { ModelsTree } from './tree/models-tree';
-import { checkInspectReport } from '../shared/inspect';
 import { AnalysesTree } from './tree/analyses-tree';
 import { DatasetsTree } from './tree/datasets-tree';
 import { NeuronsTree } from './tree/neurons-tree';
@@ -54,11 +53,9 @@ export function activate(context: vscode.ExtensionContext): GrainServices {
       trusted: () => vscode.workspace.isTrusted,
       // Graph facts run the model: in the worker, quietly (the view shows progress in its rows).
       inspect: async (model) => {
-        const value = await worker.runQuiet<unknown>({ kind: 'inspect', model, threads: settings().threads }).result;
-        const checked = checkInspectReport(value);
-        if ('error' in checked) throw new Error(checked.error);
-        log.info(`inspected ${model}: ${checked.report.usable ? 'usable' : checked.report.problems.join('; ')}`);
-        return checked.report;
+        const report = await worker.runQuiet({ kind: 'inspect', model, threads: settings().threads }).result;
+        log.info(`inspected ${model}: ${report.usable ? 'usable' : report.problems.join('; ')}`);
+        return report;
       },
     },
   );

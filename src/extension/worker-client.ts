@@ -1,6 +1,6 @@
 import '../core/runtime/telemetry-off';
 import { Worker } from 'node:worker_threads';
-import type { Job } from '../shared/jobs';
+import type { JobKind, JobOf, JobResults } from '../shared/jobs';
 import type { Progress, WorkerError, WorkerToHost } from '../shared/protocol/worker';
 
 export interface JobHandlers {
@@ -42,11 +42,13 @@ export class WorkerClient {
 
   constructor(private readonly workerPath: string, private readonly resourceLimits?: { maxOldGenerationSizeMb?: number }) {}
 
-  run<T = unknown>(job: Job, handlers: JobHandlers = {}): RunningJob<T> {
+  /** Runs a job in the worker; its result has the type the job kind returns (shared/jobs JobResults). */
+  run<K extends JobKind>(job: JobOf<K>, handlers: JobHandlers = {}): RunningJob<JobResults[K]> {
     const worker = this.ensureWorker();
     const id = this.nextId++;
-    const result = new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { ...handlers, resolve: resolve as (v: unknown) => void, reject });
+    const result = new Promise<JobResults[K]>((resolve, reject) => {
+      // The worker ran the job of this kind: its 'done' message carries that kind's result.
+      this.pending.set(id, { ...handlers, resolve: (v) => resolve(v as JobResults[K]), reject });
     });
     worker.postMessage({ type: 'run', id, job });
     return { id, result, cancel: () => this.worker?.postMessage({ type: 'cancel', id }) };

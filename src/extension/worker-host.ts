@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
-import type { Job } from '../shared/jobs';
+import type { JobKind, JobOf, JobResults } from '../shared/jobs';
 import { JobFailedError, WorkerClient } from './worker-client';
 import type { Log } from './log';
 
@@ -24,14 +24,14 @@ export class GrainWorker implements vscode.Disposable {
    * Runs `job` with a progress notification titled `title`. Resolves to the result, or to
    * undefined when the user cancelled or the job failed (the user has been told).
    */
-  async run<T>(title: string, job: Job): Promise<T | undefined> {
+  async run<K extends JobKind>(title: string, job: JobOf<K>): Promise<JobResults[K] | undefined> {
     this.log.info(`${title}: started (${job.kind})`);
     const started = Date.now();
     try {
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Grain: ${title}`, cancellable: true },
         (progress, token) => {
-          const running = this.client.run<T>(job, {
+          const running = this.client.run(job, {
             onProgress: (p) => progress.report({ message: `${p.stage} ${p.done}/${p.total}` }),
             onWarning: (m) => this.log.warn(m),
             onLog: (m) => this.log.info(m),
@@ -55,8 +55,8 @@ export class GrainWorker implements vscode.Disposable {
   }
 
   /** Runs a job quietly (no notification), e.g. recomputing decorations; throws on failure. */
-  runQuiet<T>(job: Job) {
-    return this.client.run<T>(job, { onWarning: (m) => this.log.warn(m) });
+  runQuiet<K extends JobKind>(job: JobOf<K>) {
+    return this.client.run(job, { onWarning: (m) => this.log.warn(m) });
   }
 
   dispose(): void {

@@ -1,15 +1,10 @@
 import type { ExtractJob } from '../shared/jobs';
+import type { ExtractResult } from '../shared/job-results';
 import { openExtractionModel } from '../core/extract/model';
-import { extractTo, type ExtractSummary } from '../core/extract/extractor';
+import { extractTo } from '../core/extract/extractor';
 import { readSentenceFile } from '../core/text';
 import { createSink } from '../core/store';
 import type { JobContext } from './context';
-
-export interface ExtractResult extends ExtractSummary {
-  out: string;
-  format: ExtractJob['format'];
-  sites: { name: string; width: number; tensor?: string }[];
-}
 
 export async function runExtract(job: ExtractJob, ctx: JobContext): Promise<ExtractResult> {
   const { sentences, lines } = readSentenceFile(job.input);

@@ -1,4 +1,5 @@
-import type { Job, JobKind } from '../shared/jobs';
+/** The jobs the worker and the CLI both run: one table from job kind to the function that runs it. */
+import type { JobKind, JobOf, JobResults } from '../shared/jobs';
 import type { JobContext } from './context';
 import { checkJobOutput } from './files';
 import { runExtract } from './extract';
@@ -10,12 +11,9 @@ import { runNeuronStats } from './neuron-stats';
 import { runTextActivations } from './text-activations';
 import { runInspect } from './inspect';
 
-type JobOf<K extends JobKind> = Extract<Job, { kind: K }>;
+type Runners = { [K in JobKind]: (job: JobOf<K>, ctx: JobContext) => Promise<JobResults[K]> };
 
-type Runners = { [K in JobKind]: (job: JobOf<K>, ctx: JobContext) => Promise<unknown> };
-
-/** Every job kind and the function that runs it; the CLI and the worker share this table. */
-const RUNNERS = {
+const RUNNERS: Runners = {
   extract: runExtract,
   correlate: runCorrelate,
   probe: runProbe,
@@ -24,15 +22,11 @@ const RUNNERS = {
   'neuron-stats': runNeuronStats,
   'text-activations': runTextActivations,
   inspect: runInspect,
-} satisfies Runners;
-
-export type JobResult<K extends JobKind> = Awaited<ReturnType<(typeof RUNNERS)[K]>>;
-type TypedRunners = { [K in JobKind]: (job: JobOf<K>, ctx: JobContext) => Promise<JobResult<K>> };
+};
 
 /** Runs a job after checking that its output overwrites none of its inputs and can be written. */
-export async function runJob<K extends JobKind>(job: JobOf<K>, ctx: JobContext): Promise<JobResult<K>> {
+export async function runJob<K extends JobKind>(job: JobOf<K>, ctx: JobContext): Promise<JobResults[K]> {
   checkJobOutput(job);
-  const runners: TypedRunners = RUNNERS;
-  const run: TypedRunners[K] = runners[job.kind as K];
+  const run: Runners[K] = RUNNERS[job.kind as K];
   return run(job, ctx);
 }

@@ -142,11 +142,3 @@ export interface InspectReport {
 export function failed(x: unknown): x is Failed {
   return typeof x === 'object' && x !== null && typeof (x as Failed).error === 'string';
 }
-
-/** The report if `value` is one this Grain reads, else why not. */
-export function checkInspectReport(value: unknown): { report: InspectReport } | { error: string } {
-  const v = value as Partial<InspectReport> | null;
-  if (v?.schema !== INSPECT_SCHEMA) return { error: `not a Grain inspect report (no "schema": "${INSPECT_SCHEMA}")` };
-  if (v.version !== INSPECT_VERSION) return { error: `inspect report version ${String(v.version)}; this Grain reads version ${INSPECT_VERSION}` };
-  return { report: v as InspectReport };
-}

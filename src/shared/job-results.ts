@@ -1,7 +1,16 @@
+import type { ExtractSummary } from '../core/extract/extractor';
+import type { ActivationFormat } from '../core/store';
 /**
  * What the editor jobs return. Per-word results are flat typed arrays (they cross postMessage
  * as such), never per-word objects.
  */
+
+/** What an extraction wrote. */
+export interface ExtractResult extends ExtractSummary {
+  out: string;
+  format: ActivationFormat;
+  sites: { name: string; width: number; tensor?: string }[];
+}
 
 export interface SiteWidth {
   name: string;

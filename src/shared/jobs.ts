@@ -6,6 +6,9 @@ import type { Aggregation } from '../core/extract/aggregate';
 import type { SiteSelection } from '../core/onnx/sites';
 import type { ActivationFormat } from '../core/store';
 import type { ConlluColumn } from '../core/corpus';
+import type { ExtractResult, NeuronStatsResult, TextActivationsResult } from './job-results';
+import type { InspectReport } from './inspect';
+import type { AnyAblationResult, CorrelationResult, ExperimentsResult, ProbeResult } from './results';
 
 export type { Aggregation, SiteSelection, ActivationFormat };
 
@@ -174,3 +177,17 @@ export interface InspectJob {
 
 export type Job = ExtractJob | CorrelateJob | ProbeJob | ExperimentJob | AblateJob | NeuronStatsJob | TextActivationsJob | InspectJob;
 export type JobKind = Job['kind'];
+
+/** What each job returns: the worker's host and the CLI get these types, no guessing. */
+export interface JobResults {
+  extract: ExtractResult;
+  correlate: CorrelationResult;
+  probe: ProbeResult;
+  experiment: ExperimentsResult;
+  ablate: AnyAblationResult;
+  'neuron-stats': NeuronStatsResult;
+  'text-activations': TextActivationsResult;
+  inspect: InspectReport;
+}
+
+export type JobOf<K extends JobKind> = Extract<Job, { kind: K }>;

@@ -7,7 +7,6 @@ import { makeTempDir } from '../../core/io/temp';
 import { existsSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { EXPERIMENTS, type AblateJob, type CorrelateJob, type ExperimentJob, type ExtractJob, type LabelledData, type ProbeJob } from '../../shared/jobs';
-import type { ExperimentsResult, ProbeResult } from '../../shared/results';
 import type { CommandContext } from './context';
 import { sameModel } from '../../core/model/folder';
 import { modelKind, modelSummary } from '../known-models';
@@ -68,7 +67,7 @@ async function extract(ctx: CommandContext, input: { path: string; name: string 
   let out = join(results.activationsDir, `${stem}.grain`);
   for (let i = 2; existsSync(out); i++) out = join(results.activationsDir, `${stem}-${i}.grain`);
   const job: ExtractJob = { kind: 'extract', model, input: input.path, out, format: 'grain', subword: false, keepSpecial: false, dtype: 'float32', ...ctx.jobBasics() };
-  const r = await ctx.runJob<{ rows: number; neurons: number; sentences: number }>(`Extract activations of ${input.name}`, job);
+  const r = await ctx.runJob(`Extract activations of ${input.name}`, job);
   if (!r) return;
   const msg = `extracted ${r.rows} words × ${r.neurons} neurons of ${r.sentences} sentence${r.sentences === 1 ? '' : 's'} to ${out}`;
   ctx.log.info(msg);
@@ -140,7 +139,7 @@ export async function runProbe(ctx: CommandContext, model: string, data: Labelle
   results.ensureDir();
   const out = results.newPath(`probe-${ctx.modelName(model)}-${name}`);
   const job: ProbeJob = { kind: 'probe', data, model, ...ctx.jobBasics(), probe: DEFAULTS.probe, control: false, topPercentage: DEFAULTS.topPercentage, out };
-  const r = await ctx.runJob<ProbeResult>(`${title} (${ctx.modelName(model)}, ${name})`, job);
+  const r = await ctx.runJob(`${title} (${ctx.modelName(model)}, ${name})`, job);
   if (!r) return undefined;
   ctx.log.info(`probe: ${r.classes.length} classes, test accuracy ${(100 * r.test.accuracy).toFixed(2)}% (majority ${(100 * r.test.majorityBaseline).toFixed(2)}%); saved ${out}`);
   if (!(await ctx.setRanking(out))) return undefined;
@@ -178,7 +177,7 @@ export async function experimentsCommand(ctx: CommandContext): Promise<void> {
     topPercentage: DEFAULTS.topPercentage,
     out,
   };
-  const r = await ctx.runJob<ExperimentsResult>(`Rank neurons (${ctx.modelName(model)}, ${data.name})`, job);
+  const r = await ctx.runJob(`Rank neurons (${ctx.modelName(model)}, ${data.name})`, job);
   if (r) await ctx.openReport(out);
 }
 

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { modelDisplayName } from '../../core/model/folder';
-import type { Job } from '../../shared/jobs';
+import type { JobKind, JobOf, JobResults } from '../../shared/jobs';
 import type { ProbeResult } from '../../shared/results';
 import type { GrainServices } from '../services';
 import { formatHostDelay, measureHostDelay } from './host-delay';
@@ -72,8 +72,8 @@ export class CommandContext {
   }
 
   /** Runs a job in the worker with progress and cancel; logs the host's event-loop delay meanwhile. */
-  async runJob<T>(title: string, job: Job): Promise<T | undefined> {
-    const { value, delay } = await measureHostDelay(() => this.services.worker.run<T>(title, job));
+  async runJob<K extends JobKind>(title: string, job: JobOf<K>): Promise<JobResults[K] | undefined> {
+    const { value, delay } = await measureHostDelay(() => this.services.worker.run(title, job));
     this.log.info(`${title}: ${formatHostDelay(delay)}`);
     this.services.results.notifyChanged();
     return value;

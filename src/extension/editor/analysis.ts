@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { modelDisplayName, modelIdentity } from '../../core/model/folder';
 import * as vscode from 'vscode';
-import type { SiteWidth, TextActivationsResult, NeuronStatsResult } from '../../shared/job-results';
+import type { SiteWidth, TextActivationsResult } from '../../shared/job-results';
 import type { TextActivationsJob } from '../../shared/jobs';
 import { JobFailedError } from '../worker-client';
 import type { GrainServices } from '../services';
@@ -142,11 +142,11 @@ export class EditorAnalysis {
         threads: s.threads,
       };
       const run = existsSync(out)
-        ? this.services.worker.runQuiet<NeuronStatsResult>(job).result.catch((e: unknown) => {
+        ? this.services.worker.runQuiet(job).result.catch((e: unknown) => {
             this.report('neuron statistics', e);
             return undefined;
           })
-        : this.services.worker.run<NeuronStatsResult>(`Neuron statistics of ${model.name} (once per model)`, job);
+        : this.services.worker.run(`Neuron statistics of ${model.name} (once per model)`, job);
       found = run.then((r) => (r ? { path: r.path, siteInfo: r.siteInfo, neurons: r.neurons, rows: r.rows } : undefined));
       this.stats.set(key, found);
       // A failed or cancelled run is tried again next time.
@@ -174,7 +174,7 @@ export class EditorAnalysis {
       topK: req.topK,
       probe: req.probe,
     };
-    const running = this.services.worker.runQuiet<TextActivationsResult>(job);
+    const running = this.services.worker.runQuiet(job);
     return { result: running.result, cancel: () => running.cancel() };
   }
 
