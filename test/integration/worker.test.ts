@@ -17,7 +17,8 @@ test('the worker streams progress, reports a bad job as the user\'s error, and t
   const client = new WorkerClient(WORKER);
   t.after(() => client.dispose());
   const bad = join(dir, 'bad.txt');
-  writeFileSync(bad, 'fine line\n \nmore words\n');
+  // Not UTF-8 on line 2.
+  writeFileSync(bad, Buffer.concat([Buffer.from('fine line\nCaf'), Buffer.from([0xe9]), Buffer.from('\nmore words\n')]));
   await assert.rejects(client.run(job(bad, join(dir, 'a.grain'))).result, (e: unknown) => {
     assert.ok(e instanceof JobFailedError);
     assert.equal(e.error.kind, 'user');
