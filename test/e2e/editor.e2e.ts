@@ -79,15 +79,15 @@ async function waitFor<T>(what: string, get: () => Promise<T>, ok: (v: T) => boo
   return last;
 }
 
-test('Show Neuron by Id colours the words of a text file by the neuron', async () => {
+test('Show Neuron colours the words of a text file by the neuron', async () => {
   await session.openFile('brown.txt');
   // Not session.runCommand: the command opens a quick input at once, so the palette never
   // hides in between and runCommand would wait for that.
   const widget = session.page.locator('.quick-input-widget');
-  const command = widget.locator('.quick-input-list .monaco-list-row', { hasText: 'Grain: Show Neuron by Id' }).first();
+  const command = widget.locator('.quick-input-list .monaco-list-row', { hasText: 'Grain: Show Neuron...' }).first();
   for (let tries = 0; ; tries++) {
     await session.page.keyboard.press('F1');
-    await widget.locator('.quick-input-box input').fill('>Grain: Show Neuron by Id');
+    await widget.locator('.quick-input-box input').fill('>Grain: Show Neuron...');
     try {
       await command.waitFor({ timeout: 3_000 });
       break;
@@ -99,7 +99,7 @@ test('Show Neuron by Id colours the words of a text file by the neuron', async (
   await command.click();
   // No model yet: the command asks for one first, then computes the corpus statistics once.
   const modelRow = widget.locator('.quick-input-list .monaco-list-row', { hasText: 'brown-lstm-s1' });
-  const title = widget.locator('.quick-input-title', { hasText: 'Show Neuron by Id' });
+  const title = widget.locator('.quick-input-title', { hasText: 'Grain: Show Neuron (' });
   await Promise.race([modelRow.waitFor({ timeout: TIMEOUTS.ui }), title.waitFor({ timeout: TIMEOUTS.ui })]);
   if (await modelRow.isVisible()) {
     await widget.locator('.quick-input-box input').fill('brown-lstm-s1');

@@ -200,7 +200,7 @@ test('the Models view shows the folder as usable, with its config facts and the 
   assert.ok(!rows.some((r) => /^(problem|warning)/.test(r)), `no problems or warnings: ${JSON.stringify(rows)}`);
 });
 
-test('Choose Model makes it the current model, and Show Neuron by Id colours a plain text file with it', async () => {
+test('Choose Model makes it the current model, and Show Neuron colours a plain text file with it', async () => {
   const page = session.page;
   await startCommand('Grain: Choose Model');
   const widget = page.locator('.quick-input-widget');
@@ -217,9 +217,9 @@ test('Choose Model makes it the current model, and Show Neuron by Id colours a p
   await session.screenshot('model-folder-04-current');
 
   await session.openFile('story.txt');
-  await startCommand('Grain: Show Neuron by Id');
+  await startCommand('Grain: Show Neuron...');
   // The corpus statistics of the model are computed once, in the worker, before the id is asked.
-  await widget.locator('.quick-input-title', { hasText: 'Show Neuron by Id (my-bert)' }).waitFor({ timeout: 180_000 });
+  await widget.locator('.quick-input-title', { hasText: 'Show Neuron (my-bert)' }).waitFor({ timeout: 180_000 });
   await widget.locator('.quick-input-box input').fill(String(NEURON));
   await page.keyboard.press('Enter');
   await widget.waitFor({ state: 'hidden' });

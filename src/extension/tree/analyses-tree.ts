@@ -69,14 +69,14 @@ export class AnalysesTree implements vscode.TreeDataProvider<AnalysisNode>, vsco
         const item = new vscode.TreeItem(r.name, vscode.TreeItemCollapsibleState.None);
         item.id = `result:${r.path}`;
         const when = r.createdAt ? r.createdAt.replace('T', ' ').slice(0, 16) : new Date(r.mtimeMs).toISOString().replace('T', ' ').slice(0, 16);
-        item.description = `${current ? 'current ranking · ' : ''}${when}`;
+        item.description = `${current ? 'current probe · ' : ''}${when}`;
         item.tooltip = new vscode.MarkdownString(
           `**${r.name}** (${r.kind})\n\n${r.models.length ? `models: ${r.models.map((m) => basename(m)).join(', ')}\n\n` : ''}${r.data.length ? `data: ${r.data.join('; ').slice(0, 200)}\n\n` : ''}\`${r.path}\``,
         );
         item.iconPath = new vscode.ThemeIcon(current ? 'pass-filled' : ICONS[r.kind]);
         item.resourceUri = vscode.Uri.file(r.path);
         item.contextValue = `grain.result.${r.kind}`;
-        item.command = { command: 'grain.openSavedReport', title: 'Open', arguments: [node] };
+        item.command = { command: 'grain.openReport', title: 'Open Report', arguments: [node] };
         return item;
       }
       case 'unreadable': {
