@@ -6,7 +6,8 @@ import type { CommandRegistry } from './registry';
 import { ablationCommand, correlateCommand, experimentsCommand, extractCorpus, extractCurrentFile, probeCommand } from './analysis';
 import { runDemo } from './demo';
 import { addModelFolder, chooseModel, openModelCard } from './models';
-import { deleteResult, resultPathOf } from './reports';
+import { deleteResult } from './reports';
+import { resultPathOf } from '../command-args';
 
 export function registerCommands(ctx: CommandContext, commands: CommandRegistry): void {
   commands.register('grain.chooseModel', (arg) => chooseModel(ctx, arg));

@@ -1,30 +1,10 @@
 // Result files as command arguments, and the Analyses view's Reveal / Delete.
 import * as vscode from 'vscode';
-import { basename, isAbsolute, join } from 'node:path';
-import type { ResultKind } from '../../shared/results';
+import { basename } from 'node:path';
 import type { CommandContext } from './context';
+import { resultPathOf } from '../command-args';
 
-export const KIND_TITLES: Record<ResultKind, string> = {
-  probe: 'Probes (ranked neurons)',
-  experiments: 'Experiments',
-  correlation: 'Cross-model correlations',
-  ablation: 'Ablation curves',
-};
 
-/**
- * The result file a command was invoked on: an Analyses row, a Uri (explorer, other commands),
- * or a path (relative paths are the first workspace folder's).
- */
-export function resultPathOf(arg: unknown): string | undefined {
-  if (arg instanceof vscode.Uri) return arg.fsPath;
-  if (arg && typeof arg === 'object' && 'fsPath' in arg && typeof (arg as { fsPath: unknown }).fsPath === 'string') return (arg as { fsPath: string }).fsPath;
-  if (typeof arg === 'string' && arg.trim() !== '') {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    return isAbsolute(arg) || !folder ? arg : join(folder.uri.fsPath, arg);
-  }
-  const node = arg as { kind?: string; result?: { path?: string } } | undefined;
-  return node?.kind === 'result' && typeof node.result?.path === 'string' ? node.result.path : undefined;
-}
 
 export async function revealResult(arg: unknown): Promise<void> {
   const path = resultPathOf(arg);

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { locateNeuron, neuronTitle, parseNeuron, totalNeurons, type NeuronLocation, type SiteWidth } from '../../shared/neurons';
 import type { CommandRegistry } from '../commands/registry';
+import { neuronArg, neuronOfArg } from '../command-args';
 import type { GrainServices } from '../services';
 import { EditorAnalysis, type StatsInfo } from './analysis';
 import { HeatDecorations } from './decorations';
@@ -109,22 +110,3 @@ type NeuronPick = vscode.QuickPickItem & { neuron: number };
 
 /** Top neurons of the current probe listed by Show Neuron. */
 const LISTED = 100;
-
-/** What a command argument names: a number, "17", "layer1:17", { neuron: 17 } or [17]. */
-function argValue(arg: unknown): unknown {
-  return Array.isArray(arg) ? arg[0] : typeof arg === 'object' && arg !== null ? (arg as { neuron?: unknown }).neuron : arg;
-}
-
-/** A neuron id from a command argument (pins are ids of the current model). */
-export function neuronArg(arg: unknown): number | undefined {
-  const v = argValue(arg);
-  const n = typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v;
-  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
-}
-
-/** A neuron from a command argument, by id or site and unit. */
-export function neuronOfArg(arg: unknown, sites: readonly SiteWidth[]): NeuronLocation | { error: string } {
-  const v = argValue(arg);
-  if (typeof v === 'string' || typeof v === 'number') return parseNeuron(String(v), sites);
-  return { error: `Show Neuron needs a neuron id or a site and unit, not ${JSON.stringify(arg)}` };
-}

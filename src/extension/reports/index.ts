@@ -7,7 +7,7 @@ import { sniffResult, viewOfKind } from '../../results/read';
 import { REPORT_VIEW_TYPES, type ReportView, type ReportViewState } from '../../shared/protocol/report';
 import type { GrainServices } from '../services';
 import type { CommandRegistry } from '../commands/registry';
-import { resultPathOf } from '../commands/reports';
+import { resultPathOf } from '../command-args';
 import { modelDisplayName } from '../../core/model/folder';
 import { ReportPanel } from './panel';
 

@@ -5,7 +5,6 @@ import { basename } from 'node:path';
 import type { ResultKind } from '../../shared/results';
 import type { ResultsStore, SavedResult, UnreadableResult } from '../results-store';
 import type { GrainState } from '../state';
-import { KIND_TITLES } from '../commands/reports';
 
 const KINDS: ResultKind[] = ['probe', 'experiments', 'correlation', 'ablation'];
 const ICONS: Record<ResultKind, string> = { probe: 'graph', experiments: 'beaker', correlation: 'git-compare', ablation: 'graph-line' };
@@ -15,6 +14,14 @@ export type AnalysisNode =
   | { kind: 'unreadableGroup'; files: UnreadableResult[] }
   | { kind: 'result'; result: SavedResult }
   | { kind: 'unreadable'; file: UnreadableResult };
+
+/** The group titles of the Analyses view. */
+const KIND_TITLES: Record<ResultKind, string> = {
+  probe: 'Probes (ranked neurons)',
+  experiments: 'Experiments',
+  correlation: 'Cross-model correlations',
+  ablation: 'Ablation curves',
+};
 
 export class AnalysesTree implements vscode.TreeDataProvider<AnalysisNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
