@@ -92,10 +92,10 @@ test('Grain: Run Demo trains a probe, lists it in Analyses and its neurons in Ne
   const top = result.ordering[0]!;
   const where = locate(result.sites, top);
   const neurons = view('Neurons').locator('.monaco-list-row');
-  const topRow = neurons.filter({ hasText: `neuron ${top} · ${where}` }).first();
+  const topRow = neurons.filter({ hasText: `neuron ${top} (${where})` }).first();
   await topRow.waitFor();
   assert.match(await topRow.innerText(), /#1/);
-  for (const n of result.ordering.slice(1, 4)) await neurons.filter({ hasText: `neuron ${n} · ${locate(result.sites, n)}` }).first().waitFor();
+  for (const n of result.ordering.slice(1, 4)) await neurons.filter({ hasText: `neuron ${n} (${locate(result.sites, n)})` }).first().waitFor();
 
   // The top neuron is selected: the status bar says so.
   const status = page.locator('.part.statusbar .statusbar-item', { hasText: 'brown-lstm-s1' });
@@ -105,7 +105,7 @@ test('Grain: Run Demo trains a probe, lists it in Analyses and its neurons in Ne
 
   // Picking another neuron in the view selects it.
   const second = result.ordering[1]!;
-  await neurons.filter({ hasText: `neuron ${second} · ${locate(result.sites, second)}` }).first().click();
+  await neurons.filter({ hasText: `neuron ${second} (${locate(result.sites, second)})` }).first().click();
   await page.locator('.part.statusbar .statusbar-item', { hasText: `n${second} ${locate(result.sites, second)}` }).first().waitFor();
   await session.screenshot('commands-04-neuron-selected');
 });

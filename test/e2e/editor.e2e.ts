@@ -148,10 +148,10 @@ test('hovering a word shows its strongest neurons, the selected neuron value and
   await session.screenshot('editor-02-hover');
   assert.match(text, /Grain/);
   assert.match(text, /jury/);
-  assert.match(text, /Selected neuron layer1:44 \(#300\): value /);
+  assert.match(text, /Selected neuron 300 \(layer1:44\): value /);
   assert.ok(text.includes(`value ${expected.values[jury].toFixed(3)}`), `hover value should be ${expected.values[jury].toFixed(3)}: ${text}`);
   assert.match(text, /strongest neurons/);
-  const rows = text.split('\n').filter((l) => /^(embeddings|layer\d):\d+ \(#\d+\)/.test(l.trim()));
+  const rows = text.split('\n').filter((l) => /^neuron \d+ \((embeddings|layer\d):\d+\)/.test(l.trim()));
   assert.ok(rows.length >= 3, `neuron rows in: ${text}`);
   assert.match(text, /show/);
   assert.match(text, /pin/);

@@ -251,7 +251,7 @@ test('Choose Model makes it the current model, and Show Neuron colours a plain t
   const hover = await hoverExactWord('jury');
   await session.screenshot('model-folder-06-hover');
   assert.match(hover, /my-bert/);
-  assert.match(hover, /Selected neuron layer1:44 \(#300\): value /);
+  assert.match(hover, /Selected neuron 300 \(layer1:44\): value /);
   assert.ok(hover.includes(`value ${expected.values[jury]!.toFixed(3)}`), `hover value should be ${expected.values[jury]!.toFixed(3)}: ${hover}`);
 });
 

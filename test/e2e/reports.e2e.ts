@@ -36,12 +36,12 @@ async function openReport(file: string): Promise<void> {
   const widget = page.locator('.quick-input-widget');
   const input = widget.locator('.quick-input-box input');
   const rowWith = (text: string | RegExp) => widget.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: text }) }).first();
-  const command = rowWith(/^\s*Grain: Open Report\s*$/);
+  const command = rowWith(/^\s*Grain: Open Report\.\.\.\s*$/);
   const deadline = Date.now() + TIMEOUTS.ui;
   for (;;) {
     await page.keyboard.press('F1');
     await input.waitFor({ state: 'visible' });
-    await input.fill('>Grain: Open Report');
+    await input.fill('>Grain: Open Report...');
     try {
       await command.waitFor({ state: 'visible', timeout: 3_000 });
       break;

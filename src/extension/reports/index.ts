@@ -77,11 +77,11 @@ async function pickResultFile(services: GrainServices): Promise<string | undefin
     detail: [r.createdAt?.replace('T', ' ').slice(0, 19), r.models.map((m) => modelDisplayName(m)).join(', ')].filter(Boolean).join(' · '),
     path: r.path,
   }));
+  // A file that cannot be read is listed too: its panel says what is wrong with it.
+  for (const u of unreadable) items.push({ label: basename(u.path), description: 'cannot be read', detail: u.error, path: u.path });
   if (results.length === 0) items.push({ label: '$(play) Run the Demo', description: 'trains a probe and saves its result', demo: true });
   items.push({ label: '$(folder-opened) Browse…', description: 'a result file anywhere' });
-  const placeHolder = results.length
-    ? 'Result file to show as a report'
-    : `No saved results in ${services.results.dir}${unreadable.length ? ` (${unreadable.length} unreadable .json file(s))` : ''}`;
+  const placeHolder = results.length ? 'Result file to show as a report' : `No saved results in ${services.results.dir}`;
   const picked = await vscode.window.showQuickPick(items, { title: 'Grain: Open Report', placeHolder, matchOnDescription: true, matchOnDetail: true });
   if (!picked) return undefined;
   if (picked.demo) {
