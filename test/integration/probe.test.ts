@@ -22,9 +22,9 @@ test('the default probe on brown-lstm-s1 (5,000 Brown training / 1,000 test sent
   assert.equal(r.ordering.length, 768);
   assert.deepEqual([...r.ordering].sort((a, b) => a - b), Array.from({ length: 768 }, (_, i) => i));
   assert.equal(r.weights.length, r.classes.length * 768);
-  assert.ok(r.per_class_top.nn.length > 0 && r.per_class_top.nn.every((n) => n >= 0 && n < 768));
-  assert.ok(r.timings.train_seconds > 0 && r.timings.gflops > 0);
-  assert.equal(r.top_words.length, 50);
+  assert.ok(r.perClassTop.nn.length > 0 && r.perClassTop.nn.every((n) => n >= 0 && n < 768));
+  assert.ok(r.timings.trainSeconds > 0 && r.timings.gflops > 0);
+  assert.equal(r.topWords.length, 50);
   assert.match(run.stdout, /test accuracy 8\d\.\d\d%/);
 });
 
