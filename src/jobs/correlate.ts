@@ -48,7 +48,7 @@ export async function runCorrelate(job: CorrelateJob, ctx: JobContext): Promise<
         constantNeurons: report.constantNeurons,
         perModel: toJson(report.perModel),
         cka: toJson(report.cka),
-        timings: { extract_seconds: extractSeconds, correlate_seconds: (performance.now() - started) / 1000 },
+        timings: { extractSeconds, correlateSeconds: (performance.now() - started) / 1000 },
       };
       if (report.constantNeurons > 0) ctx.warn(`${report.constantNeurons} neuron(s) are constant over this text; their correlations are defined as 0`);
       writeJsonAtomic(job.out, result);

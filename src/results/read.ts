@@ -1,16 +1,17 @@
 /**
  * The one reader of Grain's result files (`.grain/*.json`), for the CLI, the jobs and the editor:
- * parse, check the schema version and every field the reports draw, upgrade older versions, and,
- * for listings, sniff the header from the first bytes only. A file that cannot be drawn gives a
- * GrainError that names the file and, for broken JSON, the line.
+ * parse, check the schema version, upgrade older versions to the current shape
+ * (src/shared/results-upgrade.ts), check every field the reports draw, and, for listings, sniff the
+ * header from the first bytes only. A file that cannot be drawn gives a GrainError that names the
+ * file and, for broken JSON, the line.
  */
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { GrainError } from '../core/errors';
 import type { ReportView } from '../shared/protocol/report';
+import { fieldInFile, upgradeResult } from '../shared/results-upgrade';
 import {
   resultKind,
-  upgradeAblation,
   type AnyAblationResult,
   type CorrelationResult,
   type ExperimentsResult,
@@ -45,9 +46,9 @@ export function parseResult(text: string, path: string): AnyResult {
   }
   const k = resultKind(value);
   if ('error' in k) throw new GrainError(k.error, { file }, 'E_RESULT');
-  const r = { kind: k.kind, path, result: value } as AnyResult;
-  checkShape(r, value as Record<string, unknown>, file);
-  if (r.kind === 'ablation') r.result = upgradeAblation(r.result);
+  const fileVersion = (value as { version: number }).version;
+  const r = { kind: k.kind, path, result: upgradeResult(k.kind, value as Record<string, unknown>) } as unknown as AnyResult;
+  checkShape(r, fileVersion, file);
   return r;
 }
 
@@ -64,10 +65,15 @@ export function readResult(path: string): AnyResult {
   return parseResult(text, path);
 }
 
-/** Throws when a field a report draws is missing or of the wrong shape, so nothing draws wrong numbers. */
-function checkShape(r: AnyResult, res: Record<string, unknown>, file: string): void {
+/**
+ * Throws when a field a report draws is missing or of the wrong shape, so nothing draws wrong
+ * numbers. `r` is already upgraded; messages name fields as the file (of `fileVersion`) has them.
+ */
+function checkShape(r: AnyResult, fileVersion: number, file: string): void {
+  const res = r.result as unknown as Record<string, unknown>;
   const bad = (field: string, want: string): never => {
-    throw new GrainError(`"${field}" is missing or malformed (expected ${want}); the file may be truncated or edited by hand`, { file }, 'E_RESULT');
+    const named = fieldInFile(r.kind, fileVersion, field);
+    throw new GrainError(`"${named}" is missing or malformed (expected ${want}); the file may be truncated or edited by hand`, { file }, 'E_RESULT');
   };
   const arr = (v: unknown, field: string, len?: number): void => {
     if (!Array.isArray(v) || (len !== undefined && v.length !== len)) bad(field, len === undefined ? 'a list' : `a list of ${len}`);
@@ -89,11 +95,12 @@ function checkShape(r: AnyResult, res: Record<string, unknown>, file: string): v
       num(p.test?.majorityBaseline, 'test.majorityBaseline');
       num(p.test?.macroF1, 'test.macroF1');
       arr(p.ordering, 'ordering');
-      arr(p.ranking_weights, 'ranking_weights', p.classes.length * p.neurons);
+      arr(p.rankingWeights, 'rankingWeights', p.classes.length * p.neurons);
       arr(p.weights, 'weights', p.classes.length * p.neurons);
-      if (!p.per_class_top || typeof p.per_class_top !== 'object') bad('per_class_top', 'an object of neuron lists per class');
-      arr(p.top_by_site, 'top_by_site', p.sites.length);
-      arr(p.top_words, 'top_words');
+      if (!p.perClassTop || typeof p.perClassTop !== 'object') bad('perClassTop', 'an object of neuron lists per class');
+      arr(p.topOverall, 'topOverall');
+      arr(p.topBySite, 'topBySite', p.sites.length);
+      arr(p.topWords, 'topWords');
       return;
     }
     case 'experiments': {
@@ -110,10 +117,10 @@ function checkShape(r: AnyResult, res: Record<string, unknown>, file: string): v
     case 'ablation': {
       const a = r.result;
       // Every figure the report draws for this objective (version 1 files are all LM losses).
-      const objectives = ['causal-lm', 'masked-lm', ...(a.version === 1 ? [] : ['representation'])];
+      const objectives = ['causal-lm', 'masked-lm', ...(fileVersion === 1 ? [] : ['representation'])];
       if (!objectives.includes(a.objective)) bad('objective', `one of ${objectives.join(', ')}`);
       const lm = a.objective !== 'representation';
-      if (a.version !== 1 && a.metric?.key !== (lm ? 'meanNll' : 'cosineDistance')) bad('metric.key', lm ? 'meanNll' : 'cosineDistance');
+      if (fileVersion !== 1 && a.metric?.key !== (lm ? 'meanNll' : 'cosineDistance')) bad('metric.key', lm ? 'meanNll' : 'cosineDistance');
       const fields = lm ? ['meanNll', 'perplexity'] : ['meanSquaredChange', 'meanCosine', 'cosineDistance'];
       const figures = (f: unknown, where: string) => {
         for (const k of fields) num((f as Record<string, unknown> | undefined)?.[k], `${where}.${k}`);

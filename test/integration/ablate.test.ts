@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MODELS, grain, tempDir } from '../helpers/cli';
+import { nonCamelKeys } from '../helpers/result-keys';
 import type { AblationResult } from '../../src/shared/results';
 
 interface EvalConfig {
@@ -19,6 +20,7 @@ for (const name of ['brown-lstm-s1', 'brown-gpt']) {
     assert.equal(run.status, 0, run.stderr);
     const r = JSON.parse(readFileSync(out, 'utf8')) as AblationResult;
     assert.equal(r.objective, 'causal-lm');
+    assert.deepEqual(nonCamelKeys(r), []);
     assert.equal(r.baseline.tokens, config.eval.test_tokens);
     assert.ok(Math.abs(r.baseline.meanNll - config.eval.test_mean_nll) < 1e-3, `baseline ${r.baseline.meanNll} vs ${config.eval.test_mean_nll}`);
     config.eval.ablations.forEach((a, i) => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MODELS, grain, tempDir } from '../helpers/cli';
+import { nonCamelKeys } from '../helpers/result-keys';
 import type { ExperimentsResult, ProbeResult } from '../../src/shared/results';
 
 const LSTM = join(MODELS, 'brown-lstm-s1');
@@ -14,6 +15,8 @@ test('the default probe on brown-lstm-s1 (5,000 Brown training / 1,000 test sent
   assert.equal(run.status, 0, run.stderr);
   const r = JSON.parse(readFileSync(out, 'utf8')) as ProbeResult;
   assert.equal(r.schema, 'grain.probe');
+  assert.equal(r.version, 2);
+  assert.deepEqual(nonCamelKeys(r), []);
   assert.equal(r.data.trainSentences, 5000);
   assert.equal(r.data.testSentences, 1000);
   assert.ok(r.test.accuracy >= 0.875, `test accuracy ${r.test.accuracy}`);
@@ -22,9 +25,9 @@ test('the default probe on brown-lstm-s1 (5,000 Brown training / 1,000 test sent
   assert.equal(r.ordering.length, 768);
   assert.deepEqual([...r.ordering].sort((a, b) => a - b), Array.from({ length: 768 }, (_, i) => i));
   assert.equal(r.weights.length, r.classes.length * 768);
-  assert.ok(r.per_class_top.nn.length > 0 && r.per_class_top.nn.every((n) => n >= 0 && n < 768));
-  assert.ok(r.timings.train_seconds > 0 && r.timings.gflops > 0);
-  assert.equal(r.top_words.length, 50);
+  assert.ok(r.perClassTop.nn.length > 0 && r.perClassTop.nn.every((n) => n >= 0 && n < 768));
+  assert.ok(r.timings.trainSeconds > 0 && r.timings.gflops > 0);
+  assert.equal(r.topWords.length, 50);
   assert.match(run.stdout, /test accuracy 8\d\.\d\d%/);
 });
 
@@ -66,6 +69,8 @@ test('grain experiment on Brown runs every experiment and writes its JSON; retra
   assert.equal(run.status, 0, run.stderr);
   const r = JSON.parse(readFileSync(out, 'utf8')) as ExperimentsResult;
   assert.equal(r.schema, 'grain.experiments');
+  assert.equal(r.version, 2);
+  assert.deepEqual(nonCamelKeys(r), []);
   assert.deepEqual(r.subsets!.rows.map((x) => x.percent), [10, 15, 20]);
   for (const row of r.subsets!.rows) assert.ok(row.top > row.bottom, `retrain ${row.percent}%: top ${row.top} bottom ${row.bottom}`);
   for (const row of r.zeroOut!.rows) assert.ok(row.top > row.random, `zero-out ${row.percent}%: top ${row.top} random ${row.random}`);

@@ -156,7 +156,7 @@ function layerFigure(data: RankingData, report: RankingPayload, ctx: ReportConte
   const series: ChartSpec['series'] = [];
   let note: string;
   if (probe) {
-    series.push({ name: `top neurons (${int(probe.top_overall.length)})`, values: probe.top_by_site, colour: 'blue' });
+    series.push({ name: `top neurons (${int(probe.topOverall.length)})`, values: probe.topBySite, colour: 'blue' });
     note = `Top neurons: the union of every class's top neurons at ${pct(data.topPercentage, 0)} of its weight mass.`;
   } else {
     const k = Math.round(data.rows.length * 0.1);

@@ -34,14 +34,14 @@ export function rankingData(probe?: ProbeResult, experiments?: ExperimentsResult
   const ordering = probe?.ordering ?? experiments!.full.ordering;
   const words = new Map<number, string[]>();
   for (const w of experiments?.topWords ?? []) words.set(w.neuron, w.words);
-  for (const w of probe?.top_words ?? []) words.set(w.neuron, w.words);
+  for (const w of probe?.topWords ?? []) words.set(w.neuron, w.words);
   const C = classes.length;
   const rows = ordering.map((neuron, i): NeuronRow => {
     const where = locateNeuron(sites, neuron);
     const row: NeuronRow = { rank: i + 1, neuron, site: where?.site ?? '?', unit: where?.unit ?? neuron, words: words.get(neuron) ?? [] };
     if (probe) {
       const n = probe.neurons;
-      const weights = Array.from({ length: C }, (_, c) => probe.ranking_weights[c * n + neuron]!);
+      const weights = Array.from({ length: C }, (_, c) => probe.rankingWeights[c * n + neuron]!);
       row.weights = weights;
       row.maxAbs = Math.max(...weights.map(Math.abs));
       row.strongest = weights
@@ -53,7 +53,7 @@ export function rankingData(probe?: ProbeResult, experiments?: ExperimentsResult
     return row;
   });
   const topPercentage = probe?.settings.topPercentage ?? experiments?.exclusivity?.percentage ?? experiments!.settings.topPercentage;
-  const classTop = probe ? classes.map((c) => probe.per_class_top[c] ?? []) : [];
+  const classTop = probe ? classes.map((c) => probe.perClassTop[c] ?? []) : [];
   return { classes, sites, rows, classTop, topPercentage };
 }
 

@@ -47,5 +47,5 @@ export async function correlateCommand(argv: string[], out: Out): Promise<void> 
     const top = Array.from(m.rankingMaxCorr.slice(0, 5), (n) => `${n} (${m.maxCorr[n].toFixed(3)})`).join(', ');
     out.info(`${m.name}: top MaxCorr neurons ${top}; ${m.sites.map((s) => `${s.site} mean MaxCorr ${s.meanMaxCorr.toFixed(3)}`).join(', ')}`);
   }
-  out.info(`correlated ${r.models.length} models x ${r.neurons} neurons over ${r.rows} words in ${r.timings.correlate_seconds.toFixed(2)} s; wrote ${job.out}`);
+  out.info(`correlated ${r.models.length} models x ${r.neurons} neurons over ${r.rows} words in ${r.timings.correlateSeconds.toFixed(2)} s; wrote ${job.out}`);
 }

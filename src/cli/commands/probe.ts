@@ -162,8 +162,8 @@ export async function probeCommand(argv: string[], out: Out): Promise<void> {
   out.info(`${r.classes.length} classes, ${r.train.rows} train / ${r.test.rows} test words, ${r.neurons} neurons`);
   out.info(`train accuracy ${pct(r.train.accuracy)}, test accuracy ${pct(r.test.accuracy)} (majority baseline ${pct(r.test.majorityBaseline)}), macro-F1 ${r.test.macroF1.toFixed(3)}`);
   if (r.control) out.info(`control task accuracy ${pct(r.control.controlAccuracy)}, selectivity ${pct(r.control.selectivity)}`);
-  out.info(`top neurons: ${r.ordering.slice(0, 10).join(', ')}; per site ${r.sites.map((s, i) => `${s.name} ${r.top_by_site[i]}`).join(', ')}`);
-  out.info(`trained in ${r.timings.train_seconds.toFixed(2)} s at ${r.timings.gflops.toFixed(1)} GFLOP/s; wrote ${job.out}`);
+  out.info(`top neurons: ${r.ordering.slice(0, 10).join(', ')}; per site ${r.sites.map((s, i) => `${s.name} ${r.topBySite[i]}`).join(', ')}`);
+  out.info(`trained in ${r.timings.trainSeconds.toFixed(2)} s at ${r.timings.gflops.toFixed(1)} GFLOP/s; wrote ${job.out}`);
 }
 
 export async function experimentCommand(argv: string[], out: Out): Promise<void> {
@@ -175,5 +175,5 @@ export async function experimentCommand(argv: string[], out: Out): Promise<void>
   if (r.minimal) out.info(`minimal subset: ${r.minimal.count} neurons reach ${pct(r.minimal.accuracy)} (target ${pct(r.minimal.target)})`);
   for (const l of r.layerwise?.sites ?? []) out.info(`layer ${l.site}: ${pct(l.accuracy)}`);
   if (r.control) out.info(`selectivity ${pct(r.control.selectivity)}`);
-  out.info(`wrote ${job.out} in ${r.timings.total_seconds.toFixed(1)} s`);
+  out.info(`wrote ${job.out} in ${r.timings.totalSeconds.toFixed(1)} s`);
 }

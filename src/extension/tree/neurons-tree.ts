@@ -1,5 +1,5 @@
 // The "Neurons" view: the current probe's top neurons, per class
-// (per_class_top) and per layer (sites). Selecting a neuron sets state.neuron, which the
+// (perClassTop) and per layer (sites). Selecting a neuron sets state.neuron, which the
 // editor turns into decorations.
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
@@ -38,7 +38,7 @@ export class NeuronsTree implements vscode.TreeDataProvider<NeuronNode>, vscode.
     switch (node.kind) {
       case 'section':
         if (node.section === 'top') return neurons(p.ordering, 'top');
-        if (node.section === 'classes') return p.classes.filter((c) => p.per_class_top[c]).map((c) => ({ kind: 'class', label: c, neurons: p.per_class_top[c]! }));
+        if (node.section === 'classes') return p.classes.filter((c) => p.perClassTop[c]).map((c) => ({ kind: 'class', label: c, neurons: p.perClassTop[c]! }));
         return siteGroups(p).map(({ site, neurons }) => ({ kind: 'site', site, neurons }));
       case 'class':
         return neurons(node.neurons, `class:${node.label}`);
@@ -82,7 +82,7 @@ export class NeuronsTree implements vscode.TreeDataProvider<NeuronNode>, vscode.
         const item = new vscode.TreeItem(neuronTitle(p.sites, node.neuron), vscode.TreeItemCollapsibleState.None);
         item.id = `neuron:${node.parent}:${node.neuron}`;
         item.description = `${node.rank !== undefined ? `#${node.rank}` : ''}${selected ? ' · shown' : ''}`;
-        const words = p.top_words.find((w) => w.neuron === node.neuron)?.words;
+        const words = p.topWords.find((w) => w.neuron === node.neuron)?.words;
         item.tooltip = `neuron ${node.neuron}${loc ? ` (${loc.site} unit ${loc.unit})` : ''}${node.rank !== undefined ? `, rank ${node.rank}` : ''}${words ? `\ntop words: ${words.slice(0, 8).join(', ')}` : ''}`;
         item.iconPath = new vscode.ThemeIcon(selected ? 'eye' : 'pulse');
         item.contextValue = 'grain.neuron';
