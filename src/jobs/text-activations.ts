@@ -6,7 +6,7 @@ import { readResult } from '../results/read';
 import { aggregateRows, type RowPlan } from '../core/extract/aggregate';
 import { planBatches } from '../core/extract/batches';
 import { topByAbsZ, zScore } from '../core/heat/z-scores';
-import type { NeuronStatsFile, TextActivationsResult } from '../shared/job-results';
+import type { TextActivationsResult } from '../shared/job-results';
 import { GrainError, throwIfAborted } from '../core/errors';
 import { predictRow } from '../core/probe/predict';
 import type { ProbeModel } from '../core/probe/model';
@@ -220,4 +220,4 @@ function planLineRows(lr: LineRows, subword: boolean): RowPlan {
   return { tokens: lr.rowText.slice(), starts: Int32Array.from(starts), positions: Int32Array.from(positions) };
 }
 
-export type { TextActivationsResult, NeuronStatsFile };
+export type { TextActivationsResult };

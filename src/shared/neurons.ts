@@ -3,11 +3,9 @@ export {
   countBySite,
   locateNeuron,
   neuronLabel,
-  neuronSites,
   neuronTitle,
   parseNeuron,
   siteOffsets,
   totalNeurons,
-  type NeuronLocation,
   type SiteWidth,
 } from '../core/neurons';

@@ -48,11 +48,6 @@ export async function openSavedReport(ctx: CommandContext, arg?: unknown): Promi
   await ctx.openReport(path);
 }
 
-export async function revealResult(arg: unknown): Promise<void> {
-  const path = resultPathOf(arg);
-  if (path) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(path));
-}
-
 export async function deleteResult(ctx: CommandContext, arg: unknown): Promise<void> {
   const path = resultPathOf(arg);
   if (!path) return;

@@ -8,8 +8,6 @@ import { REPORT_VIEW_TYPES, type ReportView, type ReportViewState } from '../../
 import type { GrainServices } from '../services';
 import { ReportPanel } from './panel';
 
-export { ReportPanel } from './panel';
-
 export const OPEN_REPORT_COMMAND = 'grain.openReport';
 
 export function registerReports(context: vscode.ExtensionContext, services: GrainServices): void {
