@@ -13,7 +13,6 @@ export {
   parseMaskSpec,
   ablationFromNeurons,
   maskVectors,
-  formatMaskSpec,
   ablatedCount,
 } from './mask-spec';
 export {

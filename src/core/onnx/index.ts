@@ -1,4 +1,4 @@
-export { readOnnxModel, decodeOnnxModel, encodeOnnxModel, encodeModelProto, type OnnxModel } from './proto';
+export { readOnnxModel, decodeOnnxModel, encodeModelProto, type OnnxModel } from './proto';
 export { findSites, detectSites, type SiteDetection, type ModelSite, type ExplicitSites, type SiteSelection } from './sites';
 export { readGrainConfig } from './config';
 export { addOutputs, addFloat32Outputs, addMaskInputs } from './surgery';

@@ -1,6 +1,5 @@
-export { topNeurons, bottomNeurons, topNeuronsHardThreshold } from './selection';
-export { randomNeurons } from './random';
-export { neuronOrdering, neuronOrderingGranular } from './ordering';
+export { topNeurons } from './selection';
+export { neuronOrdering } from './ordering';
 export { localization } from './localization';
 export { classOverlap } from './overlap';
 export {
