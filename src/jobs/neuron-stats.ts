@@ -10,7 +10,7 @@ import { writeJsonAtomic } from '../core/io/atomic';
 import { openActivations } from '../core/store';
 import { readSentenceFile } from '../core/text';
 import type { JobContext } from './context';
-import { cachedModel } from './text-activations';
+import { cachedModel } from './model-cache';
 
 /**
  * Mean and standard deviation of every neuron over a corpus (by default the bundled Brown test

@@ -42,14 +42,29 @@ export function parseResult(text: string, path: string): AnyResult {
     const msg = (e as Error).message;
     const pos = /position (\d+)/.exec(msg);
     const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : undefined;
-    throw new GrainError(`not valid JSON (${msg}); is the file complete?`, { file, line }, 'E_RESULT');
+    throw new GrainError(`not valid JSON (${msg}); is the file complete?`, { file, line });
   }
   const k = resultKind(value);
-  if ('error' in k) throw new GrainError(k.error, { file }, 'E_RESULT');
+  if ('error' in k) throw new GrainError(k.error, { file });
   const fileVersion = (value as { version: number }).version;
-  const r = { kind: k.kind, path, result: upgradeResult(k.kind, value as Record<string, unknown>) } as unknown as AnyResult;
-  checkShape(r, fileVersion, file);
+  const upgraded = upgradeResult(k.kind, value as Record<string, unknown>);
+  const r = resultOfKind(k.kind, path, upgraded);
+  checkShape(r, upgraded, fileVersion, file);
   return r;
+}
+
+/** A parsed result as the union member of its kind (checkShape then checks its fields). */
+function resultOfKind(kind: ResultKind, path: string, value: object): AnyResult {
+  switch (kind) {
+    case 'probe':
+      return { kind, path, result: value as ProbeResult };
+    case 'experiments':
+      return { kind, path, result: value as ExperimentsResult };
+    case 'ablation':
+      return { kind, path, result: value as AnyAblationResult };
+    case 'correlation':
+      return { kind, path, result: value as CorrelationResult };
+  }
 }
 
 /** Reads and checks one result file. */
@@ -60,7 +75,7 @@ export function readResult(path: string): AnyResult {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'the file does not exist' : code === 'EISDIR' ? 'this is a folder, not a result file' : (e as Error).message;
-    throw new GrainError(`cannot read the result: ${why}`, { file: path }, 'E_RESULT');
+    throw new GrainError(`cannot read the result: ${why}`, { file: path });
   }
   return parseResult(text, path);
 }
@@ -69,11 +84,10 @@ export function readResult(path: string): AnyResult {
  * Throws when a field a report draws is missing or of the wrong shape, so nothing draws wrong
  * numbers. `r` is already upgraded; messages name fields as the file (of `fileVersion`) has them.
  */
-function checkShape(r: AnyResult, fileVersion: number, file: string): void {
-  const res = r.result as unknown as Record<string, unknown>;
+function checkShape(r: AnyResult, res: Record<string, unknown>, fileVersion: number, file: string): void {
   const bad = (field: string, want: string): never => {
     const named = fieldInFile(r.kind, fileVersion, field);
-    throw new GrainError(`"${named}" is missing or malformed (expected ${want}); the file may be truncated or edited by hand`, { file }, 'E_RESULT');
+    throw new GrainError(`"${named}" is missing or malformed (expected ${want}); the file may be truncated or edited by hand`, { file });
   };
   const arr = (v: unknown, field: string, len?: number): void => {
     if (!Array.isArray(v) || (len !== undefined && v.length !== len)) bad(field, len === undefined ? 'a list' : `a list of ${len}`);
@@ -169,7 +183,7 @@ function checkNesting(text: string, file: string): void {
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
       if (++depth > MAX_NESTING) {
-        throw new GrainError(`nested more than ${MAX_NESTING} levels deep: not a Grain result`, { file, line: text.slice(0, i).split('\n').length }, 'E_RESULT');
+        throw new GrainError(`nested more than ${MAX_NESTING} levels deep: not a Grain result`, { file, line: text.slice(0, i).split('\n').length });
       }
     } else if (c === 0x5d || c === 0x7d) depth--;
   }

@@ -216,13 +216,6 @@ export interface RepresentationFigures {
 
 export type AblationFigures<O extends AblationObjective = AblationObjective> = O extends 'representation' ? RepresentationFigures : LossFigures;
 
-/** The metric's figure of a baseline, mask or point. */
-export function metricValue(f: Partial<Record<AblationMetric['key'], number>>, metric: AblationMetric): number {
-  const v = f[metric.key];
-  if (typeof v !== 'number') throw new Error(`this ablation figure has no ${metric.key}`);
-  return v;
-}
-
 /** One fixed ablation: the units of `spec` zeroed inside the model. */
 export type MaskOutcome<O extends AblationObjective = LmObjectiveName> = AblationFigures<O> & {
   /** e.g. `layer1:0-49`, `embeddings:0,2,4`. */

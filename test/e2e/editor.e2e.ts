@@ -5,7 +5,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { REPO, TIMEOUTS, VsCodeSession, useWorkbench } from './harness';
-import { closeCachedModels, runTextActivations } from '../../src/jobs/text-activations';
+import { closeCachedModels } from '../../src/jobs/model-cache';
+import { runTextActivations } from '../../src/jobs/text-activations';
 
 const NEURON = 300; // layer1:44 of brown-lstm-s1
 const SENTENCES = readFileSync(join(REPO, 'models', 'brown-test-2000.txt'), 'utf8').split('\n').slice(0, 3);

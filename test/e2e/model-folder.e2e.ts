@@ -9,7 +9,8 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { REPO, TIMEOUTS, VsCodeSession, useWorkbench } from './harness';
-import { closeCachedModels, runTextActivations } from '../../src/jobs/text-activations';
+import { closeCachedModels } from '../../src/jobs/model-cache';
+import { runTextActivations } from '../../src/jobs/text-activations';
 
 const BERT = join(REPO, 'models', 'brown-bert');
 const HF_CONFIG = {

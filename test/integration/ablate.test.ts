@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MODELS, grain, tempDir } from '../helpers/cli';
 import { nonCamelKeys } from '../helpers/result-keys';
@@ -43,7 +43,7 @@ test('mask specs out of range, on unknown sites, or an empty text are refused cl
   assert.match(site.stderr, /layer9/);
   assert.match(site.stderr, /embeddings/);
   const empty = join(dir, 'empty.txt');
-  require('node:fs').writeFileSync(empty, '');
+  writeFileSync(empty, '');
   const none = grain(['ablate', '--model', lstm, '--input', empty, '--out', join(dir, 'a.json'), '--mask', 'layer1:0']);
   assert.equal(none.status, 1);
   assert.match(none.stderr, /empty\.txt/);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openActivations } from '../../src/core/store';
 import { MODELS, grain, tempDir } from '../helpers/cli';
@@ -36,7 +36,7 @@ test('word aggregation: first, last and average of a word\'s subwords (brown-gpt
   const dir = tempDir(t);
   const input = join(dir, 'in.txt');
   // "Ierulli" and "appointed" are several BPE pieces each.
-  require('node:fs').writeFileSync(input, 'Vincent G. Ierulli has been appointed\n');
+  writeFileSync(input, 'Vincent G. Ierulli has been appointed\n');
   const sub = join(dir, 'sub.grain');
   assert.equal(grain(['extract', '--model', join(MODELS, 'brown-gpt'), '--input', input, '--out', sub, '--subword']).status, 0);
   const subword = (await openActivations(sub)).readAll();
@@ -77,7 +77,7 @@ test('word aggregation: first, last and average of a word\'s subwords (brown-gpt
 test('--sites mlp and all on brown-gpt give the feed-forward activations; an LSTM has none', async (t) => {
   const dir = tempDir(t);
   const input = join(dir, 'in.txt');
-  require('node:fs').writeFileSync(input, 'The jury said it did find that\n');
+  writeFileSync(input, 'The jury said it did find that\n');
   const all = join(dir, 'all.grain');
   const run = grain(['extract', '--model', join(MODELS, 'brown-gpt'), '--input', input, '--out', all, '--sites', 'all']);
   assert.equal(run.status, 0, run.stderr);

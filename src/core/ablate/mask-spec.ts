@@ -97,24 +97,6 @@ export function maskVectors(ablation: Ablation | null, sites: readonly SiteRef[]
   return masks;
 }
 
-/** Canonical spec text (ranges collapsed), e.g. for saving with a result; '' for no ablation. */
-export function formatMaskSpec(ablation: Ablation | null, sites: readonly SiteRef[]): string {
-  const parts: string[] = [];
-  for (const sel of ablation?.selections ?? []) {
-    if (sel.units.length === 0) continue;
-    const items: string[] = [];
-    let k = 0;
-    while (k < sel.units.length) {
-      let j = k;
-      while (j + 1 < sel.units.length && sel.units[j + 1] === sel.units[j] + 1) j++;
-      items.push(j > k ? `${sel.units[k]}-${sel.units[j]}` : `${sel.units[k]}`);
-      k = j + 1;
-    }
-    parts.push(`${sites[sel.site].name}:${items.join(',')}`);
-  }
-  return parts.join(';');
-}
-
 /** Number of units an ablation zeroes. */
 export function ablatedCount(ablation: Ablation | null): number {
   return (ablation?.selections ?? []).reduce((n, s) => n + s.units.length, 0);

@@ -64,11 +64,6 @@ export function decodeOnnxModel(bytes: Uint8Array, file?: string): OnnxModel {
   return { file, bytes, proto, graph: proto.graph, externalData: externalLocations(proto.graph) };
 }
 
-/** The bytes of the model, unchanged: OnnxModel is immutable, so this is an exact round trip. */
-export function encodeOnnxModel(model: OnnxModel): Uint8Array {
-  return model.bytes;
-}
-
 /** Serialize a model built as a plain object (tests and fixtures build models this way). */
 export function encodeModelProto(proto: object): Uint8Array {
   const type = onnxType('ModelProto');

@@ -29,39 +29,6 @@ export function neuronOrdering(weights: Float32Array | Float64Array, classes: nu
 }
 
 /**
- * NeuroX get_neuron_ordering_granular: for i = 0, g, 2g, ... <= neurons, take the first mass
- * step whose top-neuron set has at least i neurons and append what it adds; a cutoff is
- * recorded only when something was added. As in NeuroX, when granularity does not divide
- * the neuron count, the neurons added only by the final steps are not reached.
- */
-export function neuronOrderingGranular(
-  weights: Float32Array | Float64Array,
-  classes: number,
-  neurons: number,
-  granularity = 50,
-  searchStride = 100,
-): NeuronOrdering {
-  if (!Number.isInteger(granularity) || granularity < 1) throw new GrainError(`granularity must be a positive integer, got ${granularity}`);
-  const steps = stepAdditions(weights, classes, neurons, searchStride);
-  const sizes = new Int32Array(steps.length);
-  let total = 0;
-  steps.forEach((added, i) => (sizes[i] = total += added.length));
-  const ordering: number[] = [];
-  const cutoffs: number[] = [];
-  let step = 0;
-  let taken = -1;
-  for (let want = 0; want <= neurons; want += granularity) {
-    // The last step holds every neuron, so this stops in range.
-    while (sizes[step] < want) step++;
-    const before = ordering.length;
-    for (let s = taken + 1; s <= step; s++) for (const j of steps[s]) ordering.push(j);
-    taken = step;
-    if (ordering.length > before) cutoffs.push(ordering.length);
-  }
-  return { ordering: Int32Array.from(ordering), cutoffs: Int32Array.from(cutoffs) };
-}
-
-/**
  * The neurons each step p = 0..stride newly adds to the union of per-class top neurons at
  * share p / stride (ascending id). The sets only grow with p, so each class's selection is a
  * prefix of its sorted order, advanced step by step.

@@ -8,11 +8,10 @@ import type { ActivationSink } from './sink';
 
 export { appendSentence, type ActivationSink } from './sink';
 export { MemorySink } from './memory-sink';
-export { GrainStoreReader, GrainStoreWriter, GRAIN_FORMAT_VERSION, type StoreDtype, type GrainStoreOptions } from './grain-format';
-export { NeuroxJsonWriter, readNeuroxJson } from './neurox-json';
-export { NeuroxHdf5Writer, readNeuroxHdf5 } from './neurox-hdf5';
+export { GrainStoreReader, GrainStoreWriter, type StoreDtype } from './grain-format';
+export { readNeuroxJson } from './neurox-json';
+export { readNeuroxHdf5 } from './neurox-hdf5';
 export { float32ToFloat16Bits, float16BitsToFloat32, encodeFloat16, decodeFloat16 } from './float16';
-export { formatFloat32 } from './float-text';
 
 export type ActivationFormat = 'grain' | 'json' | 'hdf5';
 

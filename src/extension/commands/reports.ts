@@ -6,11 +6,6 @@ import { resultPathOf } from '../command-args';
 
 
 
-export async function revealResult(arg: unknown): Promise<void> {
-  const path = resultPathOf(arg);
-  if (path) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(path));
-}
-
 export async function deleteResult(ctx: CommandContext, arg: unknown): Promise<void> {
   const path = resultPathOf(arg);
   if (!path) return;

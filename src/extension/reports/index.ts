@@ -11,8 +11,6 @@ import { resultPathOf } from '../command-args';
 import { modelDisplayName } from '../../core/model/folder';
 import { ReportPanel } from './panel';
 
-export { ReportPanel } from './panel';
-
 
 export function registerReports(context: vscode.ExtensionContext, services: GrainServices, commands: CommandRegistry): void {
   const openReport = (view: ReportView, path: string) => {
