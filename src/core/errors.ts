@@ -11,11 +11,14 @@ export interface Location {
  */
 export class GrainError extends Error {
   readonly where: Location;
+  /** The message without the location it starts with. */
+  readonly reason: string;
 
   constructor(message: string, where: Location = {}) {
     super(formatLocation(where) + message);
     this.name = 'GrainError';
     this.where = where;
+    this.reason = message;
   }
 }
 

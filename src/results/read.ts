@@ -5,9 +5,12 @@
  * header from the first bytes only. A file that cannot be drawn gives a GrainError that names the
  * file and, for broken JSON, the line.
  */
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { GrainError } from '../core/errors';
+import { readInputBytes } from '../core/io/read-file';
+import { decodeFileText } from '../core/text';
+import { binaryStoreFormat } from '../core/store';
+import { parseJson } from '../core/io/json-file';
 import type { ReportView } from '../shared/protocol/report';
 import { fieldInFile, upgradeResult } from '../shared/results-upgrade';
 import {
@@ -32,24 +35,13 @@ export function viewOfKind(kind: ResultKind): ReportView {
 
 /** Parses and checks one result file's text; `path` is only used in messages. */
 export function parseResult(text: string, path: string): AnyResult {
-  const file = basename(path);
-  let value: unknown;
-  try {
-    checkNesting(text, file);
-    value = JSON.parse(text);
-  } catch (e) {
-    if (e instanceof GrainError) throw e;
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : undefined;
-    throw new GrainError(`not valid JSON (${msg}); is the file complete?`, { file, line });
-  }
+  const value = parseJson(text, path);
   const k = resultKind(value);
-  if ('error' in k) throw new GrainError(k.error, { file });
+  if ('error' in k) throw new GrainError(k.error, { file: path });
   const fileVersion = (value as { version: number }).version;
   const upgraded = upgradeResult(k.kind, value as Record<string, unknown>);
   const r = resultOfKind(k.kind, path, upgraded);
-  checkShape(r, upgraded, fileVersion, file);
+  checkShape(r, upgraded, fileVersion, path);
   return r;
 }
 
@@ -69,15 +61,10 @@ function resultOfKind(kind: ResultKind, path: string, value: object): AnyResult 
 
 /** Reads and checks one result file. */
 export function readResult(path: string): AnyResult {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'the file does not exist' : code === 'EISDIR' ? 'this is a folder, not a result file' : (e as Error).message;
-    throw new GrainError(`cannot read the result: ${why}`, { file: path });
-  }
-  return parseResult(text, path);
+  const bytes = readInputBytes(path);
+  const store = binaryStoreFormat(bytes);
+  if (store) throw new GrainError(`is ${store === 'grain' ? 'a Grain activations store' : 'an HDF5 file (activations)'}, not a result: give a result .json`, { file: path });
+  return parseResult(decodeFileText(bytes, path), path);
 }
 
 /**
@@ -169,26 +156,6 @@ function checkShape(r: AnyResult, res: Record<string, unknown>, fileVersion: num
 }
 
 
-/** Results nest a few levels; a file nested thousands deep is not one, and would overflow JSON.parse's stack. */
-const MAX_NESTING = 64;
-
-function checkNesting(text: string, file: string): void {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > MAX_NESTING) {
-        throw new GrainError(`nested more than ${MAX_NESTING} levels deep: not a Grain result`, { file, line: text.slice(0, i).split('\n').length });
-      }
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-}
-
 /** What a listing shows of a result file, from its header. */
 export interface ResultHeaderInfo {
   kind: ResultKind;
@@ -212,9 +179,10 @@ export function sniffResult(path: string): ResultHeaderInfo | { error: string } 
   let value: Record<string, unknown>;
   if (size <= SNIFF_BYTES) {
     try {
-      value = JSON.parse(readHead(path, size)) as Record<string, unknown>;
+      value = parseJson(readHead(path, size), path) as Record<string, unknown>;
     } catch (err) {
-      return { error: `not valid JSON (${(err as Error).message})` };
+      if (err instanceof GrainError) return { error: err.reason };
+      throw err;
     }
   } else {
     value = headerFields(readHead(path, SNIFF_BYTES));

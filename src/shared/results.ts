@@ -279,7 +279,11 @@ export function header<K extends ResultKind>(kind: K, grain: string): ResultHead
 export function resultKind(value: unknown): { kind: ResultKind } | { error: string } {
   const v = value as Partial<ResultHeader<ResultKind>> | null;
   const m = typeof v?.schema === 'string' ? /^grain\.(probe|experiments|correlation|ablation)$/.exec(v.schema) : null;
-  if (!m) return { error: 'not a Grain result (no "schema": "grain.<kind>" field)' };
+  if (!m) {
+    const known = Object.keys(RESULT_VERSIONS).map((k) => `grain.${k}`).join(', ');
+    const said = typeof v?.schema === 'string' ? `its schema is "${v.schema}"` : 'it has no "schema" field';
+    return { error: `not a Grain result: ${said} (Grain writes ${known})` };
+  }
   const kind = m[1] as ResultKind;
   const [oldest, newest] = [OLDEST_READ[kind], RESULT_VERSIONS[kind]];
   if (typeof v!.version !== 'number' || !Number.isInteger(v!.version) || v!.version < oldest || v!.version > newest) {

@@ -181,7 +181,7 @@ test('a truncated result file opens a panel that says what is wrong', async () =
   const frame = session.webviewFrame();
   const alert = frame.locator('[role=alert]');
   await alert.waitFor();
-  assert.match(await alert.innerText(), /Cannot show broken\.json[\s\S]*not valid JSON[\s\S]*is the file complete\?/);
+  assert.match(await alert.innerText(), /Cannot show broken\.json[\s\S]*not valid JSON[\s\S]*is it complete\?/);
   await session.screenshot('reports-06-broken');
   assert.deepEqual(cspErrors(), []);
 });

@@ -2,7 +2,7 @@ import { DEFAULTS } from '../../shared/defaults';
 import { runJob } from '../../jobs';
 import { cpus } from 'node:os';
 import type { ExtractJob } from '../../shared/jobs';
-import { oneOf, parseFlags, positiveInt, required, requiredModel, threadCount, VARIANT_USAGE, wholeNumber } from '../args';
+import { oneOf, parseFlags, positiveInt, required, requiredModel, threadCount, UsageError, VARIANT_USAGE, wholeNumber } from '../args';
 import { cliContext, type Out } from '../context';
 
 export const extractUsage = `grain extract --model DIR [--variant NAME] --input FILE --out FILE [--format grain|json|hdf5]
@@ -46,11 +46,18 @@ export function extractJobFromArgs(argv: string[]): ExtractJob {
     batchSize: positiveInt('batch', f.batch as string),
     threads: threadCount(f.threads as string),
     dtype: f.float16 === true ? 'float16' : 'float32',
-    window: {
-      size: f.window ? wholeNumber('window', f.window as string, 8, 1 << 20) : undefined,
-      overlap: f['window-overlap'] ? wholeNumber('window-overlap', f['window-overlap'] as string, 0, 1 << 19) : undefined,
-    },
+    window: windowFlags(f),
   };
+}
+
+function windowFlags(f: Record<string, unknown>): { size?: number; overlap?: number } {
+  const size = f.window ? wholeNumber('window', f.window as string, 8, 1 << 20) : undefined;
+  const overlap = f['window-overlap'] ? wholeNumber('window-overlap', f['window-overlap'] as string, 0, 1 << 19) : undefined;
+  // Without --window the size is the model's, and the extractor checks the overlap against it.
+  if (size !== undefined && overlap !== undefined && overlap >= size / 2) {
+    throw new UsageError(`--window-overlap must be below half of --window (${size}), not ${overlap}`);
+  }
+  return { size, overlap };
 }
 
 export function defaultThreads(): number {

@@ -3,7 +3,6 @@ import { DEFAULTS } from '../../shared/defaults';
 import { runJob } from '../../jobs';
 import { join } from 'node:path';
 import { EXPERIMENTS, type ExperimentJob, type ExperimentName, type LabelledData, type ProbeInputs, type ProbeJob, type ProbeSettings } from '../../shared/jobs';
-import { GrainError } from '../../core/errors';
 import { finiteNumber, modelFlag, oneOf, parseFlags, positiveInt, required, UsageError, type FlagSpec, threadCount } from '../args';
 import { cliContext, type Out } from '../context';
 import { defaultThreads } from './extract';
@@ -124,7 +123,7 @@ function probeSettings(f: Flags): ProbeSettings {
 
 function topPercentage(f: Flags): number {
   const v = finiteNumber('top', f.top as string, 0, 1);
-  if (v <= 0) throw new GrainError('--top is a share of weight mass in (0, 1], e.g. 0.5');
+  if (v <= 0) throw new UsageError('--top is a share of weight mass in (0, 1], e.g. 0.5');
   return v;
 }
 

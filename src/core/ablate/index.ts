@@ -11,6 +11,7 @@ import { prepareText, type MaskedPositions, type PrepareOptions } from './text';
 
 export {
   parseMaskSpec,
+  parseMaskSyntax,
   ablationFromNeurons,
   maskVectors,
   ablatedCount,

@@ -1,7 +1,8 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import protobuf from 'protobufjs';
 import { GrainError } from '../errors';
+import { readInputBytes } from '../io/read-file';
 import { ONNX_PROTO } from './schema';
 import { EXTERNAL_DATA, type GraphProto, type ModelProto } from './types';
 
@@ -27,12 +28,7 @@ export function onnxType(name: string): protobuf.Type {
 }
 
 export function readOnnxModel(path: string): OnnxModel {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new GrainError(`cannot read the model: ${(e as Error).message}`, { file: path });
-  }
+  const bytes = readInputBytes(path);
   const model = decodeOnnxModel(bytes, path);
   for (const location of model.externalData) {
     if (!existsSync(join(dirname(path), location))) {

@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { ActivationMatrix, SiteInfo } from '../activations';
 import { GrainError } from '../errors';
+import { fileReadError } from '../io/read-file';
 import { GRAIN_MAGIC, GrainStoreReader, GrainStoreWriter, type StoreDtype } from './grain-format';
 import { NeuroxHdf5Writer, readNeuroxHdf5 } from './neurox-hdf5';
 import { NeuroxJsonWriter, readNeuroxJson } from './neurox-json';
@@ -100,26 +101,36 @@ export async function openActivations(path: string, signal?: AbortSignal): Promi
   return memorySource(format, matrix);
 }
 
+/** The binary store formats, known by their first 8 bytes. */
+export function binaryStoreFormat(head: Uint8Array): 'grain' | 'hdf5' | undefined {
+  if (Buffer.from(head.subarray(0, 8)).toString('latin1') === GRAIN_MAGIC) return 'grain';
+  if (HDF5_SIGNATURE.every((b, i) => head[i] === b)) return 'hdf5';
+  return undefined;
+}
+
 export async function sniffFormat(path: string): Promise<ActivationFormat> {
   let head: Uint8Array;
   try {
     const handle = await open(path, 'r');
     try {
-      head = new Uint8Array(64);
+      head = new Uint8Array(256);
       const { bytesRead } = await handle.read(head, 0, head.length, 0);
       head = head.subarray(0, bytesRead);
     } finally {
       await handle.close();
     }
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new GrainError(code === 'ENOENT' ? 'file not found' : `cannot read: ${(e as Error).message}`, { file: path });
+    throw fileReadError(path, e);
   }
-  if (Buffer.from(head.subarray(0, 8)).toString('latin1') === GRAIN_MAGIC) return 'grain';
-  if (HDF5_SIGNATURE.every((b, i) => head[i] === b)) return 'hdf5';
+  const binary = binaryStoreFormat(head);
+  if (binary) return binary;
   let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
-  if (head[i] === 0x7b /* { */) return 'json';
+  if (head[i] === 0x7b /* { */) {
+    const result = /^\{\s*"schema"\s*:\s*"grain\.([a-z-]+)"/.exec(Buffer.from(head.subarray(i)).toString('utf8'));
+    if (result) throw new GrainError(`is a Grain ${result[1]} result, not activations (a Grain store, NeuroX HDF5 or NeuroX JSON lines)`, { file: path });
+    return 'json';
+  }
   throw new GrainError(
     head.length === 0 ? 'the file is empty, not activations' : 'not an activations file (expected a Grain store, NeuroX HDF5 or NeuroX JSON lines)',
     { file: path },

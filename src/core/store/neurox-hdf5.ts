@@ -2,6 +2,7 @@ import { rename, stat } from 'node:fs/promises';
 import type * as H5 from 'h5wasm/node';
 import { ActivationMatrix, SiteInfo } from '../activations';
 import { GrainError } from '../errors';
+import { fileReadError } from '../io/read-file';
 import { siblingTemp, type Temporary } from '../io/temp';
 import { MemorySink } from './memory-sink';
 import type { ActivationSink } from './sink';
@@ -138,7 +139,7 @@ export async function readNeuroxHdf5(path: string): Promise<ActivationMatrix> {
     if (!(await stat(path)).isFile()) throw new GrainError('is not a file', { file: path });
   } catch (e) {
     if (e instanceof GrainError) throw e;
-    throw new GrainError((e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read: ${(e as Error).message}`, { file: path });
+    throw fileReadError(path, e);
   }
   const h5 = await loadH5();
   let file: H5.File;
