@@ -51,6 +51,22 @@ test('NeuroX label files that disagree with the sentences are refused, naming th
   assert.match(run2.stderr, /3.*2|2.*3/);
 });
 
+test('a labelled line longer than the model takes (400 words on brown-gpt, 256 positions) is probed through windows: every label gets its row', async (t) => {
+  const dir = tempDir(t);
+  const words = ['the', 'jury', 'said', 'it', 'did', 'not', 'see', 'any', 'evidence', '.'];
+  const tags = ['DET', 'NOUN', 'VERB', 'PRON', 'VERB', 'ADV', 'VERB', 'DET', 'NOUN', '.'];
+  const lengths = [400, 5, 7, 6, 8, 5, 9, 6];
+  const picks = lengths.map((n, s) => Array.from({ length: n }, (_, i) => (i * 7 + s * 3 + (i >> 2)) % 10));
+  const { input, lab } = labelled(dir, picks.map((p) => p.map((i) => words[i]).join(' ')), picks.map((p) => p.map((i) => tags[i]).join(' ')));
+  const out = join(dir, 'r.json');
+  const run = grain(['probe', '--model', join(MODELS, 'brown-gpt'), '--input', input, '--labels', lab, '--out', out]);
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stderr, /in\.txt:1: a sentence of \d+ tokens is longer than the window of 256 positions: it runs as 2 overlapping windows/);
+  const r = JSON.parse(readFileSync(out, 'utf8')) as ProbeResult;
+  assert.equal(r.data.trainWords + r.data.testWords, lengths.reduce((a, b) => a + b, 0), 'one row per labelled word');
+  assert.ok(r.test.accuracy >= 0.8, `each word here has one tag: the probe learns it (${r.test.accuracy})`);
+});
+
 test('one class only, and lambdas out of range, are refused', async (t) => {
   const dir = tempDir(t);
   const { input, lab } = labelled(dir, ['a b c', 'd e', 'f g h', 'i j', 'k l'], ['X X X', 'X X', 'X X X', 'X X', 'X X']);
