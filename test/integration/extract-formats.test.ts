@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openActivations } from '../../src/core/store';
 import { MODELS, grain, tempDir } from '../helpers/cli';
+import { neuroxLoadActivationsHdf5 } from '../helpers/neurox-loader';
 
 const TEXT = join(MODELS, 'brown-test-2000.txt');
 
@@ -29,6 +30,27 @@ test('brown-lstm-s1 on brown-test-2000: NeuroX JSON and HDF5 round-trip through 
     assert.ok(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength).equals(Buffer.from(reference.data.buffer, reference.data.byteOffset, reference.data.byteLength)), `${format} data differs`);
     source.close();
   }
+  // brown-test-2000 repeats 11 texts (1,973 distinct of 2,000 lines). NeuroX's loader reads the
+  // sentences the keys of sentence_to_index list: one key per text read 1,973 sentences (43,745
+  // rows), misaligned from line 545 on; NeuroX's "(Occurrence k)" keys give every sentence in order.
+  const lines = readFileSync(TEXT, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const seen = new Set<string>();
+  const expectedKeys = lines.map((line) => {
+    const text = line.split(' ').join(' ');
+    let key = text;
+    for (let k = 2; seen.has(key); k++) key = `${text} (Occurrence ${k})`;
+    seen.add(key);
+    return key;
+  });
+  assert.equal(new Set(lines).size, 1973);
+  const loaded = await neuroxLoadActivationsHdf5(outs.hdf5);
+  assert.deepEqual(loaded.keys, expectedKeys);
+  assert.deepEqual(loaded.datasets, lines.map((_, i) => String(i)));
+  assert.equal(loaded.rows, 43805);
+  assert.deepEqual(loaded.activations.map((a) => a.rows), lines.map((l) => l.split(' ').length));
+  const neuroxRows = new Float32Array(43805 * 768);
+  loaded.activations.reduce((at, a) => (neuroxRows.set(a.data, at), at + a.data.length), 0);
+  assert.ok(Buffer.from(neuroxRows.buffer).equals(Buffer.from(reference.data.buffer, reference.data.byteOffset, reference.data.byteLength)), 'NeuroX reads other values');
   assert.deepEqual(readdirSync(dir).sort(), ['a.grain', 'a.hdf5', 'a.json'], 'no temporary files left behind');
 });
 
