@@ -55,6 +55,7 @@ export async function prepareProbeTask(inputs: ProbeInputs, settings: ProbeSetti
     classes: index.classes.length,
     classNames: index.classes,
     gemm,
+    neuronOrder: settings.neuronOrder ?? 'mass',
     probe: {
       mode: settings.mode,
       lambdaL1: settings.lambdaL1,

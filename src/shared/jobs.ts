@@ -62,6 +62,12 @@ export interface ProbeSettings {
   minCount: number;
   rare: 'drop' | 'other';
   seed: number;
+  /**
+   * Inside each of NeuroX's chunks of the neuron ordering: `mass`, by the share of a class's
+   * weight mass at which the neuron enters the top neurons (Grain's default); `neurox`, NeuroX's
+   * sequence (ascending id). Absent in older results, which ordered by ascending id.
+   */
+  neuronOrder?: 'mass' | 'neurox';
 }
 
 export interface ProbeInputs {

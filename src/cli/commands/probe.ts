@@ -15,7 +15,10 @@ const dataUsage = `  Labelled data, one of:
   Activations: --model DIR [--variant NAME] (extracted here, --aggregation first|last|average, --sites layers|mlp|all)
     or --activations FILE --test-activations FILE (any format Grain reads, one row per word).
   Probe: [--mode default|neurox] [--l1 1e-5] [--l2 1e-5] [--epochs N] [--layers layer1,layer2]
-    [--min-count K --rare drop|other] [--seed N] [--top 0.5]`;
+    [--min-count K --rare drop|other] [--seed N] [--top 0.5] [--neurox-order]
+  Ranking: NeuroX's chunks (1% steps of each class's weight mass); inside a chunk the neuron that
+    enters at the smallest share of a class's mass comes first. --neurox-order keeps NeuroX's own
+    sequence inside a chunk (ascending neuron id).`;
 
 export const probeUsage = `grain probe <labelled data> <activations> --out result.json [--control] [probe options]
   Trains an elastic-net logistic-regression probe, evaluates it (accuracy, per class, macro-F1,
@@ -58,6 +61,7 @@ const common: FlagSpec = {
   rare: { type: 'string', default: DEFAULTS.probe.rare },
   seed: { type: 'string', default: String(DEFAULTS.probe.seed) },
   top: { type: 'string', default: String(DEFAULTS.topPercentage) },
+  'neurox-order': { type: 'boolean', default: false },
   out: { type: 'string' },
 };
 
@@ -119,6 +123,7 @@ function probeSettings(f: Flags): ProbeSettings {
     minCount: positiveInt('min-count', f['min-count'] as string),
     rare: oneOf('rare', f.rare as string, ['drop', 'other'] as const),
     seed: Math.trunc(finiteNumber('seed', f.seed as string, 0, 2 ** 31)),
+    neuronOrder: f['neurox-order'] === true ? 'neurox' : 'mass',
   };
 }
 
