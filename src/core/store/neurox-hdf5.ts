@@ -3,6 +3,7 @@ import type * as H5 from 'h5wasm/node';
 import { ActivationMatrix, SiteInfo } from '../activations';
 import { GrainError } from '../errors';
 import { siblingTemp, type Temporary } from '../io/temp';
+import { decodeFloat16 } from './float16';
 import { MemorySink } from './memory-sink';
 import type { ActivationSink } from './sink';
 import { checkSites, neuroxSites, requireEqualWidths } from './sites';
@@ -206,10 +207,10 @@ async function readOpenFile(h5: H5Module, file: H5.File, path: string): Promise<
     }
     const tokens = tokensOf(i, words);
     const meta = d.metadata;
-    if (meta.type !== H5T_FLOAT || (meta.size !== 4 && meta.size !== 8)) {
-      throw fail(`dataset "${i}" is of type ${d.dtype}, expected float32`);
+    if (meta.type !== H5T_FLOAT || (meta.size !== 2 && meta.size !== 4 && meta.size !== 8)) {
+      throw fail(`dataset "${i}" is of type ${d.dtype}, expected float32 (or float16, float64)`);
     }
-    const cube = d.value as Float32Array | Float64Array;
+    const cube = meta.size === 2 ? await readFloat16(h5, d) : (d.value as Float32Array | Float64Array);
     const rows = new Float32Array(cube.length);
     for (let w = 0; w < words; w++) {
       for (let l = 0; l < layers; l++) {
@@ -222,6 +223,26 @@ async function readOpenFile(h5: H5Module, file: H5.File, path: string): Promise<
     sink.endSentence();
   }
   return sink.result();
+}
+
+/**
+ * A float16 dataset (NeuroX's dtype float16), which h5wasm's `value` does not decode: its raw
+ * little-endian bits, read through the library's own call, decoded exactly to float32.
+ */
+async function readFloat16(h5: H5Module, d: H5.Dataset): Promise<Float32Array> {
+  const module = await h5.ready;
+  const count = Number(d.metadata.total_size);
+  const bytes = count * 2;
+  const ptr = module._malloc(Math.max(bytes, 2));
+  try {
+    module.get_dataset_data(d.file_id, d.path, null, null, null, BigInt(ptr));
+    const bits = new Uint16Array(module.HEAPU8.slice(ptr, ptr + bytes).buffer);
+    const out = new Float32Array(count);
+    decodeFloat16(bits, out);
+    return out;
+  } finally {
+    module._free(ptr);
+  }
 }
 
 function readJsonString(d: H5.Dataset | undefined, name: string, fail: (what: string) => GrainError): unknown {
