@@ -34,7 +34,7 @@ export async function runExperiment(job: ExperimentJob, ctx: JobContext): Promis
         ...header('experiments', GRAIN_VERSION),
         data: { ...p.description, classFilter: p.classFilter, unseenTest: p.unseenTest },
         source: { model: job.model, activations: job.activations, aggregation: job.aggregation, sites: job.sites },
-        settings: { ...job.probe, percents: job.percents, tolerance: job.tolerance, topPercentage: job.topPercentage },
+        settings: { ...job.probe, neuronOrder: job.probe.neuronOrder ?? 'mass', percents: job.percents, tolerance: job.tolerance, topPercentage: job.topPercentage },
         experiments: job.experiments,
         sites: p.sites,
         classes: p.classNames,

@@ -40,7 +40,7 @@ export async function runProbe(job: ProbeJob, ctx: JobContext): Promise<ProbeRes
         ...header('probe', GRAIN_VERSION),
         data: { ...p.description, classFilter: p.classFilter, unseenTest: p.unseenTest },
         source: { model: job.model, activations: job.activations, aggregation: job.aggregation, sites: job.sites },
-        settings: { ...job.probe, topPercentage: job.topPercentage, control: job.control },
+        settings: { ...job.probe, neuronOrder: job.probe.neuronOrder ?? 'mass', topPercentage: job.topPercentage, control: job.control },
         sites: p.sites,
         neurons,
         probedNeurons: p.columns ? Array.from(p.columns) : null,

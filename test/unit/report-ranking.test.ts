@@ -255,3 +255,14 @@ test('a theme change redraws the charts with the new palette, without rebuilding
   assert.ok(app.charts.every((c) => c.updates === 1));
   assert.ok(app.root.all('canvas').every((c: FakeElement) => c.getAttribute('role') === 'img'));
 });
+
+test('the table\'s caption says how neurons are ordered inside NeuroX\'s chunks: a file from before the setting is by id, as NeuroX', () => {
+  // The fixture predates settings.neuronOrder; its first chunk is in ascending id (26, 44, 113, ...).
+  assert.equal(probe.settings.neuronOrder, undefined);
+  assert.match(opened().root.textContent, /inside a chunk, ascending neuron id, as NeuroX orders them/);
+  const loaded = (payload as Extract<ReportPayload, { view: 'ranking' }>).probe!;
+  const byMass: ReportPayload = { ...payload, view: 'ranking', probe: { ...loaded, result: { ...probe, settings: { ...probe.settings, neuronOrder: 'mass' } } } };
+  const text = opened(byMass).root.textContent;
+  assert.match(text, /inside a chunk, the neuron that enters at the smallest share of a class's weight mass first \(grain probe --neurox-order keeps NeuroX's sequence\)/);
+  assert.doesNotMatch(text, /ascending neuron id/);
+});

@@ -8,7 +8,7 @@ import { h, type Child } from '../shared/dom';
 import { baseName, fixed, int, pct, shorten, signed } from '../shared/format';
 import { headline, startReport, type ReportContext, type ReportEnv } from '../shared/report-shell';
 import type { Column, TableHandle } from '../shared/table';
-import { classOverlap, rankingData, rowMatches, type NeuronRow, type RankingData } from './model';
+import { classOverlap, orderCaption, rankingData, rowMatches, type NeuronRow, type RankingData } from './model';
 
 type RankingPayload = Extract<ReportPayload, { view: 'ranking' }>;
 
@@ -104,7 +104,7 @@ function neuronTable(data: RankingData, ctx: ReportContext): HTMLElement {
     const rows = data.rows.filter((r) => rowMatches(r, filter, data.classes));
     table = ctx.table({
       name: 'neurons',
-      caption: `Neurons, most important first (${hasWeights ? 'probe ranking weights' : 'experiments ordering'}). Enter or click selects a neuron in the editor.`,
+      caption: `Neurons, most important first (${hasWeights ? 'probe ranking weights' : 'experiments ordering'}): ${orderCaption(data)}. Enter or click selects a neuron in the editor.`,
       columns: columns(),
       rows,
       sort: ctx.ui.sort,

@@ -24,6 +24,8 @@ export interface RankingData {
   /** Per class: its top-neuron set (at topPercentage of the weight mass). */
   classTop: number[][];
   topPercentage: number;
+  /** How neurons are ordered inside NeuroX's chunks: files from before the setting ordered them by id, as NeuroX. */
+  neuronOrder: 'mass' | 'neurox';
 }
 
 export function rankingData(probe?: ProbeResult, experiments?: ExperimentsResult): RankingData {
@@ -54,7 +56,16 @@ export function rankingData(probe?: ProbeResult, experiments?: ExperimentsResult
   });
   const topPercentage = probe?.settings.topPercentage ?? experiments?.exclusivity?.percentage ?? experiments!.settings.topPercentage;
   const classTop = probe ? classes.map((c) => probe.perClassTop[c] ?? []) : [];
-  return { classes, sites, rows, classTop, topPercentage };
+  const neuronOrder = (probe ? probe.settings.neuronOrder : experiments!.settings.neuronOrder) ?? 'neurox';
+  return { classes, sites, rows, classTop, topPercentage, neuronOrder };
+}
+
+/** What the neuron table's order is, for its caption. */
+export function orderCaption(data: RankingData): string {
+  const chunks = "NeuroX's chunks (each 1% step of a class's weight mass adds the neurons it newly selects)";
+  return data.neuronOrder === 'mass'
+    ? `${chunks}; inside a chunk, the neuron that enters at the smallest share of a class's weight mass first (grain probe --neurox-order keeps NeuroX's sequence)`
+    : `${chunks}; inside a chunk, ascending neuron id, as NeuroX orders them`;
 }
 
 /** Jaccard overlap of the classes' top-neuron sets: the experiments' matrix, else computed from the probe. */

@@ -11,10 +11,14 @@ const dataUsage = `  Labelled data, one of:
     --input FILE --labels FILE [--test-input FILE --test-labels FILE]   NeuroX's sentence + label files
     --conllu FILE [--test-conllu FILE] [--column upos|xpos|feats|feats:NAME]
     --brown [--tagset normalized|universal|raw] [--train-sentences N] [--test-sentences N] [--split FILE]
-  Activations: --model DIR [--variant NAME] (extracted here, --aggregation first|last|average, --sites layers|mlp|all)
+  Activations: --model DIR [--variant NAME] (extracted here, --aggregation first|last|average, --sites layers|mlp|all,
+      --ignore-embeddings to leave the embeddings out, as NeuroX's include_embeddings false)
     or --activations FILE --test-activations FILE (any format Grain reads, one row per word).
   Probe: [--mode default|neurox] [--l1 1e-5] [--l2 1e-5] [--epochs N] [--layers layer1,layer2]
-    [--min-count K --rare drop|other] [--seed N] [--top 0.5]`;
+    [--min-count K --rare drop|other] [--seed N] [--top 0.5] [--neurox-order]
+  Ranking: NeuroX's chunks (1% steps of each class's weight mass); inside a chunk the neuron that
+    enters at the smallest share of a class's mass comes first. --neurox-order keeps NeuroX's own
+    sequence inside a chunk (ascending neuron id).`;
 
 export const probeUsage = `grain probe <labelled data> <activations> --out result.json [--control] [probe options]
   Trains an elastic-net logistic-regression probe, evaluates it (accuracy, per class, macro-F1,
@@ -57,6 +61,8 @@ const common: FlagSpec = {
   rare: { type: 'string', default: DEFAULTS.probe.rare },
   seed: { type: 'string', default: String(DEFAULTS.probe.seed) },
   top: { type: 'string', default: String(DEFAULTS.topPercentage) },
+  'neurox-order': { type: 'boolean', default: false },
+  'ignore-embeddings': { type: 'boolean', default: false },
   out: { type: 'string' },
 };
 
@@ -96,6 +102,7 @@ function labelledData(f: Flags): LabelledData {
 
 function probeInputs(f: Flags): ProbeInputs {
   if ((f.model === undefined) === (f.activations === undefined)) throw new UsageError('give --model DIR or --activations FILE (not both)');
+  if (f['ignore-embeddings'] === true && f.activations !== undefined) throw new UsageError('--ignore-embeddings chooses what is extracted; with --activations nothing is (use --layers to probe some layers)');
   return {
     data: labelledData(f),
     model: modelFlag(f),
@@ -103,6 +110,8 @@ function probeInputs(f: Flags): ProbeInputs {
     testActivations: f['test-activations'] as string | undefined,
     aggregation: oneOf('aggregation', f.aggregation as string, ['first', 'last', 'average'] as const),
     sites: oneOf('sites', f.sites as string, ['layers', 'mlp', 'all'] as const),
+    // Only the extraction's: the probe's own --layers restricts the probe, not what is extracted.
+    layerFilter: f['ignore-embeddings'] === true ? { ignoreEmbeddings: true } : undefined,
     batchSize: positiveInt('batch', f.batch as string),
     threads: threadCount(f.threads as string),
   };
@@ -118,6 +127,7 @@ function probeSettings(f: Flags): ProbeSettings {
     minCount: positiveInt('min-count', f['min-count'] as string),
     rare: oneOf('rare', f.rare as string, ['drop', 'other'] as const),
     seed: Math.trunc(finiteNumber('seed', f.seed as string, 0, 2 ** 31)),
+    neuronOrder: f['neurox-order'] === true ? 'neurox' : 'mass',
   };
 }
 

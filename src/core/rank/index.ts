@@ -1,5 +1,5 @@
 export { topNeurons } from './selection';
-export { neuronOrdering } from './ordering';
+export { neuronOrdering, type WithinChunk } from './ordering';
 export { localization } from './localization';
 export { classOverlap } from './overlap';
 export {

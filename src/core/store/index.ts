@@ -9,6 +9,7 @@ import type { ActivationSink } from './sink';
 
 export { appendSentence, type ActivationSink } from './sink';
 export { MemorySink } from './memory-sink';
+export { PerLayerSink, perLayerPath } from './per-layer';
 export { GrainStoreReader, GrainStoreWriter, type StoreDtype } from './grain-format';
 export { readNeuroxJson } from './neurox-json';
 export { readNeuroxHdf5 } from './neurox-hdf5';
@@ -17,7 +18,10 @@ export { float32ToFloat16Bits, float16BitsToFloat32, encodeFloat16, decodeFloat1
 export type ActivationFormat = 'grain' | 'json' | 'hdf5';
 
 export interface SinkOptions {
-  /** Grain store only: float16 halves the size at ~3 significant digits. Default float32. */
+  /**
+   * float16 halves a Grain store at ~3 significant digits; NeuroX JSON writes each value rounded
+   * to float16 (NeuroX's dtype); NeuroX HDF5 cannot hold it (see createSink). Default float32.
+   */
   dtype?: StoreDtype;
   /** Grain store only: free-form run description kept in the file. */
   meta?: Record<string, unknown>;
@@ -29,8 +33,17 @@ export function createSink(path: string, format: ActivationFormat, opts: SinkOpt
     case 'grain':
       return new GrainSink(path, opts);
     case 'json':
-      return new NeuroxJsonWriter(path);
+      return new NeuroxJsonWriter(path, opts.dtype === 'float16');
     case 'hdf5':
+      if (opts.dtype === 'float16') {
+        // h5wasm (Grain's HDF5 library, 0.10.3) has no 2-byte float type to create a dataset with;
+        // float16 files NeuroX wrote are read (neurox-hdf5.ts).
+        throw new GrainError(
+          'float16 NeuroX HDF5 cannot be written: the HDF5 library Grain uses cannot create float16 datasets. ' +
+            'Use --format json --float16 (NeuroX JSON, values rounded to float16) or the Grain store (--float16); NeuroX\'s float16 HDF5 files are read',
+          { file: path },
+        );
+      }
       return new NeuroxHdf5Writer(path);
     default:
       throw new GrainError(`unknown activation format "${format as string}" (grain, json or hdf5)`, { file: path });

@@ -7,6 +7,7 @@ import { ModelTokenizer } from './model-tokenizer';
 
 export { ModelTokenizer } from './model-tokenizer';
 export type { EncodedSentence, EncodedWindow } from './model-tokenizer';
+export { quote as quoteWord } from './word-encoder';
 
 /** Loads the tokenizer of a model folder; every problem with its files is a GrainError naming the file. */
 export function loadTokenizer(modelDir: string): ModelTokenizer {
