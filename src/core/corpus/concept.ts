@@ -50,24 +50,37 @@ export function conceptRegex(pattern: string): RegExp {
   }
 }
 
-/** Whether `word` (with its label) is in the concept. */
-function matcher(filter: ConceptFilter, text: ConceptText): (word: string, label: string | undefined) => boolean {
+/** A concept resolved against the training text (a label filter's entries become the labels they select). */
+export interface Concept {
+  description: string;
+  accepts(word: string, label: string | undefined): boolean;
+}
+
+export function conceptOf(filter: ConceptFilter, train: ConceptText): Concept {
+  const description = describeConcept(filter);
   switch (filter.kind) {
     case 'words':
-      return (w) => filter.words.has(w);
+      return { description, accepts: (w) => filter.words.has(w) };
     case 'regex': {
       const re = conceptRegex(filter.pattern);
-      return (w) => {
-        re.lastIndex = 0;
-        return re.test(w);
+      return {
+        description,
+        accepts: (w) => {
+          re.lastIndex = 0;
+          return re.test(w);
+        },
       };
     }
     case 'labels': {
-      if (!text.labels) throw new GrainError(`a concept of labels (${filter.labels.join(', ')}) needs labelled data (--input with --labels, --conllu or --brown), not plain text`, { file: text.source });
-      const accept = labelSet(filter.labels, text.labels, text.source);
-      return (_w, l) => accept.has(l as string);
+      const accept = labelSet(filter.labels, needLabels(filter, train), train.source);
+      return { description: `words labelled ${[...accept].sort().join(', ')}`, accepts: (_w, l) => l !== undefined && accept.has(l) };
     }
   }
+}
+
+function needLabels(filter: Extract<ConceptFilter, { kind: 'labels' }>, text: ConceptText): string[][] {
+  if (!text.labels) throw new GrainError(`a concept of labels (${filter.labels.join(', ')}) needs labelled data (--input with --labels, --conllu or --brown), not plain text`, { file: text.source });
+  return text.labels;
 }
 
 /**
@@ -97,8 +110,14 @@ export function labelSet(entries: readonly string[], labels: string[][], source:
  * rows stay aligned). A concept no word has, or every word has, is refused as NeuroX refuses it
  * ("Positive or Negative class examples are zero").
  */
-export function annotateConcept(text: ConceptText, filter: ConceptFilter): LabelledCorpus & { positive: number; negative: number } {
-  const accept = matcher(filter, text);
+export function annotateConcept(
+  text: ConceptText,
+  filter: ConceptFilter,
+  opts: { concept?: Concept; requireBoth?: boolean } = {},
+): LabelledCorpus & { positive: number; negative: number } {
+  const concept = opts.concept ?? conceptOf(filter, text);
+  if (filter.kind === 'labels') needLabels(filter, text);
+  const accept = concept.accepts;
   let positive = 0;
   let negative = 0;
   const labels = text.sentences.map((words, s) =>
@@ -111,9 +130,9 @@ export function annotateConcept(text: ConceptText, filter: ConceptFilter): Label
       return NEGATIVE;
     }),
   );
-  if (positive === 0 || negative === 0) {
+  if ((opts.requireBoth ?? true) && (positive === 0 || negative === 0)) {
     throw new GrainError(
-      positive === 0 ? `no word of the text is in the concept (${describeConcept(filter)}); a probe needs positive examples` : `every word of the text is in the concept (${describeConcept(filter)}); a probe needs negative examples`,
+      positive === 0 ? `no word of the text is in the concept (${concept.description}); a probe needs positive examples` : `every word of the text is in the concept (${concept.description}); a probe needs negative examples`,
       { file: text.source },
     );
   }

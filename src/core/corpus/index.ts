@@ -9,6 +9,6 @@ export {
   encodeLabels,
 } from './classes';
 export { createControlTask, controlLabels } from './control';
-export { annotateConcept, readWordList, describeConcept, POSITIVE, NEGATIVE, type ConceptFilter } from './concept';
+export { annotateConcept, conceptOf, readWordList, POSITIVE, type ConceptFilter } from './concept';
 export { balanceClasses, balanceNegatives } from './balance';
 export { numericTargets } from './targets';
