@@ -20,6 +20,7 @@ import { CLASSIFICATION_METRICS, METRICS, REGRESSION_METRICS, isRegressionMetric
 import { GrainError } from '../../core/errors';
 import { finiteNumber, modelFlag, oneOf, parseFlags, positiveInt, required, UsageError, type FlagSpec, threadCount } from '../args';
 import { cliContext, type Out } from '../context';
+import { checkDataFits } from '../../jobs/labelled';
 import { defaultThreads } from './extract';
 
 const textUsage = `  Labelled data, one of:
@@ -27,7 +28,7 @@ const textUsage = `  Labelled data, one of:
     --conllu FILE [--test-conllu FILE] [--column upos|xpos|feats|feats:NAME]
     --brown [--tagset normalized|universal|raw] [--train-sentences N] [--test-sentences N] [--split FILE]`;
 
-const conceptUsage = `  A binary concept instead of the labels (NeuroX's annotate: each word 'positive' or 'negative'), one of:
+const conceptUsage = `  A binary concept (NeuroX's annotate: each word 'positive' or 'negative', instead of its label), one of:
     --concept-words FILE   the words listed in FILE (exact, case-sensitive)
     --concept-regex RE     words a regular expression matches from their first character (as re.match: '.*ly$')
     --concept-labels L,L   words whose label is one of these (case-insensitive, 'nn*' for every nn tag)
@@ -235,7 +236,19 @@ export function probeJobFromArgs(argv: string[]): ProbeJob {
   if (f.control !== true && (f['control-sampling'] !== 'same' || f['control-ignore-case'] === true)) {
     throw new UsageError('--control-sampling and --control-ignore-case set up the control task: give --control too');
   }
-  return { kind: 'probe', ...probeInputs(f), probe: probeSettings(f), control: f.control === true, topPercentage: topPercentage(f), out: required(f, 'out') };
+  const job: ProbeJob = { kind: 'probe', ...probeInputs(f), probe: probeSettings(f), control: f.control === true, topPercentage: topPercentage(f), out: required(f, 'out') };
+  fits(job.data, job.probe, job.control);
+  return job;
+}
+
+/** Data and settings that cannot go together are a command-line error (the jobs check it too). */
+function fits(data: LabelledData, settings: ProbeSettings, control: boolean): void {
+  try {
+    checkDataFits(data, settings.task ?? 'classification', { control, balance: settings.balance });
+  } catch (e) {
+    if (e instanceof GrainError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 export function annotateJobFromArgs(argv: string[]): AnnotateJob {
@@ -264,10 +277,14 @@ export function experimentJobFromArgs(argv: string[]): ExperimentJob {
   }) as Flags;
   const experiments = (f.run as string).split(',').map((s) => oneOf('run', s.trim(), EXPERIMENTS as ExperimentName[]));
   const percents = (f.percents as string).split(',').map((s) => finiteNumber('percents', s.trim(), 0, 100));
+  const settings = probeSettings(f);
+  if (settings.task === 'regression') throw new UsageError("grain experiment compares classifiers' scores; probe real-valued targets with grain probe --regression");
+  const inputs = probeInputs(f);
+  fits(inputs.data, settings, experiments.includes('control'));
   return {
     kind: 'experiment',
-    ...probeInputs(f),
-    probe: probeSettings(f),
+    ...inputs,
+    probe: settings,
     experiments,
     percents,
     tolerance: finiteNumber('tolerance', f.tolerance as string, 0, 1),
