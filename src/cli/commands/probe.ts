@@ -293,7 +293,8 @@ export function experimentJobFromArgs(argv: string[]): ExperimentJob {
   };
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+const share = (x: number) => `${(100 * x).toFixed(2)}%`;
+const pct = share;
 
 export async function probeCommand(argv: string[], out: Out): Promise<void> {
   const job = probeJobFromArgs(argv);
@@ -302,7 +303,11 @@ export async function probeCommand(argv: string[], out: Out): Promise<void> {
   const concept = r.data.concept;
   if (concept) out.info(`concept: ${concept.description} (${concept.positive} of ${concept.positive + concept.negative} training words)`);
   const balance = r.data.balance;
-  if (balance) out.info(`balanced: train ${balance.trainAfter.join(' / ')} (of ${balance.trainBefore.join(' / ')}), test ${balance.testAfter.join(' / ')} (of ${balance.testBefore.join(' / ')}) ${r.classes.join(' / ')}`);
+  if (balance) {
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    const classes = r.classes.map((c, i) => `${c} ${balance.trainBefore[i]}->${balance.trainAfter[i]}`).join(', ');
+    out.info(`balanced: ${sum(balance.trainAfter)} of ${sum(balance.trainBefore)} training and ${sum(balance.testAfter)} of ${sum(balance.testBefore)} test ${unit} kept (train: ${classes})`);
+  }
   if (isRegression(r)) {
     out.info(`regression probe, ${r.train.rows} train / ${r.test.rows} test ${unit}, ${r.neurons} neurons`);
     const m = r.train.metrics;
@@ -334,6 +339,8 @@ export async function experimentCommand(argv: string[], out: Out): Promise<void>
   const job = experimentJobFromArgs(argv);
   const r = await runJob(job, cliContext(out));
   const metric = r.full.metric;
+  // Scores are in the task's metric: shares in percent, Matthews' coefficient as it is.
+  const pct = (x: number) => (metric === 'matthews_corrcoef' ? x.toFixed(4) : share(x));
   out.info(`full probe: ${pct(r.full.accuracy)}${metric ? ` ${metricLabel(metric)}` : ''} on ${r.full.neurons} neurons`);
   for (const row of r.subsets?.rows ?? []) out.info(`retrain ${row.percent}% (${row.count}): top ${pct(row.top)}, random ${pct(row.random)}, bottom ${pct(row.bottom)}`);
   for (const row of r.zeroOut?.rows ?? []) out.info(`zero-out keep ${row.percent}%: top ${pct(row.top)}, random ${pct(row.random)}, bottom ${pct(row.bottom)}`);
