@@ -4,8 +4,8 @@
  *    negative words are cut to as many as the positive ones, drawn at random; when there are no
  *    more negatives than positives nothing changes;
  *  - any labels (neurox/interpretation/utils.py, balance_binary_class_data and
- *    balance_multi_class_data, imbalanced-learn's RandomUnderSampler): every class is cut to the
- *    size of the smallest, or, given a total, each class to ceil(count / rows * total).
+ *    balance_multi_class_data without num_required_instances, imbalanced-learn's
+ *    RandomUnderSampler): every class is cut to the size of the smallest.
  * Rows are never removed (activation rows stay aligned): the result is a keep mask, 1 = use.
  */
 import { GrainError } from '../errors';
@@ -34,32 +34,20 @@ export function balanceNegatives(y: Int32Array, positive: number, seed: number):
   return { keep, before, after: countClasses(y, classes, keep) };
 }
 
-/**
- * RandomUnderSampler's balancing: every class cut to the smallest class's count, or, with
- * `total`, each class to ceil(count / rows * total) (so the sum may exceed total by rounding).
- */
-export function balanceClasses(y: Int32Array, seed: number, opts: { total?: number } = {}): Balanced {
+/** RandomUnderSampler's balancing (NeuroX's default): every class cut to the smallest class's count. */
+export function balanceClasses(y: Int32Array, seed: number): Balanced {
   const classes = maxLabel(y) + 1;
   const before = countClasses(y, classes);
   const present = before.filter((n) => n > 0);
   if (present.length < 2) throw new GrainError(`balancing needs at least two classes; the labels hold ${present.length}`);
-  const rows = present.reduce((a, b) => a + b, 0);
-  let target: (count: number) => number;
-  if (opts.total === undefined) {
-    const smallest = Math.min(...present);
-    target = () => smallest;
-  } else {
-    const total = opts.total;
-    if (!Number.isInteger(total) || total < 1 || total > rows) throw new GrainError(`balancing to ${total} rows: give a whole number from 1 to the ${rows} labelled rows`);
-    target = (count) => Math.ceil((count / rows) * total);
-  }
+  const smallest = Math.min(...present);
   const keep = labelledMask(y);
   const rng = seededRng(seed);
   for (let c = 0; c < classes; c++) {
     if (before[c] === 0) continue;
     const members: number[] = [];
     for (let r = 0; r < y.length; r++) if (y[r] === c) members.push(r);
-    dropAllBut(members, Math.min(before[c], target(before[c])), keep, rng);
+    dropAllBut(members, smallest, keep, rng);
   }
   return { keep, before, after: countClasses(y, classes, keep) };
 }
