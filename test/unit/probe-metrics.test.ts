@@ -7,14 +7,29 @@ import { GrainError } from '../../src/core/errors';
 import {
   averageRanks,
   classificationMetrics,
-  computeScore,
-  confusionOf,
+  isRegressionMetric,
   meanSquaredError,
   pearson,
   regressionMetrics,
   scoreOf,
   spearman,
+  type MetricName,
 } from '../../src/core/probe/metrics';
+
+/** Row = true class, column = predicted, as evaluatePredictions counts them. */
+function confusionOf(preds: ArrayLike<number>, labels: ArrayLike<number>, classes = 2): number[][] {
+  if (preds.length !== labels.length) throw new GrainError(`metrics: ${preds.length} predictions for ${labels.length} labels`);
+  let k = classes;
+  for (let i = 0; i < labels.length; i++) k = Math.max(k, labels[i] + 1, preds[i] + 1);
+  const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  for (let i = 0; i < labels.length; i++) confusion[labels[i]][preds[i]]++;
+  return confusion;
+}
+
+/** NeuroX's compute_score(preds, labels, metric) on plain arrays. */
+function computeScore(preds: ArrayLike<number>, labels: ArrayLike<number>, metric: MetricName): number | null {
+  return scoreOf(metric, isRegressionMetric(metric) ? regressionMetrics(preds, labels) : classificationMetrics(confusionOf(preds, labels)));
+}
 
 const ones = (n: number) => new Array<number>(n).fill(1);
 const zeros = (n: number) => new Array<number>(n).fill(0);

@@ -97,23 +97,6 @@ export function classificationMetrics(confusion: readonly (readonly number[])[])
   return { accuracy, f1, f1Average, accuracyAndF1: (accuracy + f1) / 2, matthewsCorrcoef };
 }
 
-/** The confusion matrix of predicted vs true class indices (rows with a true class < 0 skipped). */
-export function confusionOf(preds: ArrayLike<number>, labels: ArrayLike<number>, classes?: number): number[][] {
-  if (preds.length !== labels.length) throw new GrainError(`metrics: ${preds.length} predictions for ${labels.length} labels`);
-  let k = classes ?? 0;
-  if (classes === undefined) for (let i = 0; i < labels.length; i++) k = Math.max(k, labels[i] + 1, preds[i] + 1);
-  k = Math.max(k, 2);
-  const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  for (let i = 0; i < labels.length; i++) {
-    const t = labels[i];
-    if (t < 0) continue;
-    const p = preds[i];
-    if (!Number.isInteger(t) || !Number.isInteger(p) || t >= k || p < 0 || p >= k) throw new GrainError(`metrics: class ${t >= k ? t : p} at row ${i} is out of range (${k} classes)`);
-    confusion[t][p]++;
-  }
-  return confusion;
-}
-
 /** Pearson's r in float64; null when either side is constant (or fewer than two rows). */
 export function pearson(preds: ArrayLike<number>, labels: ArrayLike<number>): number | null {
   const n = checkPaired(preds, labels);
@@ -195,15 +178,6 @@ export function scoreOf(metric: MetricName, m: ClassificationMetrics | Regressio
       return metric === 'pearson' ? r.pearson : metric === 'spearman' ? r.spearman : r.pearsonAndSpearman;
     }
   }
-}
-
-/**
- * NeuroX's compute_score on plain arrays: class indices for the classification metrics, real
- * values for the correlations.
- */
-export function computeScore(preds: ArrayLike<number>, labels: ArrayLike<number>, metric: MetricName): number | null {
-  if (isRegressionMetric(metric)) return scoreOf(metric, regressionMetrics(preds, labels));
-  return scoreOf(metric, classificationMetrics(confusionOf(preds, labels)));
 }
 
 function checkPaired(a: ArrayLike<number>, b: ArrayLike<number>): number {
