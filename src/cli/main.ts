@@ -9,7 +9,7 @@ import { goldenCommand, goldenUsage } from './commands/golden';
 import { correlateCommand, correlateUsage } from './commands/correlate';
 import { ablateCommand, ablateUsage } from './commands/ablate';
 import { demoCommand, demoUsage } from './commands/demo';
-import { experimentCommand, experimentUsage, probeCommand, probeUsage } from './commands/probe';
+import { annotateCommand, annotateUsage, experimentCommand, experimentUsage, probeCommand, probeUsage } from './commands/probe';
 import { reportCommand, reportUsage } from './commands/report';
 import { inspectCommand, inspectUsage } from './commands/inspect';
 
@@ -22,6 +22,7 @@ const commands: Record<string, Command> = {
   golden: { run: goldenCommand, usage: goldenUsage },
   probe: { run: probeCommand, usage: probeUsage },
   experiment: { run: experimentCommand, usage: experimentUsage },
+  annotate: { run: annotateCommand, usage: annotateUsage },
   correlate: { run: correlateCommand, usage: correlateUsage },
   ablate: { run: ablateCommand, usage: ablateUsage },
   report: { run: reportCommand, usage: reportUsage },

@@ -12,6 +12,8 @@ import {
   zeroOutSubsets,
 } from '../core/experiments';
 import { writeJsonAtomic } from '../core/io/atomic';
+import { GrainError } from '../core/errors';
+import { checkDataFits } from './labelled';
 import type { JobContext } from './context';
 import { prepareProbeTask } from './probe-task';
 import { controlTask } from './probe';
@@ -20,6 +22,10 @@ import { withTempDir } from './temp';
 /** The paper's experiments on one probing task, each asked for by name, in one result file. */
 export async function runExperiment(job: ExperimentJob, ctx: JobContext): Promise<ExperimentsResult> {
   const started = performance.now();
+  if (job.probe.task === 'regression') {
+    throw new GrainError("grain experiment compares classifiers' scores (top, random and bottom neurons, per class, the control task); probe real-valued targets with grain probe --regression");
+  }
+  checkDataFits(job.data, 'classification', { control: job.experiments.includes('control'), balance: job.probe.balance });
   return withTempDir(async (dir) => {
     const p = await prepareProbeTask(job, job.probe, dir, ctx);
     try {
@@ -60,7 +66,7 @@ export async function runExperiment(job: ExperimentJob, ctx: JobContext): Promis
         result.layerwise = await layerwiseProbes(task, p.sites, full.result.accuracy);
       }
       if (want.has('top-words')) result.topWords = topWordsPerNeuron(p.trainSource, full.result.ordering.slice(0, 20), { n: 10 });
-      if (want.has('control')) result.control = await controlTask(p, full.result.accuracy, job.probe.seed, ctx);
+      if (want.has('control')) result.control = await controlTask(p, full.result.accuracy, job.probe, ctx);
       result.timings.totalSeconds = (performance.now() - started) / 1000;
       writeJsonAtomic(job.out, result);
       return result;

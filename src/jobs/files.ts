@@ -11,6 +11,8 @@ export function jobInputs(job: Job): RunInputs {
     case 'probe':
     case 'experiment':
       return { files: [...dataFiles(job.data), job.activations, job.testActivations], models: [job.model] };
+    case 'annotate':
+      return { files: dataFiles(job.data), models: [] };
     case 'ablate':
       return { files: [job.input, ...(job.curve?.orderingFiles ?? [])], models: [job.model] };
     case 'neuron-stats':
@@ -41,5 +43,9 @@ function dataFiles(data: LabelledData): (string | undefined)[] {
       return [data.train, data.test];
     case 'brown':
       return [];
+    case 'sentences':
+      return [data.input, data.labels, data.testInput, data.testLabels];
+    case 'concept':
+      return [...(data.concept.kind === 'words' ? [data.concept.file] : []), ...(data.from.kind === 'text' ? [data.from.input, data.from.testInput] : dataFiles(data.from))];
   }
 }

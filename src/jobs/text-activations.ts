@@ -7,6 +7,7 @@ import { aggregateRows, type RowPlan } from '../core/extract/aggregate';
 import { planBatches } from '../core/extract/batches';
 import { topByAbsZ, zScore } from '../core/heat/z-scores';
 import type { TextActivationsResult } from '../shared/job-results';
+import { wordClassifierProblem } from '../shared/results';
 import { GrainError, throwIfAborted } from '../core/errors';
 import { predictRow } from '../core/probe/predict';
 import type { ProbeModel } from '../core/probe/model';
@@ -46,6 +47,8 @@ const probeFile = fileCache((path) => {
   const read = readResult(path);
   if (read.kind !== 'probe') throw new GrainError(`a ${read.kind} result has no probe to predict with; give a probe result`, { file: path });
   const r = read.result;
+  const why = wordClassifierProblem(r);
+  if (why) throw new GrainError(`${why}; per-word predictions need a word-level classifier`, { file: path });
   const columns = new Int32Array(r.neurons);
   for (let j = 0; j < r.neurons; j++) columns[j] = j;
   const model: ProbeModel = { classes: r.classes.length, columns, weights: Float32Array.from(r.weights), bias: Float32Array.from(r.bias) };

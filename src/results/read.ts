@@ -92,9 +92,17 @@ function checkShape(r: AnyResult, res: Record<string, unknown>, fileVersion: num
       arr(p.classes, 'classes');
       num(p.neurons, 'neurons');
       if (p.neurons !== width) bad('neurons', `the sum of the site widths, ${width}`);
-      num(p.test?.accuracy, 'test.accuracy');
-      num(p.test?.majorityBaseline, 'test.majorityBaseline');
-      num(p.test?.macroF1, 'test.macroF1');
+      if (p.task === 'regression') {
+        arr(p.classes, 'classes', 1);
+        num(p.test?.metrics?.mse, 'test.metrics.mse');
+        num(p.test?.meanBaselineMse, 'test.meanBaselineMse');
+        for (const k of ['pearson', 'spearman'] as const) if (p.test.metrics[k] !== null) num(p.test.metrics[k], `test.metrics.${k}`);
+      } else {
+        if (p.task !== undefined && p.task !== 'classification') bad('task', "'classification' or 'regression'");
+        num(p.test?.accuracy, 'test.accuracy');
+        num(p.test?.majorityBaseline, 'test.majorityBaseline');
+        num(p.test?.macroF1, 'test.macroF1');
+      }
       arr(p.ordering, 'ordering');
       arr(p.rankingWeights, 'rankingWeights', p.classes.length * p.neurons);
       arr(p.weights, 'weights', p.classes.length * p.neurons);

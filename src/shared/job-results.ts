@@ -14,6 +14,21 @@ export interface ExtractResult extends ExtractSummary {
   sites: { name: string; width: number; tensor?: string }[];
 }
 
+/** What grain annotate wrote. */
+export interface AnnotateResult {
+  out: string;
+  wordsOut?: string;
+  /** 'sentences': one line per sentence of the text; 'words': NeuroX annotate's one word per line (balanced). */
+  layout: 'sentences' | 'words';
+  concept: string;
+  sentences: number;
+  /** Words of the text in the concept, and not. */
+  positive: number;
+  negative: number;
+  /** Lines written (words in the 'words' layout, sentences otherwise). */
+  lines: number;
+}
+
 export interface SiteWidth {
   name: string;
   width: number;

@@ -7,11 +7,13 @@ import type { LayerFilter } from '../core/extract/layer-filter';
 import type { SiteSelection } from '../core/onnx/sites';
 import type { ActivationFormat } from '../core/store';
 import type { ConlluColumn } from '../core/corpus';
-import type { ExtractResult, NeuronStatsResult, TextActivationsResult } from './job-results';
+import type { MetricName } from '../core/probe/metrics';
+import type { SentencePooling } from '../core/store';
+import type { AnnotateResult, ExtractResult, NeuronStatsResult, TextActivationsResult } from './job-results';
 import type { InspectReport } from './inspect';
 import type { AnyAblationResult, CorrelationResult, ExperimentsResult, ProbeResult } from './results';
 
-export type { Aggregation, SiteSelection, ActivationFormat, LayerFilter };
+export type { Aggregation, SiteSelection, ActivationFormat, LayerFilter, MetricName, SentencePooling };
 
 export interface ExtractJob {
   kind: 'extract';
@@ -51,11 +53,36 @@ export interface CorrelateJob {
   threads: number;
 }
 
-/** Where labelled sentences come from. Without a test part, the last 10% of sentences are held out. */
-export type LabelledData =
+/** Data with one label per word. */
+export type WordLabelledData =
   | { kind: 'pair'; input: string; labels: string; testInput?: string; testLabels?: string }
   | { kind: 'conllu'; train: string; test?: string; column: ConlluColumn }
   | { kind: 'brown'; split: string; tagset: 'raw' | 'normalized' | 'universal'; trainSentences?: number; testSentences?: number; dir?: string };
+
+/**
+ * The words of a binary concept (NeuroX's annotate): listed in a file (exact, case-sensitive),
+ * matching a regular expression from their first character (as Python's re.match), or carrying
+ * one of some labels of labelled data (case-insensitive; a trailing * matches any ending).
+ */
+export type ConceptSpec = { kind: 'words'; file: string } | { kind: 'regex'; pattern: string } | { kind: 'labels'; labels: string[] };
+
+/** A binary concept over a text: every word 'positive' or 'negative'. */
+export interface ConceptData {
+  kind: 'concept';
+  concept: ConceptSpec;
+  /** The text (its labels too, for a concept of labels): labelled data, or a plain sentence file. */
+  from: WordLabelledData | { kind: 'text'; input: string; testInput?: string };
+}
+
+/**
+ * Where labelled sentences come from. Without a test part, the last 10% of sentences are held out.
+ * `sentences`: one label per sentence (NeuroX's sentence classification), each sentence
+ * represented by its first, last or average word's activations.
+ */
+export type LabelledData =
+  | WordLabelledData
+  | { kind: 'sentences'; input: string; labels: string; testInput?: string; testLabels?: string; representation: SentencePooling }
+  | ConceptData;
 
 /** The settings of every probe a job trains. */
 export interface ProbeSettings {
@@ -75,6 +102,20 @@ export interface ProbeSettings {
    * sequence (ascending id). Absent in older results, which ordered by ascending id.
    */
   neuronOrder?: 'mass' | 'neurox';
+  /** 'regression': the labels are numbers, the probe a linear regression (MSE); classification when absent. */
+  task?: 'classification' | 'regression';
+  /** NeuroX's metric the probe is scored by; accuracy (classification) or pearson (regression) when absent. */
+  metric?: MetricName;
+  /**
+   * NeuroX's balancing, seeded by `seed`, of the train and the test part each: a concept's
+   * negative words cut to as many as its positive ones (annotate), other labels every class to
+   * the smallest class (balance_multi_class_data).
+   */
+  balance?: boolean;
+  /** Control task: labels drawn from the training label distribution ('same', the default) or uniformly. */
+  controlSampling?: 'same' | 'uniform';
+  /** Control task: false gives 'The' and 'the' one word type; true (case-sensitive) when absent. */
+  controlCaseSensitive?: boolean;
 }
 
 export interface ProbeInputs {
@@ -138,6 +179,23 @@ export interface AblateJob {
   threads: number;
 }
 
+/**
+ * A binary concept written as NeuroX label files (grain annotate): without balancing, one line
+ * of 'positive'/'negative' per sentence of the text (NeuroX's load_data pairs it with the text);
+ * balanced, NeuroX annotate's layout: one word per line, the positive words first, then the kept
+ * negative ones, labels in `out` and the words in `wordsOut`. Only the training part of the data
+ * is annotated (all of a sentence file).
+ */
+export interface AnnotateJob {
+  kind: 'annotate';
+  data: ConceptData;
+  balance: boolean;
+  seed: number;
+  out: string;
+  /** The text beside the labels, in the same layout; required when balanced. */
+  wordsOut?: string;
+}
+
 /** Per-neuron corpus mean/std of one model, saved to `out` and reused while the model and settings are unchanged. */
 export interface NeuronStatsJob {
   kind: 'neuron-stats';
@@ -190,7 +248,7 @@ export interface InspectJob {
   threads: number;
 }
 
-export type Job = ExtractJob | CorrelateJob | ProbeJob | ExperimentJob | AblateJob | NeuronStatsJob | TextActivationsJob | InspectJob;
+export type Job = ExtractJob | CorrelateJob | ProbeJob | ExperimentJob | AnnotateJob | AblateJob | NeuronStatsJob | TextActivationsJob | InspectJob;
 export type JobKind = Job['kind'];
 
 /** What each job returns: the worker's host and the CLI get these types, no guessing. */
@@ -199,6 +257,7 @@ export interface JobResults {
   correlate: CorrelationResult;
   probe: ProbeResult;
   experiment: ExperimentsResult;
+  annotate: AnnotateResult;
   ablate: AnyAblationResult;
   'neuron-stats': NeuronStatsResult;
   'text-activations': TextActivationsResult;

@@ -19,6 +19,9 @@ import type {
   ZeroOutResult,
 } from '../core/experiments/types';
 import type { TrainReport } from '../core/probe/types';
+import type { ClassificationMetrics, RegressionMetrics } from '../core/probe/metrics';
+import type { RegressionTrainReport } from '../core/probe/regression';
+import type { SentencePooling } from '../core/store';
 import type { ProbeSettings, Aggregation, SiteSelection, ExperimentName } from './jobs';
 
 /**
@@ -87,6 +90,12 @@ export interface ProbeDataSummary {
   testWords: number;
   classFilter: RareClassReport;
   unseenTest: { label: string; count: number }[];
+  /** Sentence-level probes: one row per sentence (trainWords/testWords count sentences), its first, last or average word. */
+  sentenceLevel?: SentencePooling;
+  /** A binary concept: what it holds and how many training words are in it. */
+  concept?: { description: string; positive: number; negative: number };
+  /** NeuroX's balancing: rows per class (classes order) before and after, in each part. */
+  balance?: { trainBefore: number[]; trainAfter: number[]; testBefore: number[]; testAfter: number[] };
 }
 
 export interface ProbeSourceSummary {
@@ -96,8 +105,8 @@ export interface ProbeSourceSummary {
   sites: SiteSelection;
 }
 
-/** One elastic-net probe, its evaluation and NeuroX's neuron rankings (the ranked-neurons report). */
-export interface ProbeResult extends ResultHeader<'probe'> {
+/** What every probe result holds, classifier or regression. */
+interface ProbeResultBase extends ResultHeader<'probe'> {
   data: ProbeDataSummary;
   source: ProbeSourceSummary;
   settings: ProbeSettings & { topPercentage: number; control: boolean };
@@ -105,20 +114,8 @@ export interface ProbeResult extends ResultHeader<'probe'> {
   neurons: number;
   /** Neuron ids the probe saw when restricted to some layers; null = all. */
   probedNeurons: number[] | null;
+  /** The classes (a regression probe has one output, 'target'). */
   classes: string[];
-  train: { accuracy: number; rows: number };
-  test: {
-    accuracy: number;
-    rows: number;
-    macroF1: number;
-    majorityBaseline: number;
-    majorityClass: string;
-    /** Per class recall; null where the class has no test words. */
-    classAccuracy: (number | null)[];
-    classSupport: number[];
-    /** Row = true class, column = predicted. */
-    confusion: number[][];
-  };
   control: SelectivityResult | null;
   /** [classes x neurons] row-major, on the activations' own scale (with bias: the probe itself). */
   weights: number[];
@@ -135,7 +132,107 @@ export interface ProbeResult extends ResultHeader<'probe'> {
   /** Top words of the best neurons (NeuroX get_top_words). */
   topWords: NeuronWords[];
   timings: { extractSeconds: number; trainSeconds: number; gflops: number };
+}
+
+/** Classification metrics as a result holds them: for two classes F1 is that of `positiveClass`. */
+export type ResultClassificationMetrics = ClassificationMetrics & { positiveClass?: string };
+
+/** One elastic-net classifier probe, its evaluation and NeuroX's neuron rankings (the ranked-neurons report). */
+export interface ClassifierProbeResult extends ProbeResultBase {
+  /** Absent in files written before regression probes: classification. */
+  task?: 'classification';
+  train: {
+    accuracy: number;
+    rows: number;
+    /** The value of settings.metric (NeuroX's compute_score). */
+    score?: number;
+  };
+  test: {
+    accuracy: number;
+    rows: number;
+    macroF1: number;
+    majorityBaseline: number;
+    majorityClass: string;
+    /** Per class recall; null where the class has no test words. */
+    classAccuracy: (number | null)[];
+    classSupport: number[];
+    /** Row = true class, column = predicted. */
+    confusion: number[][];
+    /** The value of settings.metric (NeuroX's compute_score). */
+    score?: number;
+    /** Every classification metric of NeuroX by name. */
+    metrics?: ResultClassificationMetrics;
+  };
   training: TrainReport;
+}
+
+/** One linear-regression probe (real-valued targets), its evaluation and NeuroX's rankings of its one weight row. */
+export interface RegressionProbeResult extends ProbeResultBase {
+  task: 'regression';
+  train: { rows: number; score: number | null; metrics: RegressionMetrics };
+  test: {
+    rows: number;
+    /** The value of settings.metric (pearson when absent); null where undefined (constant predictions). */
+    score: number | null;
+    metrics: RegressionMetrics;
+    /** MSE of always predicting the training targets' mean: the regression's majority baseline. */
+    meanBaselineMse: number;
+    targetMean: number;
+    targetStd: number;
+  };
+  training: RegressionTrainReport;
+}
+
+export type ProbeResult = ClassifierProbeResult | RegressionProbeResult;
+
+export function isRegression(r: ProbeResult): r is RegressionProbeResult {
+  return r.task === 'regression';
+}
+
+/** Why a probe cannot predict a class per word (a regression or a sentence-level probe), or undefined. */
+export function wordClassifierProblem(r: ProbeResult): string | undefined {
+  if (isRegression(r)) return 'this is a regression probe (real-valued targets)';
+  if (r.data.sentenceLevel) return `this is a sentence-level probe (on each sentence's ${r.data.sentenceLevel} word)`;
+  return undefined;
+}
+
+/** The result of a probe job that trains a classifier (the demo's, the editor's POS probes). */
+export function classifierResult(r: ProbeResult): ClassifierProbeResult {
+  if (isRegression(r)) throw new Error('expected a classifier probe result, got a regression probe');
+  return r;
+}
+
+/** One line on how a probe did on its test part: the CLI, the editor's log and the Neurons view print it. */
+export function probeSummary(r: ProbeResult): string {
+  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+  const fixed = (x: number | null) => (x === null ? 'undefined (constant predictions)' : x.toFixed(3));
+  if (isRegression(r)) {
+    const m = r.test.metrics;
+    return `test Pearson r ${fixed(m.pearson)}, Spearman rho ${fixed(m.spearman)}, MSE ${m.mse.toPrecision(4)} (predicting the mean: ${r.test.meanBaselineMse.toPrecision(4)})`;
+  }
+  const metric = r.settings.metric;
+  const score = metric && metric !== 'accuracy' && r.test.score !== undefined ? `, ${metricLabel(metric)} ${fixed(r.test.score)}` : '';
+  return `test accuracy ${pct(r.test.accuracy)} (majority baseline ${pct(r.test.majorityBaseline)})${score}`;
+}
+
+/** NeuroX's metric names as reports print them. */
+export function metricLabel(metric: string | undefined): string {
+  switch (metric ?? 'accuracy') {
+    case 'accuracy_and_f1':
+      return '(accuracy + F1) / 2';
+    case 'pearson_and_spearman':
+      return '(Pearson + Spearman) / 2';
+    case 'matthews_corrcoef':
+      return 'Matthews correlation';
+    case 'f1':
+      return 'F1';
+    case 'pearson':
+      return 'Pearson r';
+    case 'spearman':
+      return 'Spearman rho';
+    default:
+      return 'accuracy';
+  }
 }
 
 /** The paper's experiments on one probing task; absent parts were not asked for. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { grain, ROOT, tempDir } from '../helpers/cli';
 import { STYLES, type Style } from '../fixtures/onnx/exporters/styles';
 import { expectedOf } from '../fixtures/onnx/exporters/reference-run';
-import type { AnyAblationResult, ProbeResult } from '../../src/shared/results';
+import type { AnyAblationResult, ClassifierProbeResult } from '../../src/shared/results';
 
 /**
  * Every export style (test/fixtures/models) through the CLI: a POS probe trains on its
@@ -25,7 +25,7 @@ test('every export style: a probe trains on it and beats the majority class', (t
     const out = join(dir, `${style}.json`);
     const run = grain(['probe', '--brown', '--tagset', 'universal', '--train-sentences', '300', '--test-sentences', '100', '--model', modelOf(style), '--out', out, '--threads', '1']);
     assert.equal(run.status, 0, `${style}: ${run.stderr}`);
-    const r = JSON.parse(readFileSync(out, 'utf8')) as ProbeResult;
+    const r = JSON.parse(readFileSync(out, 'utf8')) as ClassifierProbeResult;
     assert.ok(r.test.accuracy > r.test.majorityBaseline + 0.05, `${style}: accuracy ${r.test.accuracy} vs majority ${r.test.majorityBaseline}`);
     assert.equal(r.sites.length, Object.keys(expectedOf(style).sites).length, style);
   }

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MODELS, grain, tempDir } from '../helpers/cli';
 import { nonCamelKeys } from '../helpers/result-keys';
-import type { ExperimentsResult, ProbeResult } from '../../src/shared/results';
+import type { ExperimentsResult, ClassifierProbeResult } from '../../src/shared/results';
 
 const LSTM = join(MODELS, 'brown-lstm-s1');
 
@@ -13,7 +13,7 @@ test('the default probe on brown-lstm-s1 (5,000 Brown training / 1,000 test sent
   const out = join(dir, 'probe.json');
   const run = grain(['probe', '--brown', '--train-sentences', '5000', '--test-sentences', '1000', '--model', LSTM, '--out', out]);
   assert.equal(run.status, 0, run.stderr);
-  const r = JSON.parse(readFileSync(out, 'utf8')) as ProbeResult;
+  const r = JSON.parse(readFileSync(out, 'utf8')) as ClassifierProbeResult;
   assert.equal(r.schema, 'grain.probe');
   assert.equal(r.version, 2);
   assert.deepEqual(nonCamelKeys(r), []);
@@ -62,7 +62,7 @@ test('a labelled line longer than the model takes (400 words on brown-gpt, 256 p
   const run = grain(['probe', '--model', join(MODELS, 'brown-gpt'), '--input', input, '--labels', lab, '--out', out]);
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stderr, /in\.txt:1: a sentence of \d+ tokens is longer than the window of 256 positions: it runs as 2 overlapping windows/);
-  const r = JSON.parse(readFileSync(out, 'utf8')) as ProbeResult;
+  const r = JSON.parse(readFileSync(out, 'utf8')) as ClassifierProbeResult;
   assert.equal(r.data.trainWords + r.data.testWords, lengths.reduce((a, b) => a + b, 0), 'one row per labelled word');
   assert.ok(r.test.accuracy >= 0.8, `each word here has one tag: the probe learns it (${r.test.accuracy})`);
 });

@@ -94,3 +94,64 @@ test('control task: type labels follow the empirical distribution; seeds differ;
   assert.ok(Math.abs(same / n - 0.46) < 0.03, `agreement ${same / n}`);
   assert.throws(() => controlLabels(words, y, 2, 1), GrainError);
 });
+
+// NeuroX's control-task tests (tests/data/test_control_task.py), on its fixtures.
+const skewed = {
+  source: [
+    ['Fly', 'me', 'to', 'the', 'moon'],
+    ['I', 'am', 'walking', 'on', 'the', 'moon'],
+    ['Now', 'I', 'am', 'walking', 'on', 'a', 'dream'],
+  ],
+  target: [
+    ['A', 'A', 'A', 'B', 'A'],
+    ['A', 'B', 'A', 'A', 'B', 'C'],
+    ['B', 'A', 'B', 'A', 'A', 'B', 'A'],
+  ],
+};
+const encodeAbc = (t: string[][]) => Int32Array.from(t.flat().map((l) => l.charCodeAt(0) - 65));
+
+test("control task (NeuroX): the same word has the same label in a dataset and across datasets; 'The' is 'the' when case-insensitive", () => {
+  const words = skewed.source.flat();
+  const c = controlLabels(words, encodeAbc(skewed.target), 3, 11);
+  // 'the moon' in sentences 1 and 2; 'I am walking on' in sentences 2 and 3.
+  assert.deepEqual([c[3], c[4]], [c[9], c[10]]);
+  assert.deepEqual([c[5], c[6], c[7], c[8]], [c[12], c[13], c[14], c[15]]);
+  const task = createControlTask(words, encodeAbc(skewed.target), 3, 11);
+  assert.deepEqual([...task.label(['I', 'am', 'walking', 'on', 'sunshine'])].slice(0, 4), [c[5], c[6], c[7], c[8]]);
+  // Case-insensitive types: every seed gives 'The' the label of 'the'; case-sensitive ones differ for some seed.
+  let differs = false;
+  for (let seed = 0; seed < 20; seed++) {
+    const ci = createControlTask(words, encodeAbc(skewed.target), 3, seed, { caseSensitive: false });
+    assert.equal(ci.labelOf('The'), ci.labelOf('the'));
+    assert.equal(ci.labelOf('MOON'), ci.labelOf('moon'));
+    const cs = createControlTask(words, encodeAbc(skewed.target), 3, seed);
+    if (cs.labelOf('The') !== cs.labelOf('the')) differs = true;
+  }
+  assert.ok(differs);
+});
+
+test('control task (NeuroX): no more control labels than training labels; uniform sampling covers two labels', () => {
+  const three = controlLabels(skewed.source.flat(), encodeAbc(skewed.target), 3, 5);
+  assert.ok(new Set(three).size <= 3);
+  const four = controlLabels(['Is', 'There', 'life', 'on', 'Mars'], encodeAbc([['A', 'B', 'C', 'D', 'A']]), 4, 5);
+  assert.ok(new Set(four).size <= 4);
+  const balanced = ['I', 'am', 'walking', 'on', 'sunshine', 'Tambourines', 'and', 'elephants', 'are', 'playin', 'in', 'the', 'band'];
+  const uniform = controlLabels(balanced, encodeAbc([['B', 'A', 'A', 'B', 'A', 'B', 'A', 'B', 'A', 'B', 'A', 'B', 'A']]), 2, 5, { sampling: 'uniform' });
+  assert.equal(new Set(uniform).size, 2);
+  // Uniform over the classes present: class 2 of 3 has no word, so it is never drawn.
+  const t = createControlTask(balanced, Int32Array.from(balanced.map((_, i) => i % 2)), 3, 5, { sampling: 'uniform' });
+  assert.deepEqual([...t.distribution], [0.5, 0.5, 0]);
+  assert.throws(() => createControlTask(balanced, new Int32Array(13), 2, 5, { sampling: 'other' as 'same' }), /'same' or 'uniform'/);
+});
+
+test('control task (NeuroX): 1000 types, 1 in 7 labelled T: same sampling keeps T rare (< 200), uniform makes no class > 600', () => {
+  const words = Array.from({ length: 1000 }, (_, i) => String(i));
+  const y = Int32Array.from(words.map((_, i) => (i % 7 === 0 ? 1 : 0)));
+  const count = (c: Int32Array) => [0, 1].map((k) => c.filter((v) => v === k).length);
+  const same = count(controlLabels(words, y, 2, 9));
+  assert.ok(Math.min(...same) < 200, `same: ${same}`);
+  const uniform = count(controlLabels(words, y, 2, 9, { sampling: 'uniform' }));
+  assert.ok(Math.max(...uniform) < 600, `uniform: ${uniform}`);
+  // Tighter than NeuroX: binomial sd is ~11 (same) and ~16 (uniform) words.
+  assert.ok(Math.abs(same[1] - 143) < 60 && Math.abs(uniform[1] - 500) < 80);
+});

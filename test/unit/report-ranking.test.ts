@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { buildPayload } from '../../src/results/companions';
 import { readResult } from '../../src/results/read';
 import type { ReportPayload } from '../../src/shared/protocol/report';
-import type { ExperimentsResult, ProbeResult } from '../../src/shared/results';
+import type { ExperimentsResult, ClassifierProbeResult } from '../../src/shared/results';
 import { chartTable } from '../../webview/shared/chart-spec';
 import { startRankingApp } from '../../webview/report-ranking/app';
 import { FakeElement, mountReport } from './report-fake-dom';
@@ -17,7 +17,7 @@ const PROBE_PATH = join(FIXTURES, 'probe-lstm-upos.json');
 const EXPERIMENTS_PATH = join(FIXTURES, 'experiments-lstm-upos.json');
 const probeFile = readResult(PROBE_PATH);
 const experimentsFile = readResult(EXPERIMENTS_PATH);
-const probe = probeFile.result as ProbeResult;
+const probe = probeFile.result as ClassifierProbeResult;
 const experiments = experimentsFile.result as ExperimentsResult;
 const payload = buildPayload('ranking', probeFile, experimentsFile);
 

@@ -11,7 +11,7 @@ import { GrainError } from '../../src/core/errors';
 import { buildPayload } from '../../src/results/companions';
 import { readResult, sniffResult, type AnyResult } from '../../src/results/read';
 import type { ReportPayload } from '../../src/shared/protocol/report';
-import { RESULT_VERSIONS, type AblationResult, type ProbeResult, type ResultKind } from '../../src/shared/results';
+import { RESULT_VERSIONS, type AblationResult, type ClassifierProbeResult, type ResultKind } from '../../src/shared/results';
 import { keyPaths, nonCamelKeys } from '../helpers/result-keys';
 
 const V1 = join(import.meta.dirname, '..', 'fixtures', 'results');
@@ -143,7 +143,7 @@ test('the version 1 fixtures (written by an earlier Grain) read in the shape of 
     const [co, cn] = [ao!, an!].map((a) => a.curve!.curves.find((c) => c.name === name)!.points);
     co!.forEach((p, i) => close(p.meanNll, cn![i]!.meanNll, `${name} ${p.percent}%`));
   }
-  const [po, pn] = [old['probe-lstm-upos.json']!.result, now['probe-lstm-upos.json']!.result] as ProbeResult[];
+  const [po, pn] = [old['probe-lstm-upos.json']!.result, now['probe-lstm-upos.json']!.result] as ClassifierProbeResult[];
   close(Math.round(po!.test.accuracy * 100), Math.round(pn!.test.accuracy * 100), 'probe test accuracy, rounded to a percent');
 });
 

@@ -2,6 +2,8 @@
 // neurons in ranking order, where the top neurons lie, how many neurons each class needs, and how
 // much the classes' top neurons overlap.
 import type { ReportPayload } from '../../src/shared/protocol/report';
+import { isRegression, metricLabel, type RegressionProbeResult } from '../../src/shared/results';
+import type { MetricName } from '../../src/shared/jobs';
 import { countBySite } from '../../src/shared/neurons';
 import type { ChartSpec } from '../shared/chart-spec';
 import { h, type Child } from '../shared/dom';
@@ -29,8 +31,10 @@ export function renderRanking(report: RankingPayload, ctx: ReportContext): Child
     h(doc, 'h1', { text: `Ranked neurons: ${baseName(source.model ?? source.activations ?? 'activations')}` }),
     h(doc, 'p', { className: 'meta', text: `${data.classes.length} classes · ${int(data.rows.length)} neurons (${data.sites.map((s) => `${s.name} ${s.width}`).join(', ')}) · ${source.aggregation} subword · ${files.map(baseName).join(' + ')}` }),
     h(doc, 'p', { className: 'meta', attrs: { title: `train: ${dataSummary.train}\ntest: ${dataSummary.test}` }, text: `Train ${shorten(dataSummary.train, 60)} (${int(dataSummary.trainWords)} words) · test ${shorten(dataSummary.test, 60)} (${int(dataSummary.testWords)} words)` }),
-    headlineOf(report, ctx),
   ];
+  const task = taskLine(probe ?? experiments!);
+  if (task) out.push(h(doc, 'p', { className: 'meta', attrs: { 'data-task': '' }, text: task }));
+  out.push(headlineOf(report, ctx));
   if (report.experiments && (experiments?.subsets || experiments?.zeroOut)) {
     const path = report.experiments.path;
     out.push(
@@ -45,7 +49,7 @@ export function renderRanking(report: RankingPayload, ctx: ReportContext): Child
   if (experiments?.layerwise) figures.push(layerwiseFigure(experiments.layerwise, ctx));
   const perClass = perClassFigure(data, report, ctx);
   if (perClass) figures.push(perClass);
-  if (probe) figures.push(classAccuracyFigure(probe.classes, probe.test.classAccuracy, probe.test.classSupport, ctx));
+  if (probe && !isRegression(probe)) figures.push(classAccuracyFigure(probe.classes, probe.test.classAccuracy, probe.test.classSupport, ctx));
   out.push(h(doc, 'h2', { text: 'Where the information is' }), h(doc, 'div', { className: 'figures' }, figures));
 
   const overlap = classOverlap(data, experiments);
@@ -53,22 +57,65 @@ export function renderRanking(report: RankingPayload, ctx: ReportContext): Child
   return out;
 }
 
+/** What was probed, when it is more than word labels: a concept, sentences, real values, balancing. */
+function taskLine(r: { data: RankingPayloadData; settings: { task?: string; balance?: boolean } }): string | undefined {
+  const parts: string[] = [];
+  if (r.settings.task === 'regression') parts.push('Linear regression on real-valued targets');
+  if (r.data.concept) parts.push(`Concept: ${r.data.concept.description} (${int(r.data.concept.positive)} of ${int(r.data.concept.positive + r.data.concept.negative)} training words)`);
+  if (r.data.sentenceLevel) parts.push(`One row per sentence: its ${r.data.sentenceLevel === 'average' ? 'average word' : `${r.data.sentenceLevel} word`}`);
+  if (r.data.balance) parts.push(`balanced (train ${r.data.balance.trainAfter.map(int).join(' / ')}, test ${r.data.balance.testAfter.map(int).join(' / ')})`);
+  return parts.length > 0 ? parts.join(' · ') : undefined;
+}
+
+type RankingPayloadData = NonNullable<RankingPayload['probe']>['result']['data'];
+
+/** A metric's value as the headline shows it: shares in percent, correlations to three places. */
+function metricValue(metric: MetricName | undefined, v: number | null | undefined): string {
+  return metric === 'matthews_corrcoef' || metric === 'pearson' || metric === 'spearman' || metric === 'pearson_and_spearman' ? fixed(v, 3) : pct(v);
+}
+
 function headlineOf(report: RankingPayload, ctx: ReportContext): HTMLElement {
   const probe = report.probe?.result;
   const x = report.experiments?.result;
+  const unit = (probe ?? x)!.data.sentenceLevel ? 'sentences' : 'words';
+  if (probe && isRegression(probe)) return regressionHeadline(probe, unit, ctx);
   const test = probe?.test;
-  const accuracy = test?.accuracy ?? x!.full.accuracy;
+  const metric = probe ? probe.settings.metric : x!.full.metric;
+  const scored = metric !== undefined && metric !== 'accuracy';
+  // Experiments score in their metric: full.accuracy holds it.
+  const accuracy = test?.accuracy ?? (scored ? undefined : x!.full.accuracy);
   const control = probe?.control ?? x?.control ?? null;
-  const items = [
-    { label: 'Test accuracy', value: pct(accuracy), detail: test ? `of ${int(test.rows)} words` : undefined },
+  const items = [];
+  if (accuracy !== undefined) items.push({ label: 'Test accuracy', value: pct(accuracy), detail: test ? `of ${int(test.rows)} ${unit}` : undefined });
+  if (scored) {
+    const value = test ? test.score : x!.full.accuracy;
+    const f1 = test?.metrics && metric.includes('f1') ? ` (F1 ${test.metrics.f1Average}${test.metrics.positiveClass ? ` of ${test.metrics.positiveClass}` : ''})` : '';
+    items.push({ label: `Test ${metricLabel(metric)}`, value: metricValue(metric, value), detail: `NeuroX metric ${metric}${f1}`, title: `The probe's score in NeuroX's metric '${metric}' (compute_score); every score of the experiments is in it` });
+  }
+  items.push(
     { label: 'Majority baseline', value: pct(test?.majorityBaseline ?? x!.full.majorityBaseline), detail: test ? `(${test.majorityClass})` : undefined },
     { label: 'Macro-F1', value: pct(test?.macroF1 ?? x!.full.macroF1) },
     control
       ? { label: 'Control selectivity', value: pct(control.selectivity), detail: `control task ${pct(control.controlAccuracy)}`, title: 'Task accuracy minus the accuracy of the same probe on a control task (Hewitt & Liang 2019): high selectivity means the neurons encode the property, not just memorize words.' }
       : { label: 'Control selectivity', value: '–', detail: 'no control task' },
+  );
+  if (probe) items.push({ label: 'Train accuracy', value: pct(probe.train.accuracy), detail: `of ${int(probe.train.rows)} ${unit}` });
+  if (x?.minimal) items.push({ label: 'Minimal subset', value: `${int(x.minimal.count)} neurons`, detail: `${pct(x.minimal.accuracy)} ${scored ? metricLabel(metric) : 'accuracy'}`, title: `The fewest top neurons whose retrained probe stays within ${pct(x.minimal.tolerance, 1)} of the full probe` });
+  return headline(ctx.doc, items);
+}
+
+/** A regression probe's headline: NeuroX's correlations and MSE against predicting the mean. */
+function regressionHeadline(probe: RegressionProbeResult, unit: string, ctx: ReportContext): HTMLElement {
+  const m = probe.test.metrics;
+  const metric = probe.settings.metric ?? 'pearson';
+  const undefinedNote = 'undefined: the predictions are constant';
+  const items = [
+    { label: 'Test Pearson r', value: fixed(m.pearson, 3), detail: m.pearson === null ? undefinedNote : `of ${int(probe.test.rows)} ${unit}` },
+    { label: 'Test Spearman rho', value: fixed(m.spearman, 3) },
+    { label: 'Test MSE', value: m.mse.toPrecision(4), detail: `predicting the mean: ${probe.test.meanBaselineMse.toPrecision(4)}`, title: 'Mean squared error of the probe, and of always predicting the training targets\' mean (the regression\'s majority baseline)' },
   ];
-  if (probe) items.push({ label: 'Train accuracy', value: pct(probe.train.accuracy), detail: `of ${int(probe.train.rows)} words` });
-  if (x?.minimal) items.push({ label: 'Minimal subset', value: `${int(x.minimal.count)} neurons`, detail: `${pct(x.minimal.accuracy)} accuracy`, title: `The fewest top neurons whose retrained probe stays within ${pct(x.minimal.tolerance, 1)} of the full probe` });
+  if (metric === 'pearson_and_spearman') items.unshift({ label: `Test ${metricLabel(metric)}`, value: fixed(probe.test.score, 3), detail: `NeuroX metric ${metric}` });
+  items.push({ label: 'Train Pearson r', value: fixed(probe.train.metrics.pearson, 3), detail: `of ${int(probe.train.rows)} ${unit}` });
   return headline(ctx.doc, items);
 }
 

@@ -3,6 +3,7 @@ import { runJob } from '../../jobs';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EXPERIMENTS, type ProbeInputs } from '../../shared/jobs';
+import { classifierResult } from '../../shared/results';
 import { GrainError } from '../../core/errors';
 import { parseFlags, threadCount } from '../args';
 import { cliContext, type Out } from '../context';
@@ -53,7 +54,7 @@ export async function demoCommand(argv: string[], out: Out): Promise<void> {
 
   out.info('\n== 2. Linguistic correlation analysis: a POS probe on brown-lstm-s1 (5,000 train / 1,000 test Brown sentences)');
   const probePath = join(dir, 'probe-brown-lstm-s1-pos.json');
-  const probe = await runJob({ kind: 'probe', ...inputs(brown.trainSentences, brown.testSentences, brown.tagset), probe: DEFAULTS.probe, control: true, topPercentage: DEFAULTS.topPercentage, out: probePath }, ctx);
+  const probe = classifierResult(await runJob({ kind: 'probe', ...inputs(brown.trainSentences, brown.testSentences, brown.tagset), probe: DEFAULTS.probe, control: true, topPercentage: DEFAULTS.topPercentage, out: probePath }, ctx));
   out.info(`${probe.classes.length} tags; test accuracy ${pct(probe.test.accuracy)} (majority ${pct(probe.test.majorityBaseline)}), selectivity ${pct(probe.control?.selectivity ?? 0)}; trained in ${probe.timings.trainSeconds.toFixed(1)} s`);
   out.info(`top neurons: ${probe.ordering.slice(0, 10).join(', ')}`);
 

@@ -3,11 +3,12 @@ import { keyedUniform } from '../random';
 
 /**
  * Control task of Hewitt & Liang (2019): every word type gets one fixed random label, drawn
- * from the empirical label distribution of the real task. A probe that does well on it is
- * memorising word identity, not reading the property from the representation.
+ * from the empirical label distribution of the real task (NeuroX's sample_from='same') or
+ * uniformly over the classes the training labels hold ('uniform'). A probe that does well on it
+ * is memorising word identity, not reading the property from the representation.
  */
 export interface ControlTask {
-  /** Probability of each class (token frequencies of the real labels). */
+  /** Probability of each class: token frequencies of the real labels, or uniform over the classes present. */
   distribution: Float64Array;
   /** The control label of a word type; types never seen get a draw too, with the same rule. */
   labelOf(word: string): number;
@@ -15,8 +16,19 @@ export interface ControlTask {
   label(words: readonly string[]): Int32Array;
 }
 
-export function createControlTask(words: readonly string[], y: Int32Array, numClasses: number, seed: number): ControlTask {
+/** NeuroX's options of create_sequence_labeling_dataset. */
+export interface ControlOptions {
+  /** 'same' (default): the training label distribution; 'uniform': every class present equally likely. */
+  sampling?: 'same' | 'uniform';
+  /** Default true; false gives 'The' and 'the' one type (and one label). */
+  caseSensitive?: boolean;
+}
+
+export function createControlTask(words: readonly string[], y: Int32Array, numClasses: number, seed: number, opts: ControlOptions = {}): ControlTask {
   checkInputs(words, y, numClasses);
+  const sampling = opts.sampling ?? 'same';
+  if (sampling !== 'same' && sampling !== 'uniform') throw new GrainError(`control labels are sampled 'same' or 'uniform', not '${String(sampling)}'`);
+  const typeOf = opts.caseSensitive === false ? (w: string) => w.toLowerCase() : (w: string) => w;
   const counts = new Float64Array(numClasses);
   let total = 0;
   for (let i = 0; i < y.length; i++) {
@@ -27,17 +39,23 @@ export function createControlTask(words: readonly string[], y: Int32Array, numCl
     total++;
   }
   if (total === 0) throw new GrainError('no labelled words to take a label distribution from');
+  if (sampling === 'uniform') {
+    // NeuroX samples uniformly over the distinct training labels: classes with no word stay out.
+    total = 0;
+    for (let c = 0; c < numClasses; c++) total += counts[c] = counts[c] > 0 ? 1 : 0;
+  }
   const distribution = counts.map((n) => n / total);
   const cdf = new Float64Array(numClasses);
   let acc = 0;
   for (let c = 0; c < numClasses; c++) cdf[c] = acc += counts[c];
   const cache = new Map<string, number>();
   const labelOf = (word: string): number => {
-    let label = cache.get(word);
+    const type = typeOf(word);
+    let label = cache.get(type);
     if (label === undefined) {
-      // The draw depends only on (word, seed), so training and test agree without sharing state.
-      label = sampleClass(cdf, keyedUniform(word, seed) * total);
-      cache.set(word, label);
+      // The draw depends only on (type, seed), so training and test agree without sharing state.
+      label = sampleClass(cdf, keyedUniform(type, seed) * total);
+      cache.set(type, label);
     }
     return label;
   };
@@ -53,8 +71,8 @@ export function createControlTask(words: readonly string[], y: Int32Array, numCl
  * Control labels for the training tokens themselves. Words whose real label is -1 (dropped or
  * unseen) stay -1, so the control probe trains on exactly the same rows as the real one.
  */
-export function controlLabels(words: readonly string[], y: Int32Array, numClasses: number, seed: number): Int32Array {
-  const task = createControlTask(words, y, numClasses, seed);
+export function controlLabels(words: readonly string[], y: Int32Array, numClasses: number, seed: number, opts: ControlOptions = {}): Int32Array {
+  const task = createControlTask(words, y, numClasses, seed, opts);
   const out = task.label(words);
   for (let i = 0; i < y.length; i++) if (y[i] < 0) out[i] = -1;
   return out;

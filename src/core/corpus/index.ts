@@ -1,5 +1,5 @@
 export type { LabelledCorpus } from './types';
-export { readLabelledPair, parseLabelledPair } from './pair-files';
+export { readLabelledPair, parseLabelledPair, readSentenceLabels } from './pair-files';
 export { readConllu, parseConllu, conlluColumn, type ConlluColumn } from './conllu';
 export { readBrown, readBrownSplit, parseBrownText, brownDir } from './brown';
 export { normalizeBrownTag, brownToUniversal, UNIVERSAL_TAGS } from './brown-tags';
@@ -9,3 +9,6 @@ export {
   encodeLabels,
 } from './classes';
 export { createControlTask, controlLabels } from './control';
+export { annotateConcept, conceptOf, readWordList, POSITIVE, type ConceptFilter } from './concept';
+export { balanceClasses, balanceNegatives } from './balance';
+export { numericTargets } from './targets';

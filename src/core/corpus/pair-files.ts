@@ -47,7 +47,34 @@ export function parseLabelledPair(
     labels.push(tags);
     lines.push(i + 1);
   }
-  return { sentences, labels, source: sentencesFile, lines };
+  return { sentences, labels, source: sentencesFile, lines, labelsFile };
+}
+
+/**
+ * NeuroX's sentence-level pair (load_sentence_data): one sentence per line, and a parallel file
+ * with one label per line, the sentence's label (a class, or a number for regression).
+ */
+export async function readSentenceLabels(sentencesFile: string, labelsFile: string): Promise<LabelledCorpus> {
+  const [s, l] = await Promise.all([readInputTextAsync(sentencesFile), readInputTextAsync(labelsFile)]);
+  return parseSentenceLabels(s, l, sentencesFile, labelsFile);
+}
+
+export function parseSentenceLabels(sentencesText: string, labelsText: string, sentencesFile: string, labelsFile: string): LabelledCorpus {
+  const sentenceLines = nonBlankLines(sentencesText, sentencesFile);
+  const labelLines = nonBlankLines(labelsText, labelsFile);
+  if (sentenceLines.length !== labelLines.length) {
+    const shorter = sentenceLines.length < labelLines.length ? sentencesFile : labelsFile;
+    throw new GrainError(
+      `${basename(sentencesFile)} has ${sentenceLines.length} sentences but ${basename(labelsFile)} has ${labelLines.length} labels; a sentence-level label file has one label per line`,
+      { file: shorter, line: Math.min(sentenceLines.length, labelLines.length) + 1 },
+    );
+  }
+  const labels = labelLines.map((line, i) => {
+    const tags = splitWords(line);
+    if (tags.length !== 1) throw new GrainError(`${tags.length} labels on one line; a sentence-level label file has one label per line (one per sentence)`, { file: labelsFile, line: i + 1 });
+    return tags;
+  });
+  return { sentences: sentenceLines.map(splitWords), labels, source: sentencesFile, lines: sentenceLines.map((_, i) => i + 1), level: 'sentence', labelsFile };
 }
 
 function nonBlankLines(text: string, file: string): string[] {

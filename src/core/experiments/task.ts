@@ -1,7 +1,8 @@
 /** A probing task (train/test activations with labels) and the full probe trained on it. */
 import type { Gemm } from '../linalg/gemm';
 import { GrainError } from '../errors';
-import { evaluatePredictions } from '../probe/evaluate';
+import { evaluatePredictions, type Evaluation } from '../probe/evaluate';
+import { classificationMetrics, scoreOf, type MetricName } from '../probe/metrics';
 import { fullWeights, type ProbeModel } from '../probe/model';
 import { predictSource } from '../probe/predict';
 import type { ProbeSource } from '../probe/data';
@@ -22,6 +23,14 @@ export interface ProbeTask {
   probe?: Omit<TrainOptions, 'columns' | 'gemm' | 'classes'>;
   /** How neurons are ordered inside NeuroX's chunks of the full probe's ordering (default `mass`). */
   neuronOrder?: WithinChunk;
+  /** What every probe of the task is scored by (NeuroX's evaluate_probe metric); accuracy when absent. */
+  metric?: MetricName;
+}
+
+/** An evaluation's value in `metric` (NeuroX's compute_score); accuracy when absent. */
+export function scoreIn(metric: MetricName | undefined, ev: Evaluation): number {
+  if (metric === undefined || metric === 'accuracy') return ev.accuracy;
+  return scoreOf(metric, classificationMetrics(ev.confusion)) as number;
 }
 
 export interface FullProbe {
@@ -41,7 +50,7 @@ export function checkTask(task: ProbeTask): void {
   }
 }
 
-/** Test accuracy of a probe retrained on the given neurons. */
+/** Test score (accuracy, or the task's metric) of a probe retrained on the given neurons. */
 export async function retrainAccuracy(task: ProbeTask, columns: ArrayLike<number>): Promise<number> {
   const { model } = await trainProbe(task.train, task.yTrain, { ...task.probe, columns, classes: task.classes, gemm: task.gemm });
   return testAccuracy(task, model);
@@ -49,7 +58,7 @@ export async function retrainAccuracy(task: ProbeTask, columns: ArrayLike<number
 
 export async function testAccuracy(task: ProbeTask, model: ProbeModel, zeroOut?: ArrayLike<number>): Promise<number> {
   const p = await predictSource(model, task.test, { gemm: task.gemm, zeroOut, signal: task.probe?.signal });
-  return evaluatePredictions(p.predicted, task.yTest, task.classes).accuracy;
+  return scoreIn(task.metric, evaluatePredictions(p.predicted, task.yTest, task.classes));
 }
 
 export async function trainFullProbe(task: ProbeTask): Promise<FullProbe> {
@@ -71,7 +80,8 @@ export async function trainFullProbe(task: ProbeTask): Promise<FullProbe> {
     result: {
       neurons: n,
       classes: task.classes,
-      accuracy: ev.accuracy,
+      accuracy: scoreIn(task.metric, ev),
+      ...(task.metric && task.metric !== 'accuracy' ? { metric: task.metric } : {}),
       macroF1: ev.macroF1,
       majorityBaseline: ev.majorityBaseline,
       ordering: Array.from(ordering),

@@ -1,4 +1,5 @@
 /** Plain JSON results of the paper's experiments (numbers and arrays only, no typed arrays). */
+import type { MetricName } from '../probe/metrics';
 
 export interface ProbeScore {
   /** Neurons the probe used. */
@@ -9,7 +10,10 @@ export interface ProbeScore {
 export interface FullProbeResult {
   neurons: number;
   classes: number;
+  /** Test accuracy, or the score in `metric` when one was asked for (and every score of the experiments with it). */
   accuracy: number;
+  /** NeuroX's metric the scores are in; accuracy when absent. */
+  metric?: MetricName;
   macroF1: number;
   majorityBaseline: number;
   /** All neurons, most important first (NeuroX neuron ordering of the full probe's weights). */

@@ -167,7 +167,8 @@ function grainSource(reader: GrainStoreReader): ActivationSource {
   };
 }
 
-function memorySource(format: ActivationFormat, m: ActivationMatrix): ActivationSource {
+/** In-memory activations as a source (NeuroX files once loaded, sentence representations). */
+export function memorySource(format: ActivationFormat, m: ActivationMatrix): ActivationSource {
   const rows = m.sentenceOffsets[m.sentenceOffsets.length - 1];
   return {
     format,
@@ -190,3 +191,4 @@ function memorySource(format: ActivationFormat, m: ActivationMatrix): Activation
   };
 }
 export { sentenceFingerprint } from './checksums';
+export { sentenceRows, type SentencePooling } from './sentence-rows';

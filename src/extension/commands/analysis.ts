@@ -2,6 +2,7 @@
 // and ablation curves. Each checks workspace trust first and saves under `.grain/`.
 import * as vscode from 'vscode';
 import { DEFAULTS } from '../../shared/defaults';
+import { probeSummary } from '../../shared/results';
 import type { ConlluColumn } from '../../core/corpus';
 import { makeTempDir } from '../../core/io/temp';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -141,7 +142,7 @@ export async function runProbe(ctx: CommandContext, model: string, data: Labelle
   const job: ProbeJob = { kind: 'probe', data, model, ...ctx.jobBasics(), probe: DEFAULTS.probe, control: false, topPercentage: DEFAULTS.topPercentage, out };
   const r = await ctx.runJob(`${title} (${ctx.modelName(model)}, ${name})`, job);
   if (!r) return undefined;
-  ctx.log.info(`probe: ${r.classes.length} classes, test accuracy ${(100 * r.test.accuracy).toFixed(2)}% (majority ${(100 * r.test.majorityBaseline).toFixed(2)}%); saved ${out}`);
+  ctx.log.info(`probe: ${r.classes.length} classes, ${probeSummary(r)}; saved ${out}`);
   if (!(await ctx.loadProbe(out))) return undefined;
   return out;
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { CommandContext } from './context';
 import { brownData, runProbe } from './analysis';
 import { checkModelFolder } from '../known-models';
+import { classifierResult } from '../../shared/results';
 
 export const DEMO_MODEL = 'brown-lstm-s1';
 const DEMO_LINES = 40;
@@ -25,7 +26,7 @@ export async function runDemo(ctx: CommandContext): Promise<void> {
   const started = Date.now();
   const out = await runProbe(ctx, model, data, 'brown-universal', 'Run Demo: probe');
   if (!out) return;
-  const probe = ctx.state.probe!.result;
+  const probe = classifierResult(ctx.state.probe!.result);
   await ctx.openReport(out);
 
   const text = join(ctx.services.results.dir, 'demo.txt');

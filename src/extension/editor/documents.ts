@@ -1,7 +1,7 @@
 // Which documents the editor features apply to, and small vscode helpers they share.
 import * as vscode from 'vscode';
 import { isAbsolute, resolve } from 'node:path';
-import type { ProbeResult } from '../../shared/results';
+import { wordClassifierProblem, type ProbeResult } from '../../shared/results';
 import { modelDisplayName, sameModel } from '../../core/model/folder';
 import type { ModelRef } from './analysis';
 
@@ -18,6 +18,8 @@ export function isHeatDocument(doc: vscode.TextDocument): boolean {
 /** The current probe if it was trained on this model, else why not. */
 export function probeFor(probe: { result: ProbeResult; path: string } | undefined, model: ModelRef): { path: string; result: ProbeResult } | { skipped: string } | undefined {
   if (!probe) return undefined;
+  const why = wordClassifierProblem(probe.result);
+  if (why) return { skipped: `the current probe predicts no word classes: ${why}` };
   const src = probe.result.source?.model;
   if (!src) return probe;
   // Results the CLI wrote may hold paths relative to where it ran: the workspace folder.

@@ -3,7 +3,7 @@
 // editor turns into decorations.
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
-import type { ProbeResult } from '../../shared/results';
+import { isRegression, type ProbeResult } from '../../shared/results';
 import type { GrainState } from '../state';
 import { locateNeuron, neuronTitle } from '../../shared/neurons';
 
@@ -57,7 +57,7 @@ export class NeuronsTree implements vscode.TreeDataProvider<NeuronNode>, vscode.
         const item = new vscode.TreeItem(titles[node.section], node.section === 'top' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `section:${node.section}`;
         if (node.section === 'top') {
-          item.description = `${basename(this.state.probe!.path)} · ${(100 * p.test.accuracy).toFixed(1)}% test accuracy`;
+          item.description = `${basename(this.state.probe!.path)} · ${isRegression(p) ? `test Pearson r ${p.test.metrics.pearson?.toFixed(3) ?? '-'}` : `${(100 * p.test.accuracy).toFixed(1)}% test accuracy`}`;
           item.tooltip = `The ${Math.min(PER_GROUP, p.ordering.length)} most important of ${p.ordering.length} neurons (${this.state.probe!.path})`;
         }
         item.iconPath = new vscode.ThemeIcon(node.section === 'top' ? 'star-full' : node.section === 'classes' ? 'symbol-enum' : 'layers');
