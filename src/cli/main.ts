@@ -11,6 +11,7 @@ import { demoCommand, demoUsage } from './commands/demo';
 import { experimentCommand, experimentUsage, probeCommand, probeUsage } from './commands/probe';
 import { reportCommand, reportUsage } from './commands/report';
 import { inspectCommand, inspectUsage } from './commands/inspect';
+import { contextsCommand, contextsUsage, describeCommand, describeUsage } from './commands/contexts';
 
 type Command = { run: (argv: string[], out: Out) => Promise<void>; usage: string };
 
@@ -23,6 +24,8 @@ const commands: Record<string, Command> = {
   experiment: { run: experimentCommand, usage: experimentUsage },
   correlate: { run: correlateCommand, usage: correlateUsage },
   ablate: { run: ablateCommand, usage: ablateUsage },
+  contexts: { run: contextsCommand, usage: contextsUsage },
+  describe: { run: describeCommand, usage: describeUsage },
   report: { run: reportCommand, usage: reportUsage },
 };
 

@@ -11,6 +11,7 @@ import { writeJsonAtomic } from '../core/io/atomic';
 import type { JobContext } from './context';
 import { prepareProbeTask, type PreparedTask } from './probe-task';
 import { withTempDir } from './temp';
+import { trainingDescriptions } from './describe';
 
 /** How many of the best neurons get their top words in the result (the report's table). */
 const TOP_WORD_NEURONS = 50;
@@ -36,6 +37,17 @@ export async function runProbe(job: ProbeJob, ctx: JobContext): Promise<ProbeRes
       const ordering = inProbe ? full.result.ordering.filter((n) => inProbe.has(n)) : full.result.ordering;
       const top = topNeurons(full.ranking, task.classes, neurons, job.topPercentage);
       const control = job.control ? await controlTask(p, full.result.accuracy, job.probe.seed, ctx) : undefined;
+      const perClassTop = Object.fromEntries(p.classNames.map((c, i) => [c, Array.from(top.perClass[i])]));
+      ctx.progress({ stage: 'describing neurons', done: 0, total: 1 });
+      const descriptions = trainingDescriptions(
+        p.trainSource,
+        p.trainWords,
+        task.yTrain,
+        { classes: p.classNames, perClassTop, rankingWeights: full.ranking, neurons, ordering, sites: p.sites },
+        ordering,
+        control?.selectivity ?? null,
+        ctx.signal,
+      );
       const result: ProbeResult = {
         ...header('probe', GRAIN_VERSION),
         data: { ...p.description, classFilter: p.classFilter, unseenTest: p.unseenTest },
@@ -61,12 +73,13 @@ export async function runProbe(job: ProbeJob, ctx: JobContext): Promise<ProbeRes
         rankingWeights: Array.from(full.ranking),
         bias: Array.from(full.model.bias),
         ordering,
-        perClassTop: Object.fromEntries(p.classNames.map((c, i) => [c, Array.from(top.perClass[i])])),
+        perClassTop,
         topOverall: Array.from(top.overall),
         topBySite: Array.from(countBySite(top.overall, p.sites)),
         topWords: topWordsPerNeuron(p.trainSource, ordering.slice(0, TOP_WORD_NEURONS), { n: 10 }),
         timings: { extractSeconds: p.extractSeconds, trainSeconds: full.result.trainSeconds, gflops: full.report.gflops },
         training: full.report,
+        descriptions,
       };
       writeJsonAtomic(job.out, result);
       return result;
