@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import type { ContextsJob } from '../shared/jobs';
 import type { ContextsSummary } from '../shared/job-results';
 import { header, type ContextList, type ContextSentence, type ContextsResult, type NeuronContexts } from '../shared/results';
@@ -14,6 +13,8 @@ import { corpusFiles } from '../core/text/corpus-files';
 import { readSentenceFile } from '../core/text';
 import type { ActivationSink } from '../core/store';
 import { readResult } from '../results/read';
+import { contextsAnswer } from '../results/contexts-cache';
+import { corpusFingerprint, sameFingerprint } from '../core/contexts/fingerprint';
 import type { JobContext } from './context';
 
 /**
@@ -26,10 +27,10 @@ export async function runContexts(job: ContextsJob, ctx: JobContext): Promise<Co
   const started = performance.now();
   const { modelPath } = resolveModelPath(job.model);
   const files = corpusFiles(job.input, DEFAULTS.contexts.extensions);
-  const fingerprint = fingerprintOf(modelPath, files);
+  const fingerprint = corpusFingerprint(modelPath, files);
 
   if (!job.force) {
-    const saved = reusable(job, files, fingerprint);
+    const saved = reusable(job, modelPath, files);
     if (saved) {
       ctx.log(`top contexts: reusing ${job.out} (same model, settings and corpus)`);
       return summary(job.out, saved, true, (performance.now() - started) / 1000);
@@ -85,7 +86,7 @@ export async function runContexts(job: ContextsJob, ctx: JobContext): Promise<Co
     if (sentenceFile.length === 0) throw new GrainError('no sentences in any of the corpus files', { file: job.input });
     top = acc.result();
     const result = buildResult(job, files, fingerprint, model.sites, top, wanted, sentenceFile, sentenceLine, extractSeconds, started);
-    if (JSON.stringify(fingerprintOf(modelPath, files)) !== JSON.stringify(fingerprint)) {
+    if (!sameFingerprint(corpusFingerprint(modelPath, files), fingerprint)) {
       throw new GrainError('the model or a corpus file changed while Grain was reading it; run again', { file: job.input });
     }
     writeJsonAtomic(job.out, result);
@@ -100,39 +101,15 @@ function summary(path: string, r: ContextsResult, cached: boolean, seconds: numb
   return { path, cached, neurons: r.neurons, listed: r.contexts.length, rows: r.rows, sentences: r.sentenceCount, files: r.files.length, seconds };
 }
 
-function fingerprintOf(modelPath: string, files: string[]): ContextsResult['fingerprint'] {
-  const m = statSync(modelPath);
-  return {
-    modelPath,
-    modelBytes: m.size,
-    modelMtimeMs: m.mtimeMs,
-    files: files.map((f) => {
-      const st = statSync(f);
-      return { bytes: st.size, mtimeMs: st.mtimeMs };
-    }),
-  };
-}
-
 /** The saved result at job.out, when it holds what the job asks for and nothing it was made from changed. */
-function reusable(job: ContextsJob, files: string[], fingerprint: ContextsResult['fingerprint']): ContextsResult | undefined {
-  let saved: ContextsResult;
+function reusable(job: ContextsJob, modelPath: string, files: string[]): ContextsResult | undefined {
   try {
     const r = readResult(job.out);
     if (r.kind !== 'contexts') return undefined;
-    saved = r.result;
+    return contextsAnswer(r.result, { modelPath, files, aggregation: job.aggregation, sites: job.sites, top: job.top, neurons: job.neurons }) ? r.result : undefined;
   } catch {
     return undefined;
   }
-  const same =
-    JSON.stringify(saved.fingerprint) === JSON.stringify(fingerprint) &&
-    JSON.stringify(saved.files) === JSON.stringify(files) &&
-    saved.settings.aggregation === job.aggregation &&
-    saved.settings.sites === job.sites &&
-    saved.settings.top >= job.top;
-  if (!same) return undefined;
-  const listed = new Set(saved.contexts.map((c) => c.neuron));
-  const covers = job.neurons ? job.neurons.every((n) => listed.has(n)) : listed.size === saved.neurons;
-  return covers ? saved : undefined;
 }
 
 /** A corpus file's sentences; in a folder, a blank file is skipped with a warning instead of failing the run. */

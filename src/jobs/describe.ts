@@ -43,7 +43,7 @@ function probePlaces(p: ProbeRanks): { places: Map<number, ProbeClassPlace[]>; r
  * tags against the tags' rates in the whole training set, and the probe's per-class top lists.
  */
 export function trainingDescriptions(
-  train: ActivationSource,
+  train: Pick<ActivationSource, 'neurons' | 'chunks'>,
   words: readonly string[],
   labels: Int32Array,
   probe: ProbeRanks & { sites: SiteWidth[] },

@@ -20,6 +20,7 @@ import type {
 } from '../core/experiments/types';
 import type { TrainReport } from '../core/probe/types';
 import type { NeuronDescription } from '../core/describe/describe';
+import type { CorpusFingerprint } from '../core/contexts/fingerprint';
 import type { ProbeSettings, Aggregation, SiteSelection, ExperimentName } from './jobs';
 
 /**
@@ -339,7 +340,7 @@ export interface ContextsResult extends ResultHeader<'contexts'> {
   rows: number;
   sentenceCount: number;
   /** What the file was computed from: a saved file is reused only while all of this is unchanged. */
-  fingerprint: { modelPath: string; modelBytes: number; modelMtimeMs: number; files: { bytes: number; mtimeMs: number }[] };
+  fingerprint: CorpusFingerprint;
   /** The sentences that hold a listed context (only those). */
   sentences: ContextSentence[];
   contexts: NeuronContexts[];

@@ -76,6 +76,8 @@ const CLASSES_NAMED = 2;
 
 const pct = (x: number) => `${Math.round(100 * x)}%`;
 const quoted = (w: string) => `"${w.replace(/"/g, "'")}"`;
+/** A tag or class as the line names it: quoted when it is punctuation (",", "--"), so it reads as a name. */
+const tagName = (t: string) => (/^[\p{L}\p{N}_$*+-]*[\p{L}\p{N}]/u.test(t) ? t : quoted(t));
 
 export function describeNeuron(e: NeuronEvidence): NeuronDescription {
   const parts: string[] = [];
@@ -84,20 +86,22 @@ export function describeNeuron(e: NeuronEvidence): NeuronDescription {
   const topWord = e.words[0];
   const wordShare = topWord && e.contexts > 0 ? topWord.count / e.contexts : 0;
   if (main && main.share >= DOMINANT_TAG) {
-    parts.push(`fires on ${tagPhrase(main.tag)} (${main.tag} ${pct(main.share)} of top contexts)`);
+    parts.push(`fires on ${tagPhrase(main.tag)} (${tagName(main.tag)} ${pct(main.share)} of top contexts)`);
   } else if (main && tags[1] && main.share + tags[1].share >= TWO_TAGS) {
-    parts.push(`fires on ${tagPhrase(main.tag)} and ${tagPhrase(tags[1].tag)} (${main.tag} ${pct(main.share)}, ${tags[1].tag} ${pct(tags[1].share)} of top contexts)`);
+    parts.push(`fires on ${tagPhrase(main.tag)} and ${tagPhrase(tags[1].tag)} (${tagName(main.tag)} ${pct(main.share)}, ${tagName(tags[1].tag)} ${pct(tags[1].share)} of top contexts)`);
   } else if (main) {
-    parts.push(`fires on mixed words (at most ${main.tag} ${pct(main.share)} of top contexts)`);
+    parts.push(`fires on mixed words (at most ${tagName(main.tag)} ${pct(main.share)} of top contexts)`);
   }
   if (topWord && wordShare >= DOMINANT_WORD) {
     parts.push(`${main ? 'mostly ' : 'fires on '}the word ${quoted(topWord.word)} (${pct(wordShare)} of top contexts)`);
   } else if (!main && e.words.length > 0) {
     parts.push(`fires on ${e.words.slice(0, WORDS_NAMED).map((w) => quoted(w.word)).join(', ')}`);
   }
-  const classes = [...e.probeClasses].sort((a, b) => a.rank - b.rank || a.className.localeCompare(b.className)).slice(0, CLASSES_NAMED);
+  // The class of its main tag first (the probe agrees with its contexts), then its best places.
+  const matches = (c: ProbeClassPlace) => (main && c.className === main.tag ? 0 : 1);
+  const classes = [...e.probeClasses].sort((a, b) => matches(a) - matches(b) || a.rank - b.rank || a.className.localeCompare(b.className)).slice(0, CLASSES_NAMED);
   if (classes.length > 0) {
-    const place = (c: ProbeClassPlace) => `${c.rank === 1 ? 'top' : `#${c.rank}`} in probe ${c.className}${c.positive ? '' : ' (negative weight)'}`;
+    const place = (c: ProbeClassPlace) => `${c.rank === 1 ? 'top' : `#${c.rank}`} in probe ${tagName(c.className)}${c.positive ? '' : ' (negative weight)'}`;
     parts.push(classes.map(place).join(', '));
   } else if (e.rank !== undefined) {
     parts.push(`rank ${e.rank} in the probe`);

@@ -91,4 +91,6 @@ export interface ReportUiState {
   model?: number;
   /** Contexts: words of context shown on each side of the highlighted word. */
   contextWords?: number;
+  /** Contexts: the neuron last picked in the page (the one Grain selects wins when it is listed). */
+  neuron?: number;
 }
