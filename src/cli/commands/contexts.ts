@@ -91,7 +91,8 @@ export async function contextsCommand(argv: string[], out: Out): Promise<void> {
     const read = readResult(r.path);
     if (read.kind === 'contexts') for (const n of job.neurons) printNeuron(read.result, n, job.top, out);
   }
-  const what = `top and bottom ${job.top} contexts of ${r.listed === r.neurons ? `all ${r.neurons}` : `${r.listed} of ${r.neurons}`} neurons over ${r.rows} words (${r.sentences} sentences${r.files > 1 ? `, ${r.files} files` : ''})`;
+  const asked = job.neurons ? new Set(job.neurons).size : r.neurons;
+  const what = `top and bottom ${job.top} contexts of ${asked === r.neurons ? `all ${r.neurons}` : `${asked} of ${r.neurons}`} neurons over ${r.rows} words (${r.sentences} sentences${r.files > 1 ? `, ${r.files} files` : ''})`;
   out.info(r.cached ? `${job.out} already holds the ${what}; reused it (--force recomputes)` : `wrote the ${what} to ${job.out} in ${r.seconds.toFixed(2)} s`);
 }
 
