@@ -69,6 +69,15 @@ test('every neuron of brown-lstm-s1 over brown-test-2000: real sentences, and ne
   assert.match(again.stdout, new RegExp(`layer1:44 \\(neuron ${NEURON}\\): mean -?[\\d.]+, std [\\d.]+\\n  top 1: ${n.top.value[0]!.toFixed(3)} \\(z \\+[\\d.]+\\)  .*\\[${s.words[w]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\]`));
   assert.equal(statSync(out).mtimeMs, before);
 
+  // grain report makes it a page of its own (the same app as in VS Code).
+  const html = join(dir, 'contexts.html');
+  const report = grain(['report', out, '--out', html]);
+  assert.equal(report.status, 0, report.stderr);
+  assert.match(report.stdout, /^Top contexts: .*contexts\.json$/m);
+  const page = readFileSync(html, 'utf8');
+  assert.match(page, /data-app="report-contexts"/);
+  assert.ok(page.includes(JSON.stringify(s.words).replace(/</g, '\\u003c')), 'the page holds the sentences');
+
   // grain describe with these contexts: words from the Brown test sentences, ranks from the probe.
   const probe = join(ROOT, 'test', 'fixtures', 'results', 'probe-lstm-upos.json');
   const described = join(dir, 'descriptions.json');
