@@ -39,7 +39,6 @@ export async function runContexts(job: ContextsJob, ctx: JobContext): Promise<Co
 
   ctx.progress({ stage: 'loading model', done: 0, total: files.length });
   const model = await openExtractionModel(job.model, { sites: job.sites, threads: job.threads });
-  let top: TopContexts;
   let extractSeconds = 0;
   // Where each sentence of the whole corpus is: its file and line.
   const sentenceFile: number[] = [];
@@ -84,7 +83,7 @@ export async function runContexts(job: ContextsJob, ctx: JobContext): Promise<Co
       }
     }
     if (sentenceFile.length === 0) throw new GrainError('no sentences in any of the corpus files', { file: job.input });
-    top = acc.result();
+    const top = acc.result();
     const result = buildResult(job, files, fingerprint, model.sites, top, wanted, sentenceFile, sentenceLine, extractSeconds, started);
     if (!sameFingerprint(corpusFingerprint(modelPath, files), fingerprint)) {
       throw new GrainError('the model or a corpus file changed while Grain was reading it; run again', { file: job.input });

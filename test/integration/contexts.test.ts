@@ -9,6 +9,7 @@ import { openActivations } from '../../src/core/store';
 import { readResult } from '../../src/results/read';
 import type { ContextsResult } from '../../src/shared/results';
 import { MODELS, ROOT, grain, tempDir } from '../helpers/cli';
+import { nonCamelKeys } from '../helpers/result-keys';
 
 const MODEL = join(MODELS, 'brown-lstm-s1');
 const TEXT = join(MODELS, 'brown-test-2000.txt');
@@ -30,6 +31,7 @@ test('every neuron of brown-lstm-s1 over brown-test-2000: real sentences, and ne
   const c = contextsOf(out);
   assert.equal(c.schema, 'grain.contexts');
   assert.equal(c.version, 2);
+  assert.deepEqual(nonCamelKeys(JSON.parse(readFileSync(out, 'utf8'))), []);
   assert.deepEqual(c.sites.map((s) => [s.name, s.width]), [['embeddings', 256], ['layer1', 256], ['layer2', 256]]);
   assert.equal(c.contexts.length, 768);
   assert.deepEqual([c.rows, c.sentenceCount, c.settings.top], [43805, 2000, 5]);
@@ -88,6 +90,7 @@ test('every neuron of brown-lstm-s1 over brown-test-2000: real sentences, and ne
   assert.match(d.stderr, /holds no tags of its neurons' top contexts/);
   const read = readResult(described);
   assert.equal(read.kind, 'descriptions');
+  assert.deepEqual(nonCamelKeys(JSON.parse(readFileSync(described, 'utf8'))), []);
 });
 
 test('a folder corpus: its text files at any depth, in name order, each context at its own file and line', (t) => {
