@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { extractionPeakMemory, extractionThroughput } from './extract';
 import { runProbeBench } from './probe';
 import { runCorrelateBench } from './correlate';
+import { runContextsBench } from './contexts';
 import { openActivations } from '../src/core/store';
 
 const only = process.argv.slice(2);
@@ -64,6 +65,16 @@ async function main(): Promise<void> {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  if (want('contexts')) {
+    const r = await runContextsBench('models/brown-lstm-s1', threads);
+    console.log(
+      `contexts ${r.model}: top and bottom ${r.top} contexts of all ${r.neurons} neurons over ${r.words} words in one pass ${r.contextsSeconds.toFixed(2)} s ` +
+        `vs extraction alone ${r.extractSeconds.toFixed(2)} s (overhead ${(100 * r.overhead).toFixed(1)}%; CPU ${r.contextsCpuSeconds.toFixed(2)} vs ${r.extractCpuSeconds.toFixed(2)} s, ${(100 * r.cpuOverhead).toFixed(1)}%); the heaps alone ${r.accumulateSeconds.toFixed(3)} s ` +
+        `(${(r.valuesPerSecond / 1e6).toFixed(0)} M activations/s); grain contexts end to end ${r.jobSeconds.toFixed(2)} s`,
+    );
+    results.contexts = r;
   }
 
   writeFileSync('bench-results.json', JSON.stringify(results, null, 2) + '\n');

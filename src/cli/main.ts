@@ -12,6 +12,7 @@ import { demoCommand, demoUsage } from './commands/demo';
 import { annotateCommand, annotateUsage, experimentCommand, experimentUsage, probeCommand, probeUsage } from './commands/probe';
 import { reportCommand, reportUsage } from './commands/report';
 import { inspectCommand, inspectUsage } from './commands/inspect';
+import { contextsCommand, contextsUsage, describeCommand, describeUsage } from './commands/contexts';
 
 type Command = { run: (argv: string[], out: Out) => Promise<void>; usage: string };
 
@@ -25,6 +26,8 @@ const commands: Record<string, Command> = {
   annotate: { run: annotateCommand, usage: annotateUsage },
   correlate: { run: correlateCommand, usage: correlateUsage },
   ablate: { run: ablateCommand, usage: ablateUsage },
+  contexts: { run: contextsCommand, usage: contextsUsage },
+  describe: { run: describeCommand, usage: describeUsage },
   report: { run: reportCommand, usage: reportUsage },
 };
 

@@ -15,6 +15,7 @@ import { createStatusBar } from './status-bar';
 import { GrainWorker } from './worker-host';
 import { CommandContext } from './commands/context';
 import { registerCommands } from './commands/index';
+import { registerContexts } from './commands/contexts';
 import { CommandRegistry } from './commands/registry';
 import { brownCorpusDir } from './commands/analysis';
 import { ModelsTree } from './tree/models-tree';
@@ -43,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): GrainServices {
   const commands = new CommandRegistry(log);
   context.subscriptions.push(commands);
   registerCommands(ctx, commands);
+  registerContexts(ctx, context.workspaceState, commands);
 
   // Side panel.
   const modelsTree = new ModelsTree(

@@ -1,5 +1,7 @@
 import type { Job, LabelledData } from '../shared/jobs';
 import { checkOutputPath, type RunInputs } from '../core/io/output-guard';
+import { corpusFiles } from '../core/text/corpus-files';
+import { DEFAULTS } from '../shared/defaults';
 
 /** What a job reads: the files and model folders it is given. */
 export function jobInputs(job: Job): RunInputs {
@@ -21,6 +23,10 @@ export function jobInputs(job: Job): RunInputs {
       return { files: [job.stats, job.probe], models: [job.model] };
     case 'inspect':
       return { files: [], models: [job.model] };
+    case 'contexts':
+      return { files: [job.input, ...corpusFilesOrNone(job.input)], models: [job.model] };
+    case 'describe':
+      return { files: [job.probe, job.contexts], models: [] };
   }
 }
 
@@ -47,5 +53,14 @@ function dataFiles(data: LabelledData): (string | undefined)[] {
       return [data.input, data.labels, data.testInput, data.testLabels];
     case 'concept':
       return [...(data.concept.kind === 'words' ? [data.concept.file] : []), ...(data.from.kind === 'text' ? [data.from.input, data.from.testInput] : dataFiles(data.from))];
+  }
+}
+
+/** The text files of a corpus folder (the job itself says what is wrong with a missing or empty one). */
+function corpusFilesOrNone(input: string): string[] {
+  try {
+    return corpusFiles(input, DEFAULTS.contexts.extensions);
+  } catch {
+    return [];
   }
 }

@@ -11,6 +11,8 @@ import { runAblate } from './ablate';
 import { runNeuronStats } from './neuron-stats';
 import { runTextActivations } from './text-activations';
 import { runInspect } from './inspect';
+import { runContexts } from './contexts';
+import { runDescribe } from './describe';
 
 type Runners = { [K in JobKind]: (job: JobOf<K>, ctx: JobContext) => Promise<JobResults[K]> };
 
@@ -24,6 +26,8 @@ const RUNNERS: Runners = {
   'neuron-stats': runNeuronStats,
   'text-activations': runTextActivations,
   inspect: runInspect,
+  contexts: runContexts,
+  describe: runDescribe,
 };
 
 /** Runs a job after checking that its output overwrites none of its inputs and can be written. */

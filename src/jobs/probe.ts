@@ -17,6 +17,7 @@ import type { JobContext } from './context';
 import { checkDataFits } from './labelled';
 import { prepareProbeTask, type PreparedTask } from './probe-task';
 import { withTempDir } from './temp';
+import { trainingDescriptions } from './describe';
 
 /** How many of the best neurons get their top words in the result (the report's table). */
 const TOP_WORD_NEURONS = 50;
@@ -83,6 +84,16 @@ async function classifierProbe(job: ProbeJob, p: PreparedTask, ctx: JobContext):
   const inProbe = p.columns ? new Set(p.columns) : undefined;
   const ordering = inProbe ? full.result.ordering.filter((n) => inProbe.has(n)) : full.result.ordering;
   const control = job.control ? await controlTask(p, full.result.accuracy, job.probe, ctx) : undefined;
+  const ranked = rankings(p, job, full.ranking, ordering);
+  // Descriptions read each training row as a word with its gold tag: word-level rows only (not
+  // sentence-level probes, nor a balanced sample, whose rows are not the text's words).
+  const wordRows = p.description.sentenceLevel === undefined && p.trainWords.length === task.yTrain.length;
+  let descriptions;
+  if (wordRows) {
+    ctx.progress({ stage: 'describing neurons', done: 0, total: 1 });
+    const probe = { classes: p.classNames, perClassTop: ranked.perClassTop, rankingWeights: full.ranking, neurons: task.train.neurons, ordering, sites: p.sites };
+    descriptions = trainingDescriptions(p.trainSource, p.trainWords, task.yTrain, probe, ordering, control?.selectivity ?? null, ctx.signal);
+  }
   return {
     ...common(job, p),
     train: { accuracy: train.accuracy, rows: train.rows, score: scoreOf(metric, trainMetrics) as number },
@@ -102,9 +113,10 @@ async function classifierProbe(job: ProbeJob, p: PreparedTask, ctx: JobContext):
     weights: Array.from(full.weights),
     rankingWeights: Array.from(full.ranking),
     bias: Array.from(full.model.bias),
-    ...rankings(p, job, full.ranking, ordering),
+    ...ranked,
     timings: { extractSeconds: p.extractSeconds, trainSeconds: full.result.trainSeconds, gflops: full.report.gflops },
     training: full.report,
+    ...(descriptions ? { descriptions } : {}),
   };
 }
 

@@ -49,8 +49,8 @@ function siblings(path: string): AnyResult[] {
  * model (ablation); for an ablation, the experiments of the task whose probe gave its lca-top
  * ordering, else any experiments on the same model.
  */
-export function findCompanion(main: AnyResult, view: ReportView = viewOfKind(main.kind)): AnyResult | undefined {
-  if (view === 'correlation') return undefined;
+export function findCompanion(main: AnyResult, view: ReportView | undefined = viewOfKind(main.kind)): AnyResult | undefined {
+  if (view === undefined || view === 'correlation' || view === 'contexts') return undefined;
   const near = siblings(main.path);
   const experiments = near.filter((r): r is Extract<AnyResult, { kind: 'experiments' }> => r.kind === 'experiments');
   switch (main.kind) {
@@ -113,6 +113,11 @@ export function buildPayload(view: ReportView, main: AnyResult, companion?: AnyR
       const correlation = pick('correlation');
       if (!correlation) refuse();
       return { view, correlation: correlation! };
+    }
+    case 'contexts': {
+      const contexts = pick('contexts');
+      if (!contexts) refuse();
+      return { view, contexts: contexts! };
     }
   }
 }

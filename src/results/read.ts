@@ -16,8 +16,11 @@ import { fieldInFile, upgradeResult } from '../shared/results-upgrade';
 import {
   resultKind,
   type AnyAblationResult,
+  type ContextsResult,
   type CorrelationResult,
+  type DescriptionsResult,
   type ExperimentsResult,
+  type NeuronDescription,
   type ProbeResult,
   type ResultKind,
 } from '../shared/results';
@@ -26,10 +29,13 @@ export type AnyResult =
   | { kind: 'probe'; path: string; result: ProbeResult }
   | { kind: 'experiments'; path: string; result: ExperimentsResult }
   | { kind: 'ablation'; path: string; result: AnyAblationResult }
-  | { kind: 'correlation'; path: string; result: CorrelationResult };
+  | { kind: 'correlation'; path: string; result: CorrelationResult }
+  | { kind: 'contexts'; path: string; result: ContextsResult }
+  | { kind: 'descriptions'; path: string; result: DescriptionsResult };
 
-/** The report a result kind opens in. */
-export function viewOfKind(kind: ResultKind): ReportView {
+/** The report a result kind opens in; undefined for descriptions, which have none (the ranking report shows them with their probe). */
+export function viewOfKind(kind: ResultKind): ReportView | undefined {
+  if (kind === 'descriptions') return undefined;
   return kind === 'probe' || kind === 'experiments' ? 'ranking' : kind;
 }
 
@@ -56,6 +62,10 @@ function resultOfKind(kind: ResultKind, path: string, value: object): AnyResult 
       return { kind, path, result: value as AnyAblationResult };
     case 'correlation':
       return { kind, path, result: value as CorrelationResult };
+    case 'contexts':
+      return { kind, path, result: value as ContextsResult };
+    case 'descriptions':
+      return { kind, path, result: value as DescriptionsResult };
   }
 }
 
@@ -110,6 +120,7 @@ function checkShape(r: AnyResult, res: Record<string, unknown>, fileVersion: num
       arr(p.topOverall, 'topOverall');
       arr(p.topBySite, 'topBySite', p.sites.length);
       arr(p.topWords, 'topWords');
+      if (p.descriptions !== undefined) checkDescriptions(p.descriptions, p.neurons, bad);
       return;
     }
     case 'experiments': {
@@ -159,6 +170,54 @@ function checkShape(r: AnyResult, res: Record<string, unknown>, fileVersion: num
       }
       arr(c.cka, 'cka');
       return;
+    }
+    case 'contexts': {
+      const c = r.result;
+      num(c.neurons, 'neurons');
+      if (c.neurons !== width) bad('neurons', `the sum of the site widths, ${width}`);
+      num(c.settings?.top, 'settings.top');
+      arr(c.files, 'files');
+      if (c.files.some((f) => typeof f !== 'string')) bad('files', 'a list of paths');
+      arr(c.sentences, 'sentences');
+      c.sentences.forEach((s, i) => {
+        if (!Number.isInteger(s?.file) || s.file < 0 || s.file >= c.files.length || !Number.isInteger(s.line)) bad(`sentences[${i}]`, 'a file index and a line');
+        arr(s.words, `sentences[${i}].words`);
+      });
+      arr(c.contexts, 'contexts');
+      for (const n of c.contexts) {
+        if (!Number.isInteger(n?.neuron) || n.neuron < 0 || n.neuron >= c.neurons) bad('contexts[].neuron', `a neuron id below ${c.neurons}`);
+        num(n.mean, `contexts[${n.neuron}].mean`);
+        num(n.std, `contexts[${n.neuron}].std`);
+        for (const end of ['top', 'bottom'] as const) {
+          const l = n[end];
+          const field = `contexts[${n.neuron}].${end}`;
+          arr(l?.sentence, `${field}.sentence`);
+          arr(l.word, `${field}.word`, l.sentence.length);
+          arr(l.value, `${field}.value`, l.sentence.length);
+          l.sentence.forEach((s, i) => {
+            const words = c.sentences[s]?.words;
+            if (!words || !Number.isInteger(l.word[i]) || l.word[i]! < 0 || l.word[i]! >= words.length) bad(`${field}.word`, 'word places inside their sentences');
+          });
+        }
+      }
+      return;
+    }
+    case 'descriptions': {
+      const d = r.result;
+      num(d.neurons, 'neurons');
+      if (d.neurons !== width) bad('neurons', `the sum of the site widths, ${width}`);
+      arr(d.classes, 'classes');
+      checkDescriptions(d.descriptions, d.neurons, bad);
+      return;
+    }
+  }
+}
+
+function checkDescriptions(list: NeuronDescription[], neurons: number, bad: (field: string, want: string) => never): void {
+  if (!Array.isArray(list)) bad('descriptions', 'a list');
+  for (const d of list) {
+    if (!Number.isInteger(d?.neuron) || d.neuron < 0 || d.neuron >= neurons || typeof d.summary !== 'string' || typeof d.label !== 'string') {
+      bad('descriptions', `entries with a neuron id below ${neurons}, a label and a summary`);
     }
   }
 }

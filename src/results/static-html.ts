@@ -85,6 +85,8 @@ export function groupReports(results: AnyResult[]): StaticReport[] {
       add('ablation', r, x);
     } else if (r.kind === 'correlation') {
       add('correlation', r);
+    } else if (r.kind === 'contexts') {
+      add('contexts', r);
     }
   }
   for (const x of experiments) {

@@ -24,6 +24,10 @@ export const DEFAULTS = {
     /** The editor's and demo's quick look: fewer points, draws and sentences. */
     quick: { percents: [0, 10, 20, 30, 40, 50], randomDraws: 3, maxSentences: 500 },
   },
+  /** Top (and bottom) contexts kept per neuron, and the text files of a corpus folder. */
+  contexts: { top: 20, extensions: ['.txt', '.text', '.tok'] },
+  /** Top contexts per neuron a description counts words and tags over. */
+  describeContexts: 20,
   /** Strongest neurons listed per word in hovers. */
   topNeuronsPerWord: 5,
   decorations: { maxFileSize: 200_000 },

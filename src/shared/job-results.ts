@@ -104,3 +104,17 @@ export interface TextActivationsResult {
   maxLength: number | null;
   seconds: number;
 }
+
+/** What a contexts job did: computed the contexts or found them saved. The contexts are in the file. */
+export interface ContextsSummary {
+  path: string;
+  /** Whether a saved file with these contexts was reused. */
+  cached: boolean;
+  neurons: number;
+  /** Neurons whose contexts the file lists. */
+  listed: number;
+  rows: number;
+  sentences: number;
+  files: number;
+  seconds: number;
+}

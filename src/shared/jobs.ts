@@ -9,9 +9,9 @@ import type { ActivationFormat } from '../core/store';
 import type { ConlluColumn } from '../core/corpus';
 import type { MetricName } from '../core/probe/metrics';
 import type { SentencePooling } from '../core/store';
-import type { AnnotateResult, ExtractResult, NeuronStatsResult, TextActivationsResult } from './job-results';
+import type { AnnotateResult, ContextsSummary, ExtractResult, NeuronStatsResult, TextActivationsResult } from './job-results';
 import type { InspectReport } from './inspect';
-import type { AnyAblationResult, CorrelationResult, ExperimentsResult, ProbeResult } from './results';
+import type { AnyAblationResult, CorrelationResult, DescriptionsResult, ExperimentsResult, ProbeResult } from './results';
 
 export type { Aggregation, SiteSelection, ActivationFormat, LayerFilter, MetricName, SentencePooling };
 
@@ -248,7 +248,40 @@ export interface InspectJob {
   threads: number;
 }
 
-export type Job = ExtractJob | CorrelateJob | ProbeJob | ExperimentJob | AnnotateJob | AblateJob | NeuronStatsJob | TextActivationsJob | InspectJob;
+/**
+ * Top and bottom contexts of every neuron over a corpus (a text file, or a folder of them), in
+ * one pass; saved to `out` (a `grain.contexts` result) and reused while the model, the settings
+ * and the corpus files are unchanged.
+ */
+export interface ContextsJob {
+  kind: 'contexts';
+  model: string;
+  /** A sentence file, or a folder whose .txt/.text/.tok files (any depth) are read in name order. */
+  input: string;
+  out: string;
+  /** Neuron ids whose contexts are written (all when absent); every neuron is computed either way. */
+  neurons?: number[];
+  /** Contexts per neuron at each end. */
+  top: number;
+  aggregation: Aggregation;
+  sites: SiteSelection;
+  batchSize: number;
+  threads: number;
+  /** Recompute even when `out` holds these contexts already. */
+  force?: boolean;
+}
+
+/** One-line descriptions of a probe's neurons (`grain.descriptions`), from the probe and optionally a contexts result. */
+export interface DescribeJob {
+  kind: 'describe';
+  probe: string;
+  contexts?: string;
+  /** Neuron ids to describe; default: the probe's ordering (every probed neuron). */
+  neurons?: number[];
+  out: string;
+}
+
+export type Job = ExtractJob | CorrelateJob | ProbeJob | ExperimentJob | AnnotateJob | AblateJob | NeuronStatsJob | TextActivationsJob | InspectJob | ContextsJob | DescribeJob;
 export type JobKind = Job['kind'];
 
 /** What each job returns: the worker's host and the CLI get these types, no guessing. */
@@ -262,6 +295,8 @@ export interface JobResults {
   'neuron-stats': NeuronStatsResult;
   'text-activations': TextActivationsResult;
   inspect: InspectReport;
+  contexts: ContextsSummary;
+  describe: DescriptionsResult;
 }
 
 export type JobOf<K extends JobKind> = Extract<Job, { kind: K }>;

@@ -22,6 +22,8 @@ import type { TrainReport } from '../core/probe/types';
 import type { ClassificationMetrics, RegressionMetrics } from '../core/probe/metrics';
 import type { RegressionTrainReport } from '../core/probe/regression';
 import type { SentencePooling } from '../core/store';
+import type { NeuronDescription } from '../core/describe/describe';
+import type { CorpusFingerprint } from '../core/contexts/fingerprint';
 import type { ProbeSettings, Aggregation, SiteSelection, ExperimentName } from './jobs';
 
 /**
@@ -32,11 +34,20 @@ import type { ProbeSettings, Aggregation, SiteSelection, ExperimentName } from '
  */
 export const RESULT_VERSION = 2;
 
-export type ResultKind = 'probe' | 'experiments' | 'correlation' | 'ablation';
+export type { NeuronDescription };
 
-export const RESULT_VERSIONS: Record<ResultKind, number> = { probe: RESULT_VERSION, experiments: RESULT_VERSION, correlation: RESULT_VERSION, ablation: RESULT_VERSION };
-/** The oldest version of each kind this Grain reads (and upgrades, in results-upgrade.ts). */
-const OLDEST_READ: Record<ResultKind, number> = { probe: 1, experiments: 1, correlation: 1, ablation: 1 };
+export type ResultKind = 'probe' | 'experiments' | 'correlation' | 'ablation' | 'contexts' | 'descriptions';
+
+export const RESULT_VERSIONS: Record<ResultKind, number> = {
+  probe: RESULT_VERSION,
+  experiments: RESULT_VERSION,
+  correlation: RESULT_VERSION,
+  ablation: RESULT_VERSION,
+  contexts: RESULT_VERSION,
+  descriptions: RESULT_VERSION,
+};
+/** The oldest version of each kind this Grain reads (and upgrades, in results-upgrade.ts); contexts and descriptions began at 2. */
+const OLDEST_READ: Record<ResultKind, number> = { probe: 1, experiments: 1, correlation: 1, ablation: 1, contexts: 2, descriptions: 2 };
 
 export interface ResultHeader<K extends ResultKind> {
   schema: `grain.${K}`;
@@ -132,6 +143,12 @@ interface ProbeResultBase extends ResultHeader<'probe'> {
   /** Top words of the best neurons (NeuroX get_top_words). */
   topWords: NeuronWords[];
   timings: { extractSeconds: number; trainSeconds: number; gflops: number };
+  /**
+   * A short description of each neuron from its top contexts in the training data (words and
+   * tags), the classes whose top neurons hold it and its selectivity; written for word-level
+   * classifier probes, absent elsewhere and in files written before Grain described neurons.
+   */
+  descriptions?: NeuronDescription[];
 }
 
 /** Classification metrics as a result holds them: for two classes F1 is that of `positiveClass`. */
@@ -372,10 +389,79 @@ export function header<K extends ResultKind>(kind: K, grain: string): ResultHead
   return { schema: `grain.${kind}`, version: RESULT_VERSIONS[kind], createdAt: new Date().toISOString(), grain };
 }
 
+/** Where some contexts are: indices into a contexts result's `sentences`, the word in each, the activation there. */
+export interface ContextList {
+  sentence: number[];
+  /** 0-based word of the sentence. */
+  word: number[];
+  value: number[];
+}
+
+/** One neuron's strongest contexts over the corpus. */
+export interface NeuronContexts {
+  neuron: number;
+  /** The neuron's corpus mean and (population) standard deviation: z = (value - mean) / std. */
+  mean: number;
+  std: number;
+  /** Its highest activations, highest first (the earlier word first on ties). */
+  top: ContextList;
+  /** Its lowest activations, lowest first. */
+  bottom: ContextList;
+}
+
+/** A corpus sentence some context is in. */
+export interface ContextSentence {
+  /** Index into the result's `files`. */
+  file: number;
+  /** 1-based line in that file. */
+  line: number;
+  words: string[];
+}
+
+/**
+ * The top (and bottom) contexts of neurons over a corpus (Neuroscope style): for each neuron
+ * the words where it fires most and least, with their sentences. Computed for every neuron in
+ * one pass; `contexts` lists the neurons asked for (all by default), in id order.
+ */
+export interface ContextsResult extends ResultHeader<'contexts'> {
+  /** The model folder (or .onnx file) as given. */
+  model: string;
+  /** The text file or folder as given. */
+  input: string;
+  /** The text files read, in reading order (the input itself when it is a file). */
+  files: string[];
+  settings: { aggregation: Aggregation; sites: SiteSelection; top: number };
+  sites: SiteInfo[];
+  neurons: number;
+  /** Words and sentences of the corpus. */
+  rows: number;
+  sentenceCount: number;
+  /** What the file was computed from: a saved file is reused only while all of this is unchanged. */
+  fingerprint: CorpusFingerprint;
+  /** The sentences that hold a listed context (only those). */
+  sentences: ContextSentence[];
+  contexts: NeuronContexts[];
+  timings: { extractSeconds: number; totalSeconds: number };
+}
+
+/** `grain describe`: a probe's neurons described (with the top contexts of a contexts result when given). */
+export interface DescriptionsResult extends ResultHeader<'descriptions'> {
+  probe: string;
+  contexts?: string;
+  /** The model of the probe, when it names one. */
+  model?: string;
+  sites: SiteInfo[];
+  neurons: number;
+  classes: string[];
+  /** The probe's control-task selectivity, when it has one. */
+  controlSelectivity: number | null;
+  descriptions: NeuronDescription[];
+}
+
 /** The result kind of a parsed file, or an explanation of why it is not one Grain can read. */
 export function resultKind(value: unknown): { kind: ResultKind } | { error: string } {
   const v = value as Partial<ResultHeader<ResultKind>> | null;
-  const m = typeof v?.schema === 'string' ? /^grain\.(probe|experiments|correlation|ablation)$/.exec(v.schema) : null;
+  const m = typeof v?.schema === 'string' ? /^grain\.(probe|experiments|correlation|ablation|contexts|descriptions)$/.exec(v.schema) : null;
   if (!m) {
     const known = Object.keys(RESULT_VERSIONS).map((k) => `grain.${k}`).join(', ');
     const said = typeof v?.schema === 'string' ? `its schema is "${v.schema}"` : 'it has no "schema" field';

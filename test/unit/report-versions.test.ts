@@ -37,6 +37,9 @@ const VERSION_1_NAMES: Record<ResultKind, Record<string, string>> = {
   experiments: { 'timings.extractSeconds': 'extract_seconds', 'timings.totalSeconds': 'total_seconds' },
   correlation: { 'timings.extractSeconds': 'extract_seconds', 'timings.correlateSeconds': 'correlate_seconds' },
   ablation: {},
+  // Written as version 2 from the start: no version 1 files exist.
+  contexts: {},
+  descriptions: {},
 };
 
 /** A version 2 file as a version 1 Grain wrote it: old names in place, no ablation metric. */
@@ -80,7 +83,7 @@ test('every version 2 fixture is version 2 and names every field in camelCase', 
     assert.equal(v.version, 2, f);
     assert.deepEqual(nonCamelKeys(v), [], f);
   }
-  assert.deepEqual(Object.values(RESULT_VERSIONS), [2, 2, 2, 2]);
+  assert.deepEqual(Object.values(RESULT_VERSIONS), [2, 2, 2, 2, 2, 2]);
 });
 
 test('the version 1 fixtures have their snake_case fields; read, they have none, and are version 2', () => {

@@ -73,7 +73,11 @@ export function startHeatmapApp(env: HeatmapAppEnv): void {
       const name = el('button', `${n.label}${n.selected ? ' (selected)' : ''}`, 'name');
       name.title = n.selected ? 'The neuron colouring the editor' : 'Colour the editor by this neuron';
       name.addEventListener('click', () => api.postMessage({ type: 'show', neuron: n.id }));
-      chip.append(box, name);
+      const contexts = el('button', 'contexts', 'contexts');
+      contexts.title = `Top contexts of ${n.label}: the corpus sentences where it fires most and least`;
+      contexts.setAttribute('aria-label', `Top contexts of ${n.label}`);
+      contexts.addEventListener('click', () => api.postMessage({ type: 'contexts', neuron: n.id }));
+      chip.append(box, name, contexts);
       if (n.pinned) {
         const unpin = el('button', '×', 'unpin');
         unpin.title = 'Unpin';

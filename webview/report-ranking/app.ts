@@ -122,6 +122,7 @@ function regressionHeadline(probe: RegressionProbeResult, unit: string, ctx: Rep
 function neuronTable(data: RankingData, ctx: ReportContext): HTMLElement {
   const { doc } = ctx;
   const hasWeights = data.rows[0]?.weights !== undefined;
+  const described = data.rows.some((r) => r.description !== undefined);
   const classIndex = Math.min(ctx.ui.classIndex ?? 0, data.classes.length - 1);
   let filter = ctx.ui.filter ?? '';
   let table: TableHandle;
@@ -144,6 +145,9 @@ function neuronTable(data: RankingData, ctx: ReportContext): HTMLElement {
       );
     }
     cols.push({ id: 'words', label: 'Top words', value: (r) => r.words.join(', ') || null, format: (v) => (v === null ? '' : shorten(String(v), 70)), title: 'Words that activate the neuron most (NeuroX top words; only for the best neurons)' });
+    if (described) {
+      cols.push({ id: 'description', label: 'Description', value: (r) => r.description ?? null, format: (v) => (v === null ? '' : String(v)), title: 'What its top contexts in the training data are (words and tags), the classes whose top neurons it is among, and whether it is selective' });
+    }
     return cols;
   };
 
@@ -168,7 +172,7 @@ function neuronTable(data: RankingData, ctx: ReportContext): HTMLElement {
   };
 
   const search = h(doc, 'input', {
-    attrs: { type: 'search', 'aria-label': 'Filter neurons', placeholder: 'neuron id, layer1:37, site, class or word', value: filter, size: 34, 'data-filter': '' },
+    attrs: { type: 'search', 'aria-label': 'Filter neurons', placeholder: `neuron id, layer1:37, site, class${described ? ', word or description' : ' or word'}`, value: filter, size: 34, 'data-filter': '' },
   }) as HTMLInputElement;
   search.value = filter;
   search.addEventListener('input', () => {

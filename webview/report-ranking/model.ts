@@ -15,6 +15,8 @@ export interface NeuronRow {
   /** Class indices by |ranking weight|, strongest first (top 3). */
   strongest?: number[];
   words: string[];
+  /** The probe's one-line description of the neuron, when the probe result has descriptions. */
+  description?: string;
 }
 
 export interface RankingData {
@@ -38,9 +40,12 @@ export function rankingData(probe?: ProbeResult, experiments?: ExperimentsResult
   for (const w of experiments?.topWords ?? []) words.set(w.neuron, w.words);
   for (const w of probe?.topWords ?? []) words.set(w.neuron, w.words);
   const C = classes.length;
+  const described = new Map((probe?.descriptions ?? []).map((d) => [d.neuron, d.summary]));
   const rows = ordering.map((neuron, i): NeuronRow => {
     const where = locateNeuron(sites, neuron);
     const row: NeuronRow = { rank: i + 1, neuron, site: where?.site ?? '?', unit: where?.unit ?? neuron, words: words.get(neuron) ?? [] };
+    const description = described.get(neuron);
+    if (description !== undefined) row.description = description;
     if (probe) {
       const n = probe.neurons;
       const weights = Array.from({ length: C }, (_, c) => probe.rankingWeights[c * n + neuron]!);
@@ -97,7 +102,7 @@ export function classOverlap(data: RankingData, experiments?: ExperimentsResult)
 export function rowMatches(row: NeuronRow, query: string, classes: string[]): boolean {
   const tokens = query.trim().toLowerCase().split(/\s+/).filter(Boolean);
   if (tokens.length === 0) return true;
-  const hay = [row.site, `${row.site}:${row.unit}`, ...(row.strongest ?? []).map((c) => classes[c]!), ...row.words].join(' ').toLowerCase();
+  const hay = [row.site, `${row.site}:${row.unit}`, ...(row.strongest ?? []).map((c) => classes[c]!), ...row.words, row.description ?? ''].join(' ').toLowerCase();
   return tokens.every((t) => {
     if (/^\d+$/.test(t)) return row.neuron === Number(t);
     if (/^[^:\s]+:\d+$/.test(t)) return `${row.site}:${row.unit}`.toLowerCase() === t;

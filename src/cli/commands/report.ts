@@ -12,7 +12,7 @@ import type { Out } from '../context';
 
 export const reportUsage = `grain report RESULT.json [MORE.json ...] --out report.html [--title TEXT]
   A self-contained HTML report of Grain results, the same reports as in VS Code (ranked neurons,
-  ablation curves, cross-model correlation), viewable offline in any browser. A probe result is
+  ablation curves, cross-model correlation, top contexts), viewable offline in any browser. A probe result is
   shown with the experiments of the same task when both are given; several reports become tabs.`;
 
 /** dist/webview (the app bundles) and media/webview.css, next to the CLI bundle or from a source checkout. */

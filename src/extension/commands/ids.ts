@@ -17,6 +17,8 @@ export const COMMAND_IDS = [
   'grain.showNeuron',
   'grain.pinNeuron',
   'grain.clearNeuron',
+  'grain.showContexts',
+  'grain.chooseContextsCorpus',
   'grain.openReport',
   'grain.revealResult',
   'grain.deleteResult',

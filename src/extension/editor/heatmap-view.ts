@@ -79,6 +79,9 @@ export class HeatmapView implements vscode.WebviewViewProvider, vscode.Disposabl
       case 'unpin':
         if (this.pins.has(m.neuron)) this.pins.toggle(m.neuron);
         return;
+      case 'contexts':
+        void vscode.commands.executeCommand('grain.showContexts', m.neuron);
+        return;
       case 'reveal': {
         const editor = this.editor();
         if (!editor) return;

@@ -2,6 +2,7 @@
 // neuron's value and rank, the probe's prediction, with links to show or pin a neuron.
 import * as vscode from 'vscode';
 import { neuronTitle } from '../../shared/neurons';
+import { descriptionGist, descriptionsOf } from '../../shared/descriptions';
 import { wordSpans } from '../../core/text/words';
 import type { GrainServices } from '../services';
 import { EditorAnalysis, LineCache, requestKey, type LineRequest, type LineWords } from './analysis';
@@ -10,7 +11,7 @@ import { TOP_K } from './decorations';
 import { isHeatDocument, probeFor } from './documents';
 import type { Pins } from './pins';
 
-export const HOVER_COMMANDS = ['grain.showNeuron', 'grain.pinNeuron'];
+export const HOVER_COMMANDS = ['grain.showNeuron', 'grain.pinNeuron', 'grain.showContexts'];
 
 export class HeatHover implements vscode.HoverProvider {
   /** Single lines computed for hovers outside decorated lines, by document. */
@@ -87,6 +88,8 @@ export class HeatHover implements vscode.HoverProvider {
     const link = (cmd: string, label: string, id: number, tip: string) =>
       `[${label}](command:${cmd}?${encodeURIComponent(JSON.stringify([id]))} "${tip}")`;
 
+    // Descriptions only from a probe of this model (req.probe is set only then).
+    const described = req.probe ? descriptionsOf(this.services.state.probe?.result) : new Map<number, string>();
     const selected = this.services.state.neuron;
     if (selected && req.wanted[0] === selected.neuron) {
       const v = lw.values[i * req.wanted.length];
@@ -94,7 +97,8 @@ export class HeatHover implements vscode.HoverProvider {
       const ordering = this.services.state.probe?.result.ordering;
       const rank = ordering ? ordering.indexOf(selected.neuron) : -1;
       const rankText = ordering ? (rank >= 0 ? ` · rank ${rank + 1} of ${ordering.length} in the current probe` : ' · not ranked by the current probe') : '';
-      md.appendMarkdown(`Selected **${escapeMd(neuronTitle(sites, selected.neuron))}**: value **${fmt(v)}**, z ${signed(z)}${rankText}\n\n`);
+      const about = described.get(selected.neuron);
+      md.appendMarkdown(`Selected **${escapeMd(neuronTitle(sites, selected.neuron))}**: value **${fmt(v)}**, z ${signed(z)}${rankText}${about ? ` · *${escapeMd(about)}*` : ''}\n\n`);
     }
     if (lw.predicted && cache.classes && lw.predicted[i] >= 0) {
       md.appendMarkdown(`Probe: **${escapeMd(cache.classes[lw.predicted[i]])}** (${(lw.probability![i] * 100).toFixed(1)}%)\n\n`);
@@ -110,9 +114,11 @@ export class HeatHover implements vscode.HoverProvider {
         const id = lw.topIds[i * k + t];
         if (id < 0) continue;
         const pinned = this.pins.has(id);
+        const about = described.get(id);
         md.appendMarkdown(
-          `| ${escapeMd(neuronTitle(sites, id))} | ${fmt(lw.topValues[i * k + t])} | ${signed(lw.topZ[i * k + t])} | ` +
-            `${link('grain.showNeuron', 'show', id, 'Colour the editor by this neuron')} · ${link('grain.pinNeuron', pinned ? 'unpin' : 'pin', id, pinned ? 'Remove from the heat-map view' : 'Keep in the heat-map view')} |\n`,
+          `| ${escapeMd(neuronTitle(sites, id))}${about ? ` · *${escapeMd(descriptionGist(about))}*` : ''} | ${fmt(lw.topValues[i * k + t])} | ${signed(lw.topZ[i * k + t])} | ` +
+            `${link('grain.showNeuron', 'show', id, 'Colour the editor by this neuron')} · ${link('grain.pinNeuron', pinned ? 'unpin' : 'pin', id, pinned ? 'Remove from the heat-map view' : 'Keep in the heat-map view')} · ` +
+            `${link('grain.showContexts', 'contexts', id, 'The corpus sentences where this neuron fires most and least')} |\n`,
         );
       }
       md.appendMarkdown(`\n*z-scores against ${req.stats?.rows ?? '?'} words of the corpus statistics.*`);

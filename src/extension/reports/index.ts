@@ -25,7 +25,13 @@ export function registerReports(context: vscode.ExtensionContext, services: Grai
     let view = viewOfDeclared(declaredKind(path));
     try {
       const r = services.results.read(path);
-      view = viewOfKind(r.kind);
+      const shown = viewOfKind(r.kind);
+      if (!shown) {
+        // Descriptions have no report of their own: the ranking report shows a probe's.
+        await vscode.window.showTextDocument(vscode.Uri.file(path), { preview: false });
+        return;
+      }
+      view = shown;
       // A probe report's probe becomes the current one: the Neurons view, hovers and heat map follow it.
       if (r.kind === 'probe') services.state.setProbe({ result: r.result, path });
     } catch (e) {
@@ -52,7 +58,7 @@ export function registerReports(context: vscode.ExtensionContext, services: Grai
 }
 
 function viewOfDeclared(kind: string): ReportView {
-  return kind === 'ablation' || kind === 'correlation' ? kind : 'ranking';
+  return kind === 'ablation' || kind === 'correlation' || kind === 'contexts' ? kind : 'ranking';
 }
 
 /** The kind a result file declares, from its header, for the picker and the panel of a broken file. */

@@ -1,7 +1,8 @@
 // One report webview panel: reads its result file(s) on every `ready` (so a restored or reloaded
 // panel shows the files as they are now), answers with the payload or a clear error, and turns a
 // neuron picked in the table into Grain's selected neuron.
-import { resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { wordSpans } from '../../core/text/words';
 import * as vscode from 'vscode';
 import { GrainError } from '../../core/errors';
 import { buildPayload, findCompanion } from '../../results/companions';
@@ -90,6 +91,9 @@ export class ReportPanel implements vscode.Disposable {
       case 'openReport':
         this.openReport(msg.view, msg.path);
         return;
+      case 'openSource':
+        void this.openSource(msg.file, msg.line, msg.word);
+        return;
       default: {
         const unknown: never = msg;
         this.services.log.warn(`report webview sent an unknown message: ${JSON.stringify(unknown)}`);
@@ -143,13 +147,37 @@ export class ReportPanel implements vscode.Disposable {
 
   private selectNeuron(neuron: number): void {
     const p = this.payload;
-    const sites = p?.view === 'ranking' ? (p.probe ?? p.experiments)!.result.sites : undefined;
+    const sites = p?.view === 'ranking' ? (p.probe ?? p.experiments)!.result.sites : p?.view === 'contexts' ? p.contexts.result.sites : undefined;
     const where = sites ? locateNeuron(sites, neuron) : undefined;
     if (!where) {
       this.services.log.warn(`report: neuron ${neuron} is not in the result's sites`);
       return;
     }
     this.services.state.setNeuron(where);
+  }
+
+  /**
+   * Contexts: opens a corpus file of the shown result beside the panel, at the line, with the word
+   * selected. Only the result's own files: the webview names an index, never a path.
+   */
+  private async openSource(file: number, line: number, word: number): Promise<void> {
+    const p = this.payload;
+    if (p?.view !== 'contexts') return;
+    const given = p.contexts.result.files[file];
+    if (given === undefined || !Number.isInteger(line) || line < 1) return;
+    const path = isAbsolute(given) ? given : resolve(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? dirname(p.contexts.path), given);
+    try {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path));
+      if (line > doc.lineCount) throw new GrainError(`the file has ${doc.lineCount} lines now, not ${line}: it changed since the contexts were computed`, { file: path });
+      const text = doc.lineAt(line - 1).text;
+      const span = wordSpans(text)[word];
+      const range = span ? new vscode.Range(line - 1, span.start, line - 1, span.end) : new vscode.Range(line - 1, 0, line - 1, 0);
+      await vscode.window.showTextDocument(doc, { selection: range, viewColumn: vscode.ViewColumn.Beside, preserveFocus: false });
+    } catch (e) {
+      const message = e instanceof GrainError ? e.message : `cannot open ${path}: ${(e as Error).message}`;
+      this.services.log.error(message);
+      void vscode.window.showErrorMessage(`Grain: ${message}`);
+    }
   }
 
   private post(msg: HostToReport): void {

@@ -6,8 +6,8 @@ import type { ResultKind } from '../../shared/results';
 import type { ResultsStore, SavedResult, UnreadableResult } from '../results-store';
 import type { GrainState } from '../state';
 
-const KINDS: ResultKind[] = ['probe', 'experiments', 'correlation', 'ablation'];
-const ICONS: Record<ResultKind, string> = { probe: 'graph', experiments: 'beaker', correlation: 'git-compare', ablation: 'graph-line' };
+const KINDS: ResultKind[] = ['probe', 'experiments', 'correlation', 'ablation', 'contexts', 'descriptions'];
+const ICONS: Record<ResultKind, string> = { probe: 'graph', experiments: 'beaker', correlation: 'git-compare', ablation: 'graph-line', contexts: 'list-flat', descriptions: 'note' };
 
 export type AnalysisNode =
   | { kind: 'group'; resultKind: ResultKind; results: SavedResult[] }
@@ -21,6 +21,8 @@ const KIND_TITLES: Record<ResultKind, string> = {
   experiments: 'Experiments',
   correlation: 'Cross-model correlations',
   ablation: 'Ablation curves',
+  contexts: 'Top contexts',
+  descriptions: 'Neuron descriptions',
 };
 
 export class AnalysesTree implements vscode.TreeDataProvider<AnalysisNode>, vscode.Disposable {

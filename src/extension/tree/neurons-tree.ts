@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { isRegression, type ProbeResult } from '../../shared/results';
 import type { GrainState } from '../state';
 import { locateNeuron, neuronTitle } from '../../shared/neurons';
+import { descriptionGist, descriptionsOf } from '../../shared/descriptions';
 
 /** Neurons listed per group; the full order is in the report. */
 const PER_GROUP = 25;
@@ -28,6 +29,14 @@ export class NeuronsTree implements vscode.TreeDataProvider<NeuronNode>, vscode.
   private get probe(): ProbeResult | undefined {
     return this.state.probe?.result;
   }
+
+  /** The current probe's descriptions by neuron, made once per probe. */
+  private get described(): Map<number, string> {
+    const p = this.probe;
+    if (this.describedCache?.probe !== p) this.describedCache = { probe: p, byNeuron: descriptionsOf(p) };
+    return this.describedCache!.byNeuron;
+  }
+  private describedCache?: { probe: ProbeResult | undefined; byNeuron: Map<number, string> };
 
   getChildren(node?: NeuronNode): NeuronNode[] {
     const p = this.probe;
@@ -81,9 +90,10 @@ export class NeuronsTree implements vscode.TreeDataProvider<NeuronNode>, vscode.
         const selected = this.state.neuron?.neuron === node.neuron;
         const item = new vscode.TreeItem(neuronTitle(p.sites, node.neuron), vscode.TreeItemCollapsibleState.None);
         item.id = `neuron:${node.parent}:${node.neuron}`;
-        item.description = `${node.rank !== undefined ? `#${node.rank}` : ''}${selected ? ' · shown' : ''}`;
+        const about = this.described.get(node.neuron);
+        item.description = `${node.rank !== undefined ? `#${node.rank}` : ''}${selected ? ' · shown' : ''}${about ? ` · ${descriptionGist(about)}` : ''}`;
         const words = p.topWords.find((w) => w.neuron === node.neuron)?.words;
-        item.tooltip = `neuron ${node.neuron}${loc ? ` (${loc.site} unit ${loc.unit})` : ''}${node.rank !== undefined ? `, rank ${node.rank}` : ''}${words ? `\ntop words: ${words.slice(0, 8).join(', ')}` : ''}`;
+        item.tooltip = `neuron ${node.neuron}${loc ? ` (${loc.site} unit ${loc.unit})` : ''}${node.rank !== undefined ? `, rank ${node.rank}` : ''}${about ? `\n${about}` : ''}${words ? `\ntop words: ${words.slice(0, 8).join(', ')}` : ''}`;
         item.iconPath = new vscode.ThemeIcon(selected ? 'eye' : 'pulse');
         item.contextValue = 'grain.neuron';
         item.command = { command: 'grain.showNeuron', title: 'Show Neuron', arguments: [node.neuron] };

@@ -49,6 +49,8 @@ export type HeatmapToHost =
   /** Make this neuron the selected one (colours the editor). */
   | { type: 'show'; neuron: number }
   | { type: 'unpin'; neuron: number }
+  /** Open the neuron's top contexts over the corpus. */
+  | { type: 'contexts'; neuron: number }
   | { type: 'reveal'; line: number; character: number };
 
 /** What the view keeps with getState/setState. */

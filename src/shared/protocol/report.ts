@@ -3,15 +3,16 @@
  * webviews, typed on both ends. One app per report view; each gets its results as one `report`
  * payload after it says `ready`. Only plain JSON travels.
  */
-import type { AnyAblationResult, CorrelationResult, ExperimentsResult, ProbeResult } from '../results';
+import type { AnyAblationResult, ContextsResult, CorrelationResult, ExperimentsResult, ProbeResult } from '../results';
 
-/** The three report views and their apps (dist/webview/<app>.js). */
-export type ReportView = 'ranking' | 'ablation' | 'correlation';
+/** The report views and their apps (dist/webview/<app>.js). */
+export type ReportView = 'ranking' | 'ablation' | 'correlation' | 'contexts';
 
 export const REPORT_APPS: Record<ReportView, string> = {
   ranking: 'report-ranking',
   ablation: 'report-ablation',
   correlation: 'report-correlation',
+  contexts: 'report-contexts',
 };
 
 /** viewType of each report's WebviewPanel (shared by the host and its serializer). */
@@ -19,12 +20,14 @@ export const REPORT_VIEW_TYPES: Record<ReportView, string> = {
   ranking: 'grain.report.ranking',
   ablation: 'grain.report.ablation',
   correlation: 'grain.report.correlation',
+  contexts: 'grain.report.contexts',
 };
 
 export const REPORT_TITLES: Record<ReportView, string> = {
   ranking: 'Ranked neurons',
   ablation: 'Ablation curves',
   correlation: 'Cross-model correlation',
+  contexts: 'Top contexts',
 };
 
 /** A result and the file it was read from (as the user would name it). */
@@ -37,7 +40,9 @@ export interface Loaded<T> {
 export type ReportPayload =
   | { view: 'ranking'; probe?: Loaded<ProbeResult>; experiments?: Loaded<ExperimentsResult> }
   | { view: 'ablation'; ablation?: Loaded<AnyAblationResult>; experiments?: Loaded<ExperimentsResult> }
-  | { view: 'correlation'; correlation: Loaded<CorrelationResult> };
+  | { view: 'correlation'; correlation: Loaded<CorrelationResult> }
+  /** Every listed neuron's contexts; the page shows the selected neuron's. */
+  | { view: 'contexts'; contexts: Loaded<ContextsResult> };
 
 /** Host -> report webview. */
 export type HostToReport =
@@ -54,7 +59,9 @@ export type ReportToHost =
   /** The user picked a neuron (id in the result's activations). */
   | { type: 'selectNeuron'; neuron: number }
   /** Open another report view on a file of this one (e.g. the accuracy curves of an experiments result). */
-  | { type: 'openReport'; view: ReportView; path: string };
+  | { type: 'openReport'; view: ReportView; path: string }
+  /** Contexts: open the corpus file `files[file]` of the shown result at a 1-based line, with word `word` (0-based) selected. */
+  | { type: 'openSource'; file: number; line: number; word: number };
 
 /**
  * What a report keeps with getState/setState: the files it shows (the host re-reads them after a
@@ -82,4 +89,8 @@ export interface ReportUiState {
   squaredChange?: boolean;
   /** Correlation: the model shown. */
   model?: number;
+  /** Contexts: words of context shown on each side of the highlighted word. */
+  contextWords?: number;
+  /** Contexts: the neuron last picked in the page (the one Grain selects wins when it is listed). */
+  neuron?: number;
 }
