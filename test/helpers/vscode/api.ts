@@ -263,9 +263,9 @@ export class QuickPick<T extends vscode.QuickPickItem> implements vscode.QuickPi
     // Items are the caller's own objects, so the widget is the same one for any T.
     const self = this as unknown as QuickPick<vscode.QuickPickItem>;
     state.quickPickWidgets.push(self);
-    const script = takeAnswer(state.answers.createQuickPick, self) ?? ((qp: QuickPick<vscode.QuickPickItem>) => qp.hide());
+    const act = takeAnswer(state.answers.createQuickPick, self) ?? ((qp: QuickPick<vscode.QuickPickItem>) => qp.hide());
     // The user acts after the widget is on screen, never synchronously inside show().
-    setImmediate(() => void script(self));
+    setImmediate(() => void act(self));
   }
   hide(): void {
     if (!this.shown) return;
@@ -345,7 +345,8 @@ function freshState() {
       quickPick: [] as Scripted<QuickPickRecord, vscode.QuickPickItem | readonly vscode.QuickPickItem[] | undefined>[],
       inputBox: [] as Scripted<InputBoxRecord, string | undefined>[],
       openDialog: [] as Scripted<vscode.OpenDialogOptions | undefined, readonly vscode.Uri[] | undefined>[],
-      createQuickPick: [] as Scripted<QuickPick<vscode.QuickPickItem>, (qp: QuickPick<vscode.QuickPickItem>) => void | Promise<void>>[],
+      /** What the user does in a createQuickPick widget (type, accept, hide). */
+      createQuickPick: [] as Scripted<QuickPick<vscode.QuickPickItem>, void>[],
       /** Built-in commands (workbench.trust.manage, ...) a test wants to act on. */
       builtin: new Map<string, (...args: unknown[]) => unknown>(),
     },

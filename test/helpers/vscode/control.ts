@@ -121,7 +121,7 @@ export const fake = {
 
   /** What the user does in the next window.createQuickPick widget once it shows. */
   answerQuickPickWidget(script: (qp: QuickPick<vscode.QuickPickItem>) => void | Promise<void>): void {
-    state.answers.createQuickPick.push({ answer: () => script });
+    state.answers.createQuickPick.push({ answer: script });
   },
 
   /** Runs `fn` when the extension executes the built-in command `id` (e.g. workbench.trust.manage). */
