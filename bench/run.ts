@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { extractionPeakMemory, extractionThroughput } from './extract';
 import { runProbeBench } from './probe';
 import { runCorrelateBench } from './correlate';
+import { formatHostBench, runHostBench } from './host';
 import { openActivations } from '../src/core/store';
 
 const only = process.argv.slice(2);
@@ -64,6 +65,13 @@ async function main(): Promise<void> {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  if (want('host')) {
+    // Last: it starts code-server and Chromium, which would weigh on the timings above.
+    const r = await runHostBench((l) => console.log(`host: ${l}`));
+    console.log(formatHostBench(r));
+    results.host = r;
   }
 
   writeFileSync('bench-results.json', JSON.stringify(results, null, 2) + '\n');
