@@ -46,8 +46,25 @@ const SETTINGS = {
   'chat.commandCenter.enabled': false,
 };
 
+/** Workspace trust as VS Code sees it: off (every folder trusted, no Restricted Mode), or on with the opened folder untrusted. */
+export type TrustMode = 'disabled' | 'untrusted';
+
+/**
+ * Settings for trust on with the workspace untrusted: no start-up dialog asking for trust (the
+ * folder opens in Restricted Mode, as after the user chose "Don't Trust"), the banner shown.
+ */
+const UNTRUSTED_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'always',
+  'security.workspace.trust.untrustedFiles': 'open',
+  'security.workspace.trust.emptyWindow': false,
+};
+
 export interface SessionOptions {
   install?: 'vsix' | 'link';
+  /** 'disabled' (default): trust is off, as in every test but the Restricted Mode one. */
+  trust?: TrustMode;
   /** Browser viewport; screenshots have this size. */
   viewport?: { width: number; height: number };
 }
@@ -95,7 +112,9 @@ export class VsCodeSession {
     };
     for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
     mkdirSync(join(dirs.userData, 'User'), { recursive: true });
-    writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify(SETTINGS, null, 2));
+    const trust = options.trust ?? 'disabled';
+    const settings = trust === 'untrusted' ? { ...SETTINGS, ...UNTRUSTED_SETTINGS } : SETTINGS;
+    writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       HOME: dirs.home,
@@ -123,7 +142,7 @@ export class VsCodeSession {
         '--bind-addr', `127.0.0.1:${port}`,
         '--disable-telemetry',
         '--disable-update-check',
-        '--disable-workspace-trust',
+        ...(trust === 'disabled' ? ['--disable-workspace-trust'] : []),
         '--disable-getting-started-override',
         '--extensions-dir', dirs.extensions,
         '--user-data-dir', dirs.userData,

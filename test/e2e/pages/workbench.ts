@@ -11,6 +11,7 @@ import { FileDialog, QuickInput } from './quick-input';
 import { SideBar } from './side-bar';
 import { StatusBar } from './status-bar';
 import { Webview } from './webview';
+import { WorkspaceTrust } from './workspace-trust';
 
 export { Editor } from './editor';
 export { Toast } from './notifications';
@@ -27,6 +28,7 @@ export class Workbench {
   readonly statusBar: StatusBar;
   readonly webview: Webview;
   readonly output: OutputPanel;
+  readonly trust: WorkspaceTrust;
 
   constructor(readonly session: VsCodeSession) {
     this.page = session.page;
@@ -40,6 +42,7 @@ export class Workbench {
     this.statusBar = new StatusBar(this.page);
     this.webview = new Webview(this.page);
     this.output = new OutputPanel(this.page);
+    this.trust = new WorkspaceTrust(this.page);
   }
 
   /** Opens a workspace file by its path relative to the folder, through Quick Open (Ctrl+P). */
