@@ -83,3 +83,18 @@ export function threadCount(value: string, warn: (message: string) => void = std
   warn(`--threads ${n} is more than the ${cpus} CPUs of this machine; using ${cpus}`);
   return cpus;
 }
+
+/**
+ * NeuroX's filter_layers (`--layers`: site names or NeuroX layer indices, comma-separated, kept in
+ * that order) and include_embeddings false (`--ignore-embeddings`) over the sites an extraction
+ * finds; undefined when neither is given.
+ */
+export function layerFilterFlags(flags: Record<string, unknown>, layersFlag = 'layers'): { layers?: string[]; ignoreEmbeddings?: boolean } | undefined {
+  const list = flags[layersFlag];
+  const layers = typeof list === 'string' ? list.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  if (typeof list === 'string' && layers!.length === 0) throw new UsageError(`--${layersFlag} lists no layer`);
+  const ignoreEmbeddings = flags['ignore-embeddings'] === true;
+  if (layers && ignoreEmbeddings) throw new UsageError(`--${layersFlag} and --ignore-embeddings cannot be used together (NeuroX refuses them together too): list the layers to keep`);
+  if (!layers && !ignoreEmbeddings) return undefined;
+  return layers ? { layers } : { ignoreEmbeddings };
+}

@@ -3,6 +3,7 @@ import { UsageError } from './args';
 import { signalExitCode, stdio, stoppedBy, type Out } from './context';
 import { printable } from './printable';
 import { sweepStaleTempDirs } from '../core/io/temp';
+import { fileSystemError } from '../core/io/read-file';
 import { extractCommand, extractUsage } from './commands/extract';
 import { goldenCommand, goldenUsage } from './commands/golden';
 import { correlateCommand, correlateUsage } from './commands/correlate';
@@ -69,8 +70,9 @@ async function main(argv: string[]): Promise<number> {
       say(`grain ${name}: ${signal ? `stopped by ${signal}` : 'cancelled'}; nothing was written`);
       return signal ? signalExitCode(signal) : signalExitCode('SIGINT');
     }
-    if (e instanceof GrainError) {
-      say(`grain ${name}: error: ${e.message}`);
+    const userError = e instanceof GrainError ? e : fileSystemError(e);
+    if (userError) {
+      say(`grain ${name}: error: ${userError.message}`);
       return EXIT.input;
     }
     say(`grain ${name}: internal error (a bug in Grain, please report it): ${(e as Error).stack ?? e}`);

@@ -32,7 +32,3 @@ export interface ActivationMatrix {
 export function rowCount(m: ActivationMatrix): number {
   return m.sentenceOffsets[m.sentenceOffsets.length - 1];
 }
-
-export function sentenceCount(m: ActivationMatrix): number {
-  return m.sentenceOffsets.length - 1;
-}

@@ -11,13 +11,14 @@ export interface Location {
  */
 export class GrainError extends Error {
   readonly where: Location;
-  readonly code: string;
+  /** The message without the location it starts with. */
+  readonly reason: string;
 
-  constructor(message: string, where: Location = {}, code = 'E_GRAIN') {
+  constructor(message: string, where: Location = {}) {
     super(formatLocation(where) + message);
     this.name = 'GrainError';
     this.where = where;
-    this.code = code;
+    this.reason = message;
   }
 }
 

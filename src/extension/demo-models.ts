@@ -4,7 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { GrainError } from '../core/errors';
 import { parseModelCard } from '../core/model/folder';
-import { isRecord, readJsonFile } from '../core/tokenize/json-file';
+import { isRecord, readJsonFile } from '../core/io/json-file';
 import type { ModelFacts, ModelProblem } from '../shared/protocol/models-view';
 
 export interface DemoModels {

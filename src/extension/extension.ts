@@ -15,6 +15,7 @@ import { createStatusBar } from './status-bar';
 import { GrainWorker } from './worker-host';
 import { CommandContext } from './commands/context';
 import { registerCommands } from './commands/index';
+import { CommandRegistry } from './commands/registry';
 import { brownCorpusDir } from './commands/analysis';
 import { ModelsTree } from './tree/models-tree';
 import { AnalysesTree } from './tree/analyses-tree';
@@ -39,7 +40,9 @@ export function activate(context: vscode.ExtensionContext): GrainServices {
   context.subscriptions.push(state, worker);
 
   const ctx = new CommandContext(services);
-  context.subscriptions.push(...registerCommands(ctx));
+  const commands = new CommandRegistry(log);
+  context.subscriptions.push(commands);
+  registerCommands(ctx, commands);
 
   // Side panel.
   const modelsTree = new ModelsTree(
@@ -82,8 +85,10 @@ export function activate(context: vscode.ExtensionContext): GrainServices {
   );
   // Welcome content waits for this: before activation the views have no data yet, not no data.
   void vscode.commands.executeCommand('setContext', 'grain.activated', true);
-  void vscode.commands.executeCommand('setContext', 'grain.hasRanking', state.probe !== undefined);
-  context.subscriptions.push(state.onDidChangeProbe((p) => void vscode.commands.executeCommand('setContext', 'grain.hasRanking', p !== undefined)));
+  void vscode.commands.executeCommand('setContext', 'grain.hasProbe', state.probe !== undefined);
+  context.subscriptions.push(state.onDidChangeProbe((p) => void vscode.commands.executeCommand('setContext', 'grain.hasProbe', p !== undefined)));
+  void vscode.commands.executeCommand('setContext', 'grain.hasNeuron', state.neuron !== undefined);
+  context.subscriptions.push(state.onDidChangeNeuron((n) => void vscode.commands.executeCommand('setContext', 'grain.hasNeuron', n !== undefined)));
 
   // The Demo Models webview (bundled models only).
   const loadDemoModels = () => {
@@ -97,32 +102,32 @@ export function activate(context: vscode.ExtensionContext): GrainServices {
     loadModels: loadDemoModels,
     openModelCard: (id: string) => Promise.resolve(vscode.commands.executeCommand('grain.openModelCard', join(modelsDir.fsPath, id))).then(() => undefined),
   };
-  context.subscriptions.push(
-    ModelsPanel.registerSerializer(panelDeps),
-    vscode.commands.registerCommand('grain.showDemoModels', () => ModelsPanel.show(panelDeps)),
-    vscode.commands.registerCommand('grain.refreshModels', () => {
-      modelsTree.refresh();
-      ModelsPanel.refresh();
-    }),
-    vscode.commands.registerCommand('grain.showLog', () => log.show()),
-  );
+  context.subscriptions.push(ModelsPanel.registerSerializer(panelDeps));
+  commands.register('grain.showDemoModels', () => ModelsPanel.show(panelDeps));
+  commands.register('grain.refreshModels', () => {
+    modelsTree.refresh();
+    ModelsPanel.refresh();
+  });
+  commands.register('grain.showLog', () => log.show());
 
-  // The last ranking comes back after a reload.
+  // The last probe comes back after a reload.
   const probePath = state.probePath;
   if (probePath && existsSync(probePath)) {
     try {
       const read = results.read(probePath);
       if (read.kind === 'probe' && !state.probe) state.setProbe({ result: read.result, path: probePath });
     } catch (err) {
-      log.warn(`the last ranking ${probePath} could not be reloaded: ${(err as Error).message}`);
+      log.warn(`the last probe ${probePath} could not be reloaded: ${(err as Error).message}`);
     }
   } else if (probePath) {
-    log.info(`the last ranking ${probePath} is gone`);
+    log.info(`the last probe ${probePath} is gone`);
     state.setProbe(undefined);
   }
 
-  registerReports(context, services);
-  registerEditor(context, services);
+  registerReports(context, services, commands);
+  registerEditor(context, services, commands);
+  const missing = commands.missing();
+  if (missing.length > 0) log.error(`commands in package.json that nothing registered: ${missing.join(', ')}`);
   return services;
 }
 

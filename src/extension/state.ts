@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ProbeResult } from '../shared/results';
 
-/** A neuron the user picked: its id in the current ranking's activations, and where it lives. */
+/** A neuron the user picked: its id in the current model's (or probe's) neuron numbering, and where it lives. */
 export interface NeuronRef {
   neuron: number;
   site: string;
@@ -10,7 +10,7 @@ export interface NeuronRef {
 
 /**
  * What the user is looking at, shared by the side panel, the editor decorations, the hovers,
- * the status bar and the reports: the current model, the current ranking (a probe result) and the
+ * the status bar and the reports: the current model, the current probe (a probe result, whose neuron order is its ranking) and the
  * selected neuron. Persisted per workspace so a reload keeps it.
  */
 export class GrainState implements vscode.Disposable {
@@ -37,7 +37,7 @@ export class GrainState implements vscode.Disposable {
     return this.current.neuron;
   }
 
-  /** The current ranking, if a probe result is loaded. */
+  /** The current probe, if a probe result is loaded. */
   get probe(): { result: ProbeResult; path: string } | undefined {
     return this.probeResult && this.current.probePath ? { result: this.probeResult, path: this.current.probePath } : undefined;
   }

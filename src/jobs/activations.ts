@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Aggregation, SiteSelection } from '../shared/jobs';
+import type { Aggregation, LayerFilter, SiteSelection } from '../shared/jobs';
 import { GrainError } from '../core/errors';
 import { openExtractionModel } from '../core/extract/model';
 import { extractTo } from '../core/extract/extractor';
@@ -9,6 +9,7 @@ import type { JobContext } from './context';
 export interface ExtractionSettings {
   aggregation: Aggregation;
   sites: SiteSelection;
+  layerFilter?: LayerFilter;
   batchSize: number;
   threads: number;
 }
@@ -26,7 +27,7 @@ export interface Sentences {
  */
 export async function extractToStore(model: string, text: Sentences, settings: ExtractionSettings, dir: string, tag: string, ctx: JobContext) {
   const started = performance.now();
-  const m = await openExtractionModel(model, { sites: settings.sites, threads: settings.threads });
+  const m = await openExtractionModel(model, { sites: settings.sites, threads: settings.threads, layers: settings.layerFilter });
   const file = join(dir, `${tag}.grain`);
   try {
     await extractTo(

@@ -18,6 +18,7 @@ export async function runCorrelate(job: CorrelateJob, ctx: JobContext): Promise<
   const inputs = job.activations ?? job.models;
   if (inputs.length < 2) throw new GrainError(`correlation needs at least two models (got ${inputs.length})`);
   if (!job.activations) checkSameSites(job.models, job.sites);
+  else if (job.layerFilter) throw new GrainError('a layer filter chooses what is extracted; with --activations nothing is');
   const text = { ...readSentenceFile(job.input), source: job.input };
   return withTempDir(async (dir) => {
     const sources: ActivationSource[] = [];
@@ -48,7 +49,7 @@ export async function runCorrelate(job: CorrelateJob, ctx: JobContext): Promise<
         constantNeurons: report.constantNeurons,
         perModel: toJson(report.perModel),
         cka: toJson(report.cka),
-        timings: { extract_seconds: extractSeconds, correlate_seconds: (performance.now() - started) / 1000 },
+        timings: { extractSeconds, correlateSeconds: (performance.now() - started) / 1000 },
       };
       if (report.constantNeurons > 0) ctx.warn(`${report.constantNeurons} neuron(s) are constant over this text; their correlations are defined as 0`);
       writeJsonAtomic(job.out, result);

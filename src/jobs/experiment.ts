@@ -34,12 +34,12 @@ export async function runExperiment(job: ExperimentJob, ctx: JobContext): Promis
         ...header('experiments', GRAIN_VERSION),
         data: { ...p.description, classFilter: p.classFilter, unseenTest: p.unseenTest },
         source: { model: job.model, activations: job.activations, aggregation: job.aggregation, sites: job.sites },
-        settings: { ...job.probe, percents: job.percents, tolerance: job.tolerance, topPercentage: job.topPercentage },
+        settings: { ...job.probe, neuronOrder: job.probe.neuronOrder ?? 'mass', percents: job.percents, tolerance: job.tolerance, topPercentage: job.topPercentage },
         experiments: job.experiments,
         sites: p.sites,
         classes: p.classNames,
         full: full.result,
-        timings: { extract_seconds: p.extractSeconds, total_seconds: 0 },
+        timings: { extractSeconds: p.extractSeconds, totalSeconds: 0 },
       };
       if (want.has('subsets')) {
         next('retraining on top/random/bottom neurons');
@@ -61,7 +61,7 @@ export async function runExperiment(job: ExperimentJob, ctx: JobContext): Promis
       }
       if (want.has('top-words')) result.topWords = topWordsPerNeuron(p.trainSource, full.result.ordering.slice(0, 20), { n: 10 });
       if (want.has('control')) result.control = await controlTask(p, full.result.accuracy, job.probe.seed, ctx);
-      result.timings.total_seconds = (performance.now() - started) / 1000;
+      result.timings.totalSeconds = (performance.now() - started) / 1000;
       writeJsonAtomic(job.out, result);
       return result;
     } finally {

@@ -25,7 +25,7 @@ import { openExtractionModel } from '../core/extract/model';
 import { openAblationSession } from '../core/ablate';
 import { loadHfTokenizer, TOKEN_ROLES } from '../core/tokenize/load';
 import { ModelTokenizer } from '../core/tokenize';
-import { isRecord, readJsonFile } from '../core/tokenize/json-file';
+import { isRecord, readJsonFile } from '../core/io/json-file';
 import type { JobContext } from './context';
 
 /**

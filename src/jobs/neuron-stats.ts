@@ -7,10 +7,11 @@ import { NeuronStatsAccumulator } from '../core/heat/neuron-stats';
 import type { NeuronStatsFile, NeuronStatsResult } from '../shared/job-results';
 import { GrainError, throwIfAborted } from '../core/errors';
 import { writeJsonAtomic } from '../core/io/atomic';
+import { readJsonFile } from '../core/io/json-file';
 import { openActivations } from '../core/store';
 import { readSentenceFile } from '../core/text';
 import type { JobContext } from './context';
-import { cachedModel } from './text-activations';
+import { cachedModel } from './model-cache';
 
 /**
  * Mean and standard deviation of every neuron over a corpus (by default the bundled Brown test
@@ -104,12 +105,7 @@ function readSaved(path: string): NeuronStatsFile | undefined {
 
 /** Reads a statistics file written by this job; a GrainError naming the file when it is not one. */
 export function readNeuronStats(path: string): NeuronStatsFile {
-  let f: NeuronStatsFile;
-  try {
-    f = JSON.parse(readFileSync(path, 'utf8')) as NeuronStatsFile;
-  } catch (e) {
-    throw new GrainError(`cannot read neuron statistics: ${(e as Error).message}`, { file: path });
-  }
+  const f = readJsonFile(path) as NeuronStatsFile;
   if (f.schema !== 'grain.neuron-stats' || f.version !== 1 || !Array.isArray(f.mean) || f.mean.length !== f.neurons || f.std?.length !== f.neurons) {
     throw new GrainError('not a Grain neuron statistics file (schema grain.neuron-stats, version 1)', { file: path });
   }

@@ -55,6 +55,7 @@ export async function prepareProbeTask(inputs: ProbeInputs, settings: ProbeSetti
     classes: index.classes.length,
     classNames: index.classes,
     gemm,
+    neuronOrder: settings.neuronOrder ?? 'mass',
     probe: {
       mode: settings.mode,
       lambdaL1: settings.lambdaL1,
@@ -106,6 +107,7 @@ function mapRare(labels: string[][], report: RareClassReport): string[][] {
 
 async function activationsFor(inputs: ProbeInputs, train: LabelledCorpus, test: LabelledCorpus, dir: string, ctx: JobContext) {
   if (inputs.activations) {
+    if (inputs.layerFilter) throw new GrainError('a layer filter chooses what is extracted; with --activations nothing is');
     const trainSource = await openMatchingActivations(inputs.activations, asSentences(train), ctx);
     if (!inputs.testActivations) {
       throw new GrainError('with --activations, give the test part too (--test-activations), extracted from the test sentences');

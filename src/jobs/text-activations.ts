@@ -1,14 +1,12 @@
 import { DEFAULTS } from '../shared/defaults';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { SiteSelection, TextActivationsJob } from '../shared/jobs';
+import type { TextActivationsJob } from '../shared/jobs';
 import { readResult } from '../results/read';
 import { aggregateRows, type RowPlan } from '../core/extract/aggregate';
 import { planBatches } from '../core/extract/batches';
-import { openExtractionModel, type ExtractionModel } from '../core/extract/model';
-import { resolveModelPath } from '../core/runtime/model-path';
 import { topByAbsZ, zScore } from '../core/heat/z-scores';
-import type { NeuronStatsFile, TextActivationsResult } from '../shared/job-results';
+import type { TextActivationsResult } from '../shared/job-results';
 import { GrainError, throwIfAborted } from '../core/errors';
 import { predictRow } from '../core/probe/predict';
 import type { ProbeModel } from '../core/probe/model';
@@ -16,40 +14,7 @@ import type { EncodedSentence } from '../core/tokenize';
 import { splitWords, wordSpans } from '../core/text';
 import type { JobContext } from './context';
 import { readNeuronStats } from './neuron-stats';
-
-/**
- * Open models stay open between jobs: live decorations re-run this job after every edit, and
- * opening a model (session creation + layout probes) costs far more than running a few lines.
- */
-const MAX_OPEN_MODELS = 2;
-const models = new Map<string, Promise<ExtractionModel>>();
-
-export function cachedModel(dir: string, sites: SiteSelection, threads: number): Promise<ExtractionModel> {
-  const { modelPath } = resolveModelPath(dir);
-  const key = `${modelPath}\0${sites}\0${threads}`;
-  let found = models.get(key);
-  if (found) {
-    models.delete(key);
-    models.set(key, found); // most recently used last
-    return found;
-  }
-  found = openExtractionModel(dir, { sites, threads });
-  models.set(key, found);
-  found.catch(() => models.delete(key));
-  while (models.size > MAX_OPEN_MODELS) {
-    const [oldest, evicted] = models.entries().next().value as [string, Promise<ExtractionModel>];
-    models.delete(oldest);
-    void evicted.then((m) => m.close()).catch(() => undefined);
-  }
-  return found;
-}
-
-/** Closes every cached model (tests, worker shutdown). */
-export async function closeCachedModels(): Promise<void> {
-  const all = [...models.values()];
-  models.clear();
-  for (const m of all) await m.then((x) => x.close()).catch(() => undefined);
-}
+import { cachedModel } from './model-cache';
 
 /** Files read by path, reloaded when their mtime or size changes. */
 function fileCache<T>(read: (path: string) => T): (path: string) => T {
@@ -255,4 +220,4 @@ function planLineRows(lr: LineRows, subword: boolean): RowPlan {
   return { tokens: lr.rowText.slice(), starts: Int32Array.from(starts), positions: Int32Array.from(positions) };
 }
 
-export type { TextActivationsResult, NeuronStatsFile };
+export type { TextActivationsResult };

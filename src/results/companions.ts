@@ -94,7 +94,7 @@ export function buildPayload(view: ReportView, main: AnyResult, companion?: AnyR
     return r ? { path: r.path, result: r.result as ResultOf<K> } : undefined;
   };
   const refuse = (): never => {
-    throw new GrainError(`a ${main.kind} result cannot be shown as the ${view} report`, { file: main.path }, 'E_RESULT');
+    throw new GrainError(`a ${main.kind} result cannot be shown as the ${view} report`, { file: main.path });
   };
   switch (view) {
     case 'ranking': {

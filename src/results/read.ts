@@ -1,16 +1,20 @@
 /**
  * The one reader of Grain's result files (`.grain/*.json`), for the CLI, the jobs and the editor:
- * parse, check the schema version and every field the reports draw, upgrade older versions, and,
- * for listings, sniff the header from the first bytes only. A file that cannot be drawn gives a
- * GrainError that names the file and, for broken JSON, the line.
+ * parse, check the schema version, upgrade older versions to the current shape
+ * (src/shared/results-upgrade.ts), check every field the reports draw, and, for listings, sniff the
+ * header from the first bytes only. A file that cannot be drawn gives a GrainError that names the
+ * file and, for broken JSON, the line.
  */
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { GrainError } from '../core/errors';
+import { readInputBytes } from '../core/io/read-file';
+import { decodeFileText } from '../core/text';
+import { binaryStoreFormat } from '../core/store';
+import { parseJson } from '../core/io/json-file';
 import type { ReportView } from '../shared/protocol/report';
+import { fieldInFile, upgradeResult } from '../shared/results-upgrade';
 import {
   resultKind,
-  upgradeAblation,
   type AnyAblationResult,
   type CorrelationResult,
   type ExperimentsResult,
@@ -31,43 +35,46 @@ export function viewOfKind(kind: ResultKind): ReportView {
 
 /** Parses and checks one result file's text; `path` is only used in messages. */
 export function parseResult(text: string, path: string): AnyResult {
-  const file = basename(path);
-  let value: unknown;
-  try {
-    checkNesting(text, file);
-    value = JSON.parse(text);
-  } catch (e) {
-    if (e instanceof GrainError) throw e;
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : undefined;
-    throw new GrainError(`not valid JSON (${msg}); is the file complete?`, { file, line }, 'E_RESULT');
-  }
+  const value = parseJson(text, path);
   const k = resultKind(value);
-  if ('error' in k) throw new GrainError(k.error, { file }, 'E_RESULT');
-  const r = { kind: k.kind, path, result: value } as AnyResult;
-  checkShape(r, value as Record<string, unknown>, file);
-  if (r.kind === 'ablation') r.result = upgradeAblation(r.result);
+  if ('error' in k) throw new GrainError(k.error, { file: path });
+  const fileVersion = (value as { version: number }).version;
+  const upgraded = upgradeResult(k.kind, value as Record<string, unknown>);
+  const r = resultOfKind(k.kind, path, upgraded);
+  checkShape(r, upgraded, fileVersion, path);
   return r;
+}
+
+/** A parsed result as the union member of its kind (checkShape then checks its fields). */
+function resultOfKind(kind: ResultKind, path: string, value: object): AnyResult {
+  switch (kind) {
+    case 'probe':
+      return { kind, path, result: value as ProbeResult };
+    case 'experiments':
+      return { kind, path, result: value as ExperimentsResult };
+    case 'ablation':
+      return { kind, path, result: value as AnyAblationResult };
+    case 'correlation':
+      return { kind, path, result: value as CorrelationResult };
+  }
 }
 
 /** Reads and checks one result file. */
 export function readResult(path: string): AnyResult {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'the file does not exist' : code === 'EISDIR' ? 'this is a folder, not a result file' : (e as Error).message;
-    throw new GrainError(`cannot read the result: ${why}`, { file: path }, 'E_RESULT');
-  }
-  return parseResult(text, path);
+  const bytes = readInputBytes(path);
+  const store = binaryStoreFormat(bytes);
+  if (store) throw new GrainError(`is ${store === 'grain' ? 'a Grain activations store' : 'an HDF5 file (activations)'}, not a result: give a result .json`, { file: path });
+  return parseResult(decodeFileText(bytes, path), path);
 }
 
-/** Throws when a field a report draws is missing or of the wrong shape, so nothing draws wrong numbers. */
-function checkShape(r: AnyResult, res: Record<string, unknown>, file: string): void {
+/**
+ * Throws when a field a report draws is missing or of the wrong shape, so nothing draws wrong
+ * numbers. `r` is already upgraded; messages name fields as the file (of `fileVersion`) has them.
+ */
+function checkShape(r: AnyResult, res: Record<string, unknown>, fileVersion: number, file: string): void {
   const bad = (field: string, want: string): never => {
-    throw new GrainError(`"${field}" is missing or malformed (expected ${want}); the file may be truncated or edited by hand`, { file }, 'E_RESULT');
+    const named = fieldInFile(r.kind, fileVersion, field);
+    throw new GrainError(`"${named}" is missing or malformed (expected ${want}); the file may be truncated or edited by hand`, { file });
   };
   const arr = (v: unknown, field: string, len?: number): void => {
     if (!Array.isArray(v) || (len !== undefined && v.length !== len)) bad(field, len === undefined ? 'a list' : `a list of ${len}`);
@@ -89,11 +96,12 @@ function checkShape(r: AnyResult, res: Record<string, unknown>, file: string): v
       num(p.test?.majorityBaseline, 'test.majorityBaseline');
       num(p.test?.macroF1, 'test.macroF1');
       arr(p.ordering, 'ordering');
-      arr(p.ranking_weights, 'ranking_weights', p.classes.length * p.neurons);
+      arr(p.rankingWeights, 'rankingWeights', p.classes.length * p.neurons);
       arr(p.weights, 'weights', p.classes.length * p.neurons);
-      if (!p.per_class_top || typeof p.per_class_top !== 'object') bad('per_class_top', 'an object of neuron lists per class');
-      arr(p.top_by_site, 'top_by_site', p.sites.length);
-      arr(p.top_words, 'top_words');
+      if (!p.perClassTop || typeof p.perClassTop !== 'object') bad('perClassTop', 'an object of neuron lists per class');
+      arr(p.topOverall, 'topOverall');
+      arr(p.topBySite, 'topBySite', p.sites.length);
+      arr(p.topWords, 'topWords');
       return;
     }
     case 'experiments': {
@@ -110,10 +118,10 @@ function checkShape(r: AnyResult, res: Record<string, unknown>, file: string): v
     case 'ablation': {
       const a = r.result;
       // Every figure the report draws for this objective (version 1 files are all LM losses).
-      const objectives = ['causal-lm', 'masked-lm', ...(a.version === 1 ? [] : ['representation'])];
+      const objectives = ['causal-lm', 'masked-lm', ...(fileVersion === 1 ? [] : ['representation'])];
       if (!objectives.includes(a.objective)) bad('objective', `one of ${objectives.join(', ')}`);
       const lm = a.objective !== 'representation';
-      if (a.version !== 1 && a.metric?.key !== (lm ? 'meanNll' : 'cosineDistance')) bad('metric.key', lm ? 'meanNll' : 'cosineDistance');
+      if (fileVersion !== 1 && a.metric?.key !== (lm ? 'meanNll' : 'cosineDistance')) bad('metric.key', lm ? 'meanNll' : 'cosineDistance');
       const fields = lm ? ['meanNll', 'perplexity'] : ['meanSquaredChange', 'meanCosine', 'cosineDistance'];
       const figures = (f: unknown, where: string) => {
         for (const k of fields) num((f as Record<string, unknown> | undefined)?.[k], `${where}.${k}`);
@@ -148,26 +156,6 @@ function checkShape(r: AnyResult, res: Record<string, unknown>, file: string): v
 }
 
 
-/** Results nest a few levels; a file nested thousands deep is not one, and would overflow JSON.parse's stack. */
-const MAX_NESTING = 64;
-
-function checkNesting(text: string, file: string): void {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > MAX_NESTING) {
-        throw new GrainError(`nested more than ${MAX_NESTING} levels deep: not a Grain result`, { file, line: text.slice(0, i).split('\n').length }, 'E_RESULT');
-      }
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-}
-
 /** What a listing shows of a result file, from its header. */
 export interface ResultHeaderInfo {
   kind: ResultKind;
@@ -191,9 +179,10 @@ export function sniffResult(path: string): ResultHeaderInfo | { error: string } 
   let value: Record<string, unknown>;
   if (size <= SNIFF_BYTES) {
     try {
-      value = JSON.parse(readHead(path, size)) as Record<string, unknown>;
+      value = parseJson(readHead(path, size), path) as Record<string, unknown>;
     } catch (err) {
-      return { error: `not valid JSON (${(err as Error).message})` };
+      if (err instanceof GrainError) return { error: err.reason };
+      throw err;
     }
   } else {
     value = headerFields(readHead(path, SNIFF_BYTES));

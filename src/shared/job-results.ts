@@ -8,6 +8,8 @@ import type { ActivationFormat } from '../core/store';
 /** What an extraction wrote. */
 export interface ExtractResult extends ExtractSummary {
   out: string;
+  /** The files written: `out`, or one per site with decomposeLayers. */
+  files: string[];
   format: ActivationFormat;
   sites: { name: string; width: number; tensor?: string }[];
 }

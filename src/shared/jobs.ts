@@ -3,6 +3,7 @@
  * flags and runs them in-process; the extension posts them to the worker.
  */
 import type { Aggregation } from '../core/extract/aggregate';
+import type { LayerFilter } from '../core/extract/layer-filter';
 import type { SiteSelection } from '../core/onnx/sites';
 import type { ActivationFormat } from '../core/store';
 import type { ConlluColumn } from '../core/corpus';
@@ -10,7 +11,7 @@ import type { ExtractResult, NeuronStatsResult, TextActivationsResult } from './
 import type { InspectReport } from './inspect';
 import type { AnyAblationResult, CorrelationResult, ExperimentsResult, ProbeResult } from './results';
 
-export type { Aggregation, SiteSelection, ActivationFormat };
+export type { Aggregation, SiteSelection, ActivationFormat, LayerFilter };
 
 export interface ExtractJob {
   kind: 'extract';
@@ -27,6 +28,10 @@ export interface ExtractJob {
   batchSize: number;
   threads: number;
   dtype: 'float32' | 'float16';
+  /** NeuroX's filter_layers / include_embeddings: which of the sites found are extracted, in which order. */
+  layerFilter?: LayerFilter;
+  /** NeuroX's decompose_layers: one file per site, `out-layer{k}.ext` (k as NeuroX numbers layers). */
+  decomposeLayers?: boolean;
   /** Long sentences run in windows of `size` positions with `overlap` tokens of left context (defaults: the model's limit or 512; 64). */
   window?: { size?: number; overlap?: number };
 }
@@ -40,6 +45,8 @@ export interface CorrelateJob {
   out: string;
   aggregation: Aggregation;
   sites: SiteSelection;
+  /** Which of the sites found are extracted (not with `activations`). */
+  layerFilter?: LayerFilter;
   batchSize: number;
   threads: number;
 }
@@ -62,6 +69,12 @@ export interface ProbeSettings {
   minCount: number;
   rare: 'drop' | 'other';
   seed: number;
+  /**
+   * Inside each of NeuroX's chunks of the neuron ordering: `mass`, by the share of a class's
+   * weight mass at which the neuron enters the top neurons (Grain's default); `neurox`, NeuroX's
+   * sequence (ascending id). Absent in older results, which ordered by ascending id.
+   */
+  neuronOrder?: 'mass' | 'neurox';
 }
 
 export interface ProbeInputs {
@@ -72,6 +85,8 @@ export interface ProbeInputs {
   testActivations?: string;
   aggregation: Aggregation;
   sites: SiteSelection;
+  /** Which of the sites found are extracted (with `model` only). */
+  layerFilter?: LayerFilter;
   batchSize: number;
   threads: number;
 }

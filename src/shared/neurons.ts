@@ -3,7 +3,6 @@ export {
   countBySite,
   locateNeuron,
   neuronLabel,
-  neuronSites,
   neuronTitle,
   parseNeuron,
   siteOffsets,

@@ -21,16 +21,18 @@ import type {
 import type { TrainReport } from '../core/probe/types';
 import type { ProbeSettings, Aggregation, SiteSelection, ExperimentName } from './jobs';
 
-/** Version of the probe, experiments and correlation schemas. */
-export const RESULT_VERSION = 1;
+/**
+ * The version every kind is written with. Version 2 of probe, experiments and correlation files
+ * names every field in camelCase (version 1 had a few snake_case ones, see results-upgrade.ts);
+ * ablation 2 added the objective `representation` and the `metric` that says what the curves plot.
+ * Older files are still read, upgraded to this shape on reading.
+ */
+export const RESULT_VERSION = 2;
 
 export type ResultKind = 'probe' | 'experiments' | 'correlation' | 'ablation';
 
-/**
- * The version each kind is written with. Ablation 2 added the objective `representation` and the
- * `metric` that says what the curves plot; version 1 files (all LM losses) are still read.
- */
-export const RESULT_VERSIONS: Record<ResultKind, number> = { probe: RESULT_VERSION, experiments: RESULT_VERSION, correlation: RESULT_VERSION, ablation: 2 };
+export const RESULT_VERSIONS: Record<ResultKind, number> = { probe: RESULT_VERSION, experiments: RESULT_VERSION, correlation: RESULT_VERSION, ablation: RESULT_VERSION };
+/** The oldest version of each kind this Grain reads (and upgrades, in results-upgrade.ts). */
 const OLDEST_READ: Record<ResultKind, number> = { probe: 1, experiments: 1, correlation: 1, ablation: 1 };
 
 export interface ResultHeader<K extends ResultKind> {
@@ -72,7 +74,7 @@ export interface CorrelationResult extends ResultHeader<'correlation'> {
   constantNeurons: number;
   perModel: Json<ModelCorrelationSummary>[];
   cka: Json<CkaMatrix>[];
-  timings: { extract_seconds: number; correlate_seconds: number };
+  timings: { extractSeconds: number; correlateSeconds: number };
 }
 
 /** Where the labelled data came from and what was done to its classes. */
@@ -121,18 +123,18 @@ export interface ProbeResult extends ResultHeader<'probe'> {
   /** [classes x neurons] row-major, on the activations' own scale (with bias: the probe itself). */
   weights: number[];
   /** weights x each neuron's standard deviation: what the rankings below are built from. */
-  ranking_weights: number[];
+  rankingWeights: number[];
   bias: number[];
   /** Neuron ids, most important first (NeuroX get_neuron_ordering). */
   ordering: number[];
   /** Per class: its top neurons at settings.topPercentage of its weight mass (NeuroX get_top_neurons). */
-  per_class_top: Record<string, number[]>;
-  top_overall: number[];
-  /** How many of top_overall lie in each site. */
-  top_by_site: number[];
+  perClassTop: Record<string, number[]>;
+  topOverall: number[];
+  /** How many of topOverall lie in each site. */
+  topBySite: number[];
   /** Top words of the best neurons (NeuroX get_top_words). */
-  top_words: NeuronWords[];
-  timings: { extract_seconds: number; train_seconds: number; gflops: number };
+  topWords: NeuronWords[];
+  timings: { extractSeconds: number; trainSeconds: number; gflops: number };
   training: TrainReport;
 }
 
@@ -153,7 +155,7 @@ export interface ExperimentsResult extends ResultHeader<'experiments'> {
   layerwise?: LayerwiseResult;
   topWords?: NeuronWords[];
   control?: SelectivityResult;
-  timings: { extract_seconds: number; total_seconds: number };
+  timings: { extractSeconds: number; totalSeconds: number };
 }
 
 export type LmObjectiveName = 'causal-lm' | 'masked-lm';
@@ -214,13 +216,6 @@ export interface RepresentationFigures {
 
 export type AblationFigures<O extends AblationObjective = AblationObjective> = O extends 'representation' ? RepresentationFigures : LossFigures;
 
-/** The metric's figure of a baseline, mask or point. */
-export function metricValue(f: Partial<Record<AblationMetric['key'], number>>, metric: AblationMetric): number {
-  const v = f[metric.key];
-  if (typeof v !== 'number') throw new Error(`this ablation figure has no ${metric.key}`);
-  return v;
-}
-
 /** One fixed ablation: the units of `spec` zeroed inside the model. */
 export type MaskOutcome<O extends AblationObjective = LmObjectiveName> = AblationFigures<O> & {
   /** e.g. `layer1:0-49`, `embeddings:0,2,4`. */
@@ -276,15 +271,6 @@ export interface AblationResult<O extends AblationObjective = LmObjectiveName> e
 export type RepresentationAblationResult = AblationResult<'representation'>;
 export type AnyAblationResult = AblationResult<LmObjectiveName> | RepresentationAblationResult;
 
-/**
- * A parsed ablation file in the current shape: version 1 files (causal or masked LM losses, no
- * metric) get their metric from the objective.
- */
-export function upgradeAblation(value: AnyAblationResult): AnyAblationResult {
-  if (value.version !== 1) return value;
-  return { ...value, metric: ablationMetric(value.objective) } as AnyAblationResult;
-}
-
 export function header<K extends ResultKind>(kind: K, grain: string): ResultHeader<K> {
   return { schema: `grain.${kind}`, version: RESULT_VERSIONS[kind], createdAt: new Date().toISOString(), grain };
 }
@@ -293,7 +279,11 @@ export function header<K extends ResultKind>(kind: K, grain: string): ResultHead
 export function resultKind(value: unknown): { kind: ResultKind } | { error: string } {
   const v = value as Partial<ResultHeader<ResultKind>> | null;
   const m = typeof v?.schema === 'string' ? /^grain\.(probe|experiments|correlation|ablation)$/.exec(v.schema) : null;
-  if (!m) return { error: 'not a Grain result (no "schema": "grain.<kind>" field)' };
+  if (!m) {
+    const known = Object.keys(RESULT_VERSIONS).map((k) => `grain.${k}`).join(', ');
+    const said = typeof v?.schema === 'string' ? `its schema is "${v.schema}"` : 'it has no "schema" field';
+    return { error: `not a Grain result: ${said} (Grain writes ${known})` };
+  }
   const kind = m[1] as ResultKind;
   const [oldest, newest] = [OLDEST_READ[kind], RESULT_VERSIONS[kind]];
   if (typeof v!.version !== 'number' || !Number.isInteger(v!.version) || v!.version < oldest || v!.version > newest) {

@@ -5,6 +5,7 @@ import { CancelledError, GrainError } from '../core/errors';
 import type { HostToWorker, WorkerError, WorkerToHost } from '../shared/protocol/worker';
 import { runJob } from '../jobs';
 import { sweepStaleTempDirs } from '../core/io/temp';
+import { fileSystemError } from '../core/io/read-file';
 
 /**
  * worker_threads entry: runs one job at a time as the host asks, streams progress, honours
@@ -46,7 +47,8 @@ port.on('message', (m: HostToWorker) => {
 
 function toWorkerError(e: unknown, signal: AbortSignal): WorkerError {
   if (e instanceof CancelledError || signal.aborted) return { kind: 'cancelled', message: 'cancelled' };
-  if (e instanceof GrainError) return { kind: 'user', message: e.message, file: e.where.file, line: e.where.line };
+  const user = e instanceof GrainError ? e : fileSystemError(e);
+  if (user) return { kind: 'user', message: user.message, file: user.where.file, line: user.where.line };
   const err = e as Error;
   return { kind: 'internal', message: err?.message ?? String(e), stack: err?.stack };
 }

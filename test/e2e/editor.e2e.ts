@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { REPO, TIMEOUTS, useWorkbench } from './harness';
 import { Editor, Workbench, waitFor } from './pages/workbench';
-import { closeCachedModels, runTextActivations } from '../../src/jobs/text-activations';
+import { closeCachedModels } from '../../src/jobs/model-cache';
+import { runTextActivations } from '../../src/jobs/text-activations';
 
 const NEURON = 300; // layer1:44 of brown-lstm-s1
 const SENTENCES = readFileSync(join(REPO, 'models', 'brown-test-2000.txt'), 'utf8').split('\n').slice(0, 3);
@@ -25,18 +26,18 @@ useWorkbench(
   closeCachedModels,
 );
 
-test('Show Neuron by Id colours the words of a text file by the neuron', async () => {
+test('Show Neuron colours the words of a text file by the neuron', async () => {
   await ui.openFile('brown.txt');
-  const pick = await ui.palette.start('Grain: Show Neuron by Id');
+  const pick = await ui.palette.start('Grain: Show Neuron...');
   // No model yet: the command asks for one first, then computes the corpus statistics once.
   const modelRow = pick.row('brown-lstm-s1');
-  const asksId = pick.widget.locator('.quick-input-title', { hasText: 'Show Neuron by Id' });
+  const asksId = pick.widget.locator('.quick-input-title', { hasText: 'Grain: Show Neuron (' });
   await Promise.race([modelRow.waitFor({ timeout: TIMEOUTS.ui }), asksId.waitFor({ timeout: TIMEOUTS.ui })]);
   if (await modelRow.isVisible()) {
     await pick.type('brown-lstm-s1');
     await pick.accept();
   }
-  await pick.titled('Show Neuron by Id', 120_000);
+  await pick.titled('Grain: Show Neuron (', 120_000);
   await pick.type(String(NEURON));
   await pick.accept();
   await pick.closed();

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { REPO, TIMEOUTS, useWorkbench } from './harness';
 import { Editor, Workbench, waitFor } from './pages/workbench';
-import { closeCachedModels, runTextActivations } from '../../src/jobs/text-activations';
+import { closeCachedModels } from '../../src/jobs/model-cache';
+import { runTextActivations } from '../../src/jobs/text-activations';
 
 const BERT = join(REPO, 'models', 'brown-bert');
 const HF_CONFIG = {
@@ -121,7 +122,7 @@ test('the Models view shows the folder as usable, with its config facts and the 
   assert.ok(!rows.some((r) => /^(problem|warning)/.test(r)), `no problems or warnings: ${JSON.stringify(rows)}`);
 });
 
-test('Choose Model makes it the current model, and Show Neuron by Id colours a plain text file with it', async () => {
+test('Choose Model makes it the current model, and Show Neuron colours a plain text file with it', async () => {
   const quick = await ui.palette.start('Grain: Choose Model');
   await quick.titled('Grain: Choose Model');
   await quick.type('my-bert');
@@ -134,9 +135,9 @@ test('Choose Model makes it the current model, and Show Neuron by Id colours a p
   await ui.screenshot('model-folder-04-current');
 
   await ui.openFile('story.txt');
-  const ask = await ui.palette.start('Grain: Show Neuron by Id');
+  const ask = await ui.palette.start('Grain: Show Neuron...');
   // The corpus statistics of the model are computed once, in the worker, before the id is asked.
-  await ask.titled('Show Neuron by Id (my-bert)', 180_000);
+  await ask.titled('Show Neuron (my-bert)', 180_000);
   await ask.type(String(NEURON));
   await ask.accept();
   await ask.closed();

@@ -1,4 +1,4 @@
-// The report webviews in a real VS Code: "Grain: Open Report" on the real result fixtures copied into
+// The report webviews in a real VS Code: "Grain: Open Report..." on the real result fixtures copied into
 // the workspace's .grain/, the numbers in the pages, selecting a neuron, the chart's table fallback,
 // restoring after a reload, a broken file's error page, and no CSP violations.
 import assert from 'node:assert/strict';
@@ -27,9 +27,9 @@ useWorkbench(
   },
 );
 
-/** Grain: Open Report, then `file` from its list of .grain/*.json. */
+/** Grain: Open Report..., then `file` from its list of .grain/*.json. */
 async function openReport(file: string): Promise<void> {
-  const pick = await ui.palette.start('Grain: Open Report');
+  const pick = await ui.palette.start('Grain: Open Report...');
   // Filter the list down to the file and accept it (typing works even when the list has not
   // scrolled the row into view).
   await pick.rowLabelled(file).waitFor({ state: 'attached', timeout: TIMEOUTS.ui });
@@ -146,7 +146,7 @@ test('a truncated result file opens a panel that says what is wrong', async () =
   await openReport('broken.json');
   const alert = ui.webview.locator('[role=alert]');
   await alert.waitFor();
-  assert.match(await alert.innerText(), /Cannot show broken\.json[\s\S]*not valid JSON[\s\S]*is the file complete\?/);
+  assert.match(await alert.innerText(), /Cannot show broken\.json[\s\S]*not valid JSON[\s\S]*is it complete\?/);
   await ui.screenshot('reports-06-broken');
   assert.deepEqual(cspErrors(), []);
 });

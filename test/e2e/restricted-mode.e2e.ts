@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { useWorkbench } from './harness';
 import { Workbench } from './pages/workbench';
-import { closeCachedModels } from '../../src/jobs/text-activations';
+import { closeCachedModels } from '../../src/jobs/model-cache';
 
 const TEXT = 'The jury said it did find that the election was conducted .\n';
 /** Grain's log channel file, found by its first line. */

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MODELS, grain, tempDir } from '../helpers/cli';
+import { nonCamelKeys } from '../helpers/result-keys';
 import { featureExtractionCopy } from '../fixtures/onnx/lm-heads';
 import type { RepresentationAblationResult } from '../../src/shared/results';
 
@@ -24,6 +25,7 @@ test('a feature-extraction encoder is ablated by the representation objective; a
   assert.doesNotMatch(run.stdout, /NLL|perplexity/);
   const r = JSON.parse(readFileSync(out, 'utf8')) as RepresentationAblationResult;
   assert.equal(r.version, 2);
+  assert.deepEqual(nonCamelKeys(r), []);
   assert.equal(r.objective, 'representation');
   assert.equal(r.metric.key, 'cosineDistance');
   assert.deepEqual(r.compared, { name: 'layer4', width: 256, tensor: 'last_hidden_state' });

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MODELS, grain, tempDir } from '../helpers/cli';
+import { nonCamelKeys } from '../helpers/result-keys';
 import type { AblationResult } from '../../src/shared/results';
 
 interface EvalConfig {
@@ -19,6 +20,7 @@ for (const name of ['brown-lstm-s1', 'brown-gpt']) {
     assert.equal(run.status, 0, run.stderr);
     const r = JSON.parse(readFileSync(out, 'utf8')) as AblationResult;
     assert.equal(r.objective, 'causal-lm');
+    assert.deepEqual(nonCamelKeys(r), []);
     assert.equal(r.baseline.tokens, config.eval.test_tokens);
     assert.ok(Math.abs(r.baseline.meanNll - config.eval.test_mean_nll) < 1e-3, `baseline ${r.baseline.meanNll} vs ${config.eval.test_mean_nll}`);
     config.eval.ablations.forEach((a, i) => {
@@ -41,7 +43,7 @@ test('mask specs out of range, on unknown sites, or an empty text are refused cl
   assert.match(site.stderr, /layer9/);
   assert.match(site.stderr, /embeddings/);
   const empty = join(dir, 'empty.txt');
-  require('node:fs').writeFileSync(empty, '');
+  writeFileSync(empty, '');
   const none = grain(['ablate', '--model', lstm, '--input', empty, '--out', join(dir, 'a.json'), '--mask', 'layer1:0']);
   assert.equal(none.status, 1);
   assert.match(none.stderr, /empty\.txt/);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MODELS, grain, tempDir } from '../helpers/cli';
+import { nonCamelKeys } from '../helpers/result-keys';
 import type { CorrelationResult } from '../../src/shared/results';
 
 function firstLines(dir: string, n: number): string {
@@ -20,7 +21,8 @@ test('grain correlate over the three LSTM seeds writes MaxCorr/MinCorr per neuro
   assert.equal(run.status, 0, run.stderr);
   const r = JSON.parse(readFileSync(out, 'utf8')) as CorrelationResult;
   assert.equal(r.schema, 'grain.correlation');
-  assert.equal(r.version, 1);
+  assert.equal(r.version, 2);
+  assert.deepEqual(nonCamelKeys(r), []);
   assert.equal(r.perModel.length, 3);
   assert.equal(r.neurons, 768);
   for (const m of r.perModel) {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MODELS, grain, tempDir } from '../helpers/cli';
+import { nonCamelKeys } from '../helpers/result-keys';
 import type { ExperimentsResult, ProbeResult } from '../../src/shared/results';
 
 const LSTM = join(MODELS, 'brown-lstm-s1');
@@ -14,6 +15,8 @@ test('the default probe on brown-lstm-s1 (5,000 Brown training / 1,000 test sent
   assert.equal(run.status, 0, run.stderr);
   const r = JSON.parse(readFileSync(out, 'utf8')) as ProbeResult;
   assert.equal(r.schema, 'grain.probe');
+  assert.equal(r.version, 2);
+  assert.deepEqual(nonCamelKeys(r), []);
   assert.equal(r.data.trainSentences, 5000);
   assert.equal(r.data.testSentences, 1000);
   assert.ok(r.test.accuracy >= 0.875, `test accuracy ${r.test.accuracy}`);
@@ -22,9 +25,9 @@ test('the default probe on brown-lstm-s1 (5,000 Brown training / 1,000 test sent
   assert.equal(r.ordering.length, 768);
   assert.deepEqual([...r.ordering].sort((a, b) => a - b), Array.from({ length: 768 }, (_, i) => i));
   assert.equal(r.weights.length, r.classes.length * 768);
-  assert.ok(r.per_class_top.nn.length > 0 && r.per_class_top.nn.every((n) => n >= 0 && n < 768));
-  assert.ok(r.timings.train_seconds > 0 && r.timings.gflops > 0);
-  assert.equal(r.top_words.length, 50);
+  assert.ok(r.perClassTop.nn.length > 0 && r.perClassTop.nn.every((n) => n >= 0 && n < 768));
+  assert.ok(r.timings.trainSeconds > 0 && r.timings.gflops > 0);
+  assert.equal(r.topWords.length, 50);
   assert.match(run.stdout, /test accuracy 8\d\.\d\d%/);
 });
 
@@ -48,6 +51,22 @@ test('NeuroX label files that disagree with the sentences are refused, naming th
   assert.match(run2.stderr, /3.*2|2.*3/);
 });
 
+test('a labelled line longer than the model takes (400 words on brown-gpt, 256 positions) is probed through windows: every label gets its row', async (t) => {
+  const dir = tempDir(t);
+  const words = ['the', 'jury', 'said', 'it', 'did', 'not', 'see', 'any', 'evidence', '.'];
+  const tags = ['DET', 'NOUN', 'VERB', 'PRON', 'VERB', 'ADV', 'VERB', 'DET', 'NOUN', '.'];
+  const lengths = [400, 5, 7, 6, 8, 5, 9, 6];
+  const picks = lengths.map((n, s) => Array.from({ length: n }, (_, i) => (i * 7 + s * 3 + (i >> 2)) % 10));
+  const { input, lab } = labelled(dir, picks.map((p) => p.map((i) => words[i]).join(' ')), picks.map((p) => p.map((i) => tags[i]).join(' ')));
+  const out = join(dir, 'r.json');
+  const run = grain(['probe', '--model', join(MODELS, 'brown-gpt'), '--input', input, '--labels', lab, '--out', out]);
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stderr, /in\.txt:1: a sentence of \d+ tokens is longer than the window of 256 positions: it runs as 2 overlapping windows/);
+  const r = JSON.parse(readFileSync(out, 'utf8')) as ProbeResult;
+  assert.equal(r.data.trainWords + r.data.testWords, lengths.reduce((a, b) => a + b, 0), 'one row per labelled word');
+  assert.ok(r.test.accuracy >= 0.8, `each word here has one tag: the probe learns it (${r.test.accuracy})`);
+});
+
 test('one class only, and lambdas out of range, are refused', async (t) => {
   const dir = tempDir(t);
   const { input, lab } = labelled(dir, ['a b c', 'd e', 'f g h', 'i j', 'k l'], ['X X X', 'X X', 'X X X', 'X X', 'X X']);
@@ -66,6 +85,8 @@ test('grain experiment on Brown runs every experiment and writes its JSON; retra
   assert.equal(run.status, 0, run.stderr);
   const r = JSON.parse(readFileSync(out, 'utf8')) as ExperimentsResult;
   assert.equal(r.schema, 'grain.experiments');
+  assert.equal(r.version, 2);
+  assert.deepEqual(nonCamelKeys(r), []);
   assert.deepEqual(r.subsets!.rows.map((x) => x.percent), [10, 15, 20]);
   for (const row of r.subsets!.rows) assert.ok(row.top > row.bottom, `retrain ${row.percent}%: top ${row.top} bottom ${row.bottom}`);
   for (const row of r.zeroOut!.rows) assert.ok(row.top > row.random, `zero-out ${row.percent}%: top ${row.top} random ${row.random}`);

@@ -13,7 +13,8 @@ import { splitWords } from '../../src/core/text';
 import type { TextActivationsJob } from '../../src/shared/jobs';
 import type { JobContext } from '../../src/jobs/context';
 import { runNeuronStats } from '../../src/jobs/neuron-stats';
-import { closeCachedModels, runTextActivations } from '../../src/jobs/text-activations';
+import { closeCachedModels } from '../../src/jobs/model-cache';
+import { runTextActivations } from '../../src/jobs/text-activations';
 
 const LSTM = 'models/brown-lstm-s1';
 const GPT = 'models/brown-gpt';

@@ -1,6 +1,6 @@
-// activate() in the `vscode` stand-in: what package.json promises (commands, views, menu and
-// welcome-link targets) is what the extension registers; deactivation takes it all back; and
-// what the user was looking at (model, ranking, neuron) comes back after a reload.
+// activate() in the `vscode` stand-in: every view package.json contributes gets its provider (its
+// commands: extension-commands.test.ts); deactivation takes it all back; and what the user was
+// looking at (model, probe, neuron) comes back after a reload.
 import '../helpers/vscode/register';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -8,22 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import * as vscode from 'vscode';
-import { BUILTIN_COMMANDS } from '../helpers/vscode/api';
 import { fake, REPO } from '../helpers/vscode/control';
 import { createExtensionContext, Memento, type StandInContext } from '../helpers/vscode/context';
 import { rowsOf, row } from '../helpers/vscode/tree';
 import { activate } from '../../src/extension/extension';
 
 interface Manifest {
-  contributes: {
-    commands: { command: string }[];
-    views: Record<string, { id: string; type?: string }[]>;
-    menus: Record<string, { command: string }[]>;
-    viewsWelcome: { view: string; contents: string }[];
-  };
+  contributes: { views: Record<string, { id: string; type?: string }[]> };
 }
 const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as Manifest;
-const PROBE = join(REPO, 'test', 'fixtures', 'results', 'probe-lstm-upos.json');
+const PROBE = join(REPO, 'test', 'fixtures', 'results', 'v2', 'probe-lstm-upos.json');
 
 let ws: string;
 let ext: StandInContext | undefined;
@@ -44,29 +38,14 @@ function start(workspaceState = new Memento()) {
   return activate(ext.context);
 }
 
-test('every command package.json contributes is registered', () => {
-  start();
-  const missing = manifest.contributes.commands.map((c) => c.command).filter((id) => !fake.state.commands.has(id));
-  assert.deepEqual(missing, []);
-});
-
-test('every command a menu or a welcome link names is one the extension or VS Code has', () => {
-  start();
-  const named = new Set<string>();
-  for (const items of Object.values(manifest.contributes.menus)) for (const m of items) named.add(m.command);
-  for (const w of manifest.contributes.viewsWelcome) for (const m of w.contents.matchAll(/\(command:([\w.]+)/g)) named.add(m[1]!);
-  assert.ok(named.size >= 10, `menus and welcome links name ${named.size} commands`);
-  const unknown = [...named].filter((id) => !fake.state.commands.has(id) && !BUILTIN_COMMANDS.has(id));
-  assert.deepEqual(unknown, []);
-});
-
 test('every contributed view gets its tree or its webview provider, and the welcome content waits for activation', () => {
   start();
   const views = Object.values(manifest.contributes.views).flat();
   assert.deepEqual(views.filter((v) => v.type !== 'webview').map((v) => v.id).filter((id) => !fake.state.treeViews.has(id)), []);
   assert.deepEqual(views.filter((v) => v.type === 'webview').map((v) => v.id).filter((id) => !fake.state.webviewViewProviders.has(id)), []);
   assert.equal(fake.state.contexts.get('grain.activated'), true);
-  assert.equal(fake.state.contexts.get('grain.hasRanking'), false);
+  assert.equal(fake.state.contexts.get('grain.hasProbe'), false);
+  assert.equal(fake.state.contexts.get('grain.hasNeuron'), false);
   const status = fake.statusBarItem('grain.status');
   assert.equal(status.text, '$(pulse) no model');
   assert.equal(status.command, 'grain.chooseModel');
@@ -88,7 +67,7 @@ test('deactivation unregisters every command and view and leaves no listener beh
   assert.ok(fake.state.decorationTypes.length > 0 && fake.state.decorationTypes.every((d) => d.disposed));
 });
 
-test('after a reload the current model, ranking and neuron come back from the workspace state', async () => {
+test('after a reload the current model, probe and neuron come back from the workspace state', async () => {
   const memento = new Memento();
   const services = start(memento);
   await vscode.commands.executeCommand('grain.useModel', join(REPO, 'models', 'brown-lstm-s1'));
@@ -102,15 +81,16 @@ test('after a reload the current model, ranking and neuron come back from the wo
   assert.equal(again.state.model, join(REPO, 'models', 'brown-lstm-s1'));
   assert.deepEqual(again.state.neuron, { neuron: 300, site: 'layer1', unit: 44 });
   assert.equal(again.state.probe?.path, join(ws, '.grain', 'probe-lstm-upos.json'));
-  assert.deepEqual(again.state.probe?.result.ordering.slice(0, 5), [26, 44, 113, 149, 176]);
-  assert.equal(fake.state.contexts.get('grain.hasRanking'), true);
+  assert.deepEqual(again.state.probe?.result.ordering.slice(0, 5), [26, 44, 82, 113, 149]);
+  assert.equal(fake.state.contexts.get('grain.hasProbe'), true);
+  assert.equal(fake.state.contexts.get('grain.hasNeuron'), true);
   assert.equal(fake.statusBarItem('grain.status').text, '$(pulse) brown-lstm-s1 · n300 layer1:44');
   const neurons = fake.treeView('grain.neurons').provider;
   const top = await rowsOf(neurons, row(await rowsOf(neurons), 'Top neurons').element);
   assert.equal(top[0]!.label, 'neuron 26 (embeddings:26)');
 });
 
-test('a ranking whose file is gone is forgotten at the next start, with a log line', () => {
+test('a probe whose file is gone is forgotten at the next start, with a log line', () => {
   const memento = new Memento();
   void memento.update('grain.state', { model: join(REPO, 'models', 'brown-gpt'), probePath: join(ws, '.grain', 'deleted.json') });
   const services = start(memento);
@@ -118,6 +98,6 @@ test('a ranking whose file is gone is forgotten at the next start, with a log li
   assert.equal(services.state.probePath, undefined);
   assert.equal(services.state.model, join(REPO, 'models', 'brown-gpt'));
   assert.equal(memento.get<{ probePath?: string }>('grain.state')?.probePath, undefined);
-  assert.ok(fake.output('Grain').text('info').includes(`the last ranking ${join(ws, '.grain', 'deleted.json')} is gone`));
-  assert.equal(fake.state.contexts.get('grain.hasRanking'), false);
+  assert.ok(fake.output('Grain').text('info').includes(`the last probe ${join(ws, '.grain', 'deleted.json')} is gone`));
+  assert.equal(fake.state.contexts.get('grain.hasProbe'), false);
 });

@@ -14,8 +14,11 @@ import { row, rowsOf } from '../helpers/vscode/tree';
 import { activate, type GrainServices } from '../../src/extension/extension';
 import type { AnalysisNode } from '../../src/extension/tree/analyses-tree';
 
+// Results as the current Grain writes them (version 2); ablation-representation.json is of the
+// current ablation version too (test/fixtures/results/README.md).
 const FIXTURES = join(REPO, 'test', 'fixtures', 'results');
-const createdAt = (file: string) => (JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as { createdAt: string }).createdAt;
+const fixture = (file: string) => join(FIXTURES, file === 'ablation-representation.json' ? '' : 'v2', file);
+const createdAt = (file: string) => (JSON.parse(readFileSync(fixture(file), 'utf8')) as { createdAt: string }).createdAt;
 const minute = (iso: string) => iso.replace('T', ' ').slice(0, 16);
 
 let ws: string;
@@ -31,10 +34,10 @@ beforeEach(() => {
   // Oldest first: the view lists newest first.
   const files = ['ablation-lstm.json', 'correlation-lstm.json', 'experiments-lstm-upos.json', 'probe-lstm-upos.json', 'ablation-representation.json'];
   files.forEach((f, i) => {
-    copyFileSync(join(FIXTURES, f), join(grain, f));
+    copyFileSync(fixture(f), join(grain, f));
     utimesSync(join(grain, f), 1_700_000_000 + i * 60, 1_700_000_000 + i * 60);
   });
-  writeFileSync(join(grain, 'broken.json'), readFileSync(join(FIXTURES, 'ablation-lstm.json'), 'utf8').slice(0, 900));
+  writeFileSync(join(grain, 'broken.json'), readFileSync(fixture('ablation-lstm.json'), 'utf8').slice(0, 900));
   writeFileSync(join(grain, 'notes.json'), '{"hello": 1}\n');
   fake.reset({ workspaceFolders: [ws] });
   ext = createExtensionContext(REPO);
@@ -64,8 +67,8 @@ test('saved results are grouped by kind with their counts, newest first, unreada
   assert.deepEqual(
     unreadable.map((r) => [r.label, r.description]),
     [
-      ['broken', 'not valid JSON (Unterminated string in JSON at position 900)'],
-      ['notes', 'not a Grain result (no "schema": "grain.<kind>" field)'],
+      ['broken', 'is not valid JSON: the file ends early: is it complete?'],
+      ['notes', 'not a Grain result: it has no "schema" field (Grain writes grain.probe, grain.experiments, grain.correlation, grain.ablation)'],
     ],
   );
   assert.equal(unreadable[0]!.iconColor, 'problemsWarningIcon.foreground');
@@ -74,7 +77,7 @@ test('saved results are grouped by kind with their counts, newest first, unreada
   assert.equal((unreadable[0]!.command?.arguments?.[0] as vscode.Uri).fsPath, join(grain, 'broken.json'));
 });
 
-test("a probe result's row opens its report and makes it the current ranking, which its row then says", async () => {
+test("a probe result's row opens its report and makes it the current probe, which its row then says", async () => {
   const groups = await rowsOf(view);
   const probe = (await rowsOf(view, row(groups, 'Probes (ranked neurons)').element))[0]!;
   assert.equal(probe.icon, 'graph');
@@ -86,7 +89,7 @@ test("a probe result's row opens its report and makes it the current ranking, wh
   assert.equal(panel?.title, 'Ranked neurons: probe-lstm-upos.json');
   assert.ok(changes >= 1);
   const again = (await rowsOf(view, row(await rowsOf(view), 'Probes (ranked neurons)').element))[0]!;
-  assert.equal(again.description, `current ranking · ${minute(createdAt('probe-lstm-upos.json'))}`);
+  assert.equal(again.description, `current probe · ${minute(createdAt('probe-lstm-upos.json'))}`);
   assert.equal(again.icon, 'pass-filled');
   assert.deepEqual(fake.messages('error'), []);
 });
@@ -94,7 +97,7 @@ test("a probe result's row opens its report and makes it the current ranking, wh
 test('a burst of file-watcher events (a job writing through a temp file and a rename) refreshes the view once', async () => {
   let changes = 0;
   view.onDidChangeTreeData!(() => changes++);
-  copyFileSync(join(FIXTURES, 'probe-lstm-upos.json'), join(grain, 'probe-2.json'));
+  copyFileSync(fixture('probe-lstm-upos.json'), join(grain, 'probe-2.json'));
   const watcher = fake.state.fileWatchers.at(-1)!;
   const uri = vscode.Uri.file(join(grain, 'probe-2.json'));
   watcher.created.fire(uri);
@@ -110,7 +113,7 @@ test('a burst of file-watcher events (a job writing through a temp file and a re
   assert.deepEqual(probes.map((r) => r.label).sort(), ['probe-2', 'probe-lstm-upos']);
 });
 
-test('Delete asks first; Delete removes the file, and deleting the current ranking clears it and the neuron', async () => {
+test('Delete asks first; Delete removes the file, and deleting the current probe clears it and the neuron', async () => {
   const probe = join(grain, 'probe-lstm-upos.json');
   const r = services.results.read(probe);
   if (r.kind === 'probe') services.state.setProbe({ result: r.result, path: probe });

@@ -1,24 +1,36 @@
-// Commands in the `vscode` stand-in: what their arguments may be (a view's row, a Uri, a path, a
-// hover link's id), Restricted Mode (nothing runs, the trust editor is one click away), Add
-// Model Folder (where the entry goes and how it is written), Choose Model on a folder that is no
-// model, and Show Neuron from a typed id.
+// Grain's commands: one list of ids (src/extension/commands/ids.ts), which package.json
+// contributes exactly and activate() registers, and which every menu, welcome link and hover link
+// names; then, in the `vscode` stand-in, what their arguments may be (a view's row, a Uri, a
+// path, a hover link's id), Restricted Mode (nothing runs, the trust editor is one click away),
+// Add Model Folder (where the entry goes and how it is written), Choose Model on a folder that is
+// no model, and Show Neuron... (a top neuron of the current probe, a typed id or site and unit,
+// or its argument).
 import '../helpers/vscode/register';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, copyFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import * as vscode from 'vscode';
+import { demoExtensionRoot, editorServices } from '../helpers/editor-services';
+import { BUILTIN_COMMANDS } from '../helpers/vscode/api';
 import { fake, REPO } from '../helpers/vscode/control';
 import { createExtensionContext, type StandInContext } from '../helpers/vscode/context';
 import { row, rowsOf } from '../helpers/vscode/tree';
 import { activate, type GrainServices } from '../../src/extension/extension';
-import { folderOfArg } from '../../src/extension/commands/models';
-import { resultPathOf } from '../../src/extension/commands/reports';
-import { neuronArg } from '../../src/extension/editor';
+import { folderOfArg, neuronArg, neuronOfArg, resultPathOf } from '../../src/extension/command-args';
+import { COMMAND_IDS } from '../../src/extension/commands/ids';
+import { CommandRegistry } from '../../src/extension/commands/registry';
+import { registerEditor } from '../../src/extension/editor';
 import { checkModelFolder } from '../../src/extension/known-models';
+import { closeCachedModels } from '../../src/jobs/model-cache';
 
-const PROBE = join(REPO, 'test', 'fixtures', 'results', 'probe-lstm-upos.json');
+interface Manifest {
+  contributes: { commands: { command: string }[]; menus: Record<string, { command: string }[]>; viewsWelcome: { contents: string }[] };
+}
+const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as Manifest;
+
+const PROBE = join(REPO, 'test', 'fixtures', 'results', 'v2', 'probe-lstm-upos.json');
 let ws: string;
 let outside: string;
 let ext: StandInContext | undefined;
@@ -49,6 +61,39 @@ function start(options: Parameters<typeof fake.reset>[0] = { workspaceFolders: [
   ext = createExtensionContext(REPO);
   return activate(ext.context);
 }
+
+test("package.json contributes exactly the registry's command ids, and activation registers each of them", () => {
+  assert.deepEqual(manifest.contributes.commands.map((c) => c.command).sort(), [...COMMAND_IDS].sort());
+  start();
+  const grain = [...fake.state.commands.keys()].filter((id) => id.startsWith('grain.'));
+  assert.deepEqual(grain.sort(), [...COMMAND_IDS].sort());
+  assert.deepEqual(fake.output('Grain').text('error'), [], 'no command left unregistered');
+});
+
+test('every menu entry, welcome link and hover link names a registered command (or one of VS Code)', () => {
+  start();
+  const ids = new Set<string>(COMMAND_IDS);
+  const known = (id: string) => (id.startsWith('grain.') ? ids.has(id) && fake.state.commands.has(id) : BUILTIN_COMMANDS.has(id));
+  let named = 0;
+  for (const [menu, entries] of Object.entries(manifest.contributes.menus)) {
+    for (const e of entries) {
+      assert.ok(known(e.command), `${menu}: ${e.command}`);
+      named++;
+    }
+  }
+  for (const w of manifest.contributes.viewsWelcome) {
+    for (const m of w.contents.matchAll(/\(command:([\w.]+)/g)) {
+      assert.ok(known(m[1]!), `welcome link ${m[1]}`);
+      named++;
+    }
+  }
+  const hover = readFileSync(join(REPO, 'src', 'extension', 'editor', 'hover.ts'), 'utf8');
+  for (const m of hover.matchAll(/'(grain\.[A-Za-z]+)'/g)) {
+    assert.ok(known(m[1]!), `hover link ${m[1]}`);
+    named++;
+  }
+  assert.ok(named >= 10, `menus and links name ${named} commands`);
+});
 
 test('folderOfArg: a Models row, a Uri or a path; any other row or value is no folder', async () => {
   start({ workspaceFolders: [ws], settings: { 'grain.modelPaths': ['models/hf-bert'] } });
@@ -89,8 +134,21 @@ test('resultPathOf: an Analyses result row, a Uri or a path; group and unreadabl
 test("neuronArg: a number, digits, [id] (a hover link's arguments) or { neuron }; nothing else", () => {
   const ok: [unknown, number][] = [[17, 17], [0, 0], ['17', 17], [' 17 ', 17], [[17], 17], [['17'], 17], [{ neuron: 17 }, 17], [{ neuron: '5' }, 5]];
   for (const [arg, id] of ok) assert.equal(neuronArg(arg), id, JSON.stringify(arg));
-  const bad: unknown[] = [-1, 1.5, NaN, Infinity, '17a', '', ' ', '-3', '1e3', null, undefined, [], [-1], {}, { neuron: -2 }, { id: 17 }, true];
+  const bad: unknown[] = [-1, 1.5, NaN, Infinity, '17a', '', ' ', '-3', '1e3', 'layer1:17', null, undefined, [], [-1], {}, { neuron: -2 }, { id: 17 }, true];
   for (const arg of bad) assert.equal(neuronArg(arg), undefined, JSON.stringify(arg));
+});
+
+test('neuronOfArg: an id or a site and unit, as a value, [value] or { neuron }; anything else says what Show Neuron needs', () => {
+  const sites = [
+    { name: 'embeddings', width: 256 },
+    { name: 'layer1', width: 256 },
+  ];
+  const at300 = { neuron: 300, site: 'layer1', unit: 44 };
+  for (const arg of [300, '300', 'layer1:44', [300], ['layer1:44'], { neuron: 300 }, { neuron: 'layer1:44' }]) {
+    assert.deepEqual(neuronOfArg(arg, sites), at300, JSON.stringify(arg));
+  }
+  for (const arg of [512, 'layer2:0', 'layer1:256']) assert.ok('error' in neuronOfArg(arg, sites), JSON.stringify(arg));
+  assert.deepEqual(neuronOfArg({ id: 3 }, sites), { error: 'Show Neuron needs a neuron id or a site and unit, not {"id":3}' });
 });
 
 test('in Restricted Mode every command that runs a model runs nothing and offers Manage Workspace Trust, which opens the trust editor', async () => {
@@ -177,31 +235,70 @@ test('Add Model Folder and Choose Model refuse a folder that is no model with th
   assert.equal(fake.state.openDialogs.at(-1)?.options?.defaultUri?.fsPath, ws);
 });
 
-test('Show Neuron on Current File: the ranking top neurons offered, an id or site:unit typed, a wrong one refused', async () => {
-  const services = start();
-  const r = services.results.read(join(ws, '.grain', 'probe-lstm-upos.json'));
-  if (r.kind === 'probe') services.state.setProbe({ result: r.result, path: join(ws, '.grain', 'probe-lstm-upos.json') });
+test('Show Neuron...: the current probe\'s top neurons offered, an id or site:unit typed, an argument taken as it is, a wrong one refused', async () => {
+  // The editor's commands on brown-lstm-s1 with the worker's jobs run in-process: Show Neuron
+  // reads the model's sites from its corpus statistics (300 Brown sentences here).
+  const extRoot = demoExtensionRoot(['brown-lstm-s1']);
+  // The probe fixture names its model relative to where it ran: the repository.
+  fake.reset({ workspaceFolders: [REPO] });
+  const editorExt = createExtensionContext(extRoot.root);
+  const es = editorServices(extRoot.root, join(ws, '.grain'));
+  const commands = new CommandRegistry(es.services.log);
+  editorExt.context.subscriptions.push(commands);
+  registerEditor(editorExt.context, es.services, commands);
+  try {
+    const state = es.services.state;
+    const shown = () => state.neuron;
+    // No model yet: an argument (a hover link, a tree row) asks for none and changes nothing.
+    await vscode.commands.executeCommand('grain.showNeuron', [300]);
+    assert.equal(fake.messages('warning').at(-1)?.message, 'Grain: choose a model first.');
+    assert.equal(shown(), undefined);
 
-  let offered: string[] = [];
-  fake.answerQuickPickWidget((qp) => {
-    offered = qp.items.slice(0, 3).map((i) => `${i.label} ${i.description}`);
-    qp.type('layer1:44');
-    assert.equal(qp.items[0]!.label, 'neuron 300 (layer1:44)', 'the typed neuron is offered first');
-    qp.accept(qp.items[0]);
-  });
-  await vscode.commands.executeCommand('grain.showNeuron');
-  assert.deepEqual(offered, ['neuron 26 (embeddings:26) rank 1', 'neuron 44 (embeddings:44) rank 2', 'neuron 113 (embeddings:113) rank 3']);
-  assert.deepEqual(services.state.neuron, { neuron: 300, site: 'layer1', unit: 44 });
+    state.setModel('brown-lstm-s1');
+    const r = es.services.results.read(PROBE);
+    if (r.kind === 'probe') state.setProbe({ result: r.result, path: PROBE });
+    let offered: string[] = [];
+    let title = '';
+    fake.answerQuickPickWidget((qp) => {
+      title = qp.title ?? '';
+      offered = qp.items.slice(0, 3).map((i) => `${i.label} ${i.description}`);
+      qp.type('layer1:44');
+      assert.equal(qp.items[0]!.label, 'neuron 300 (layer1:44)', 'the typed neuron is offered first');
+      qp.accept(qp.items[0]);
+    });
+    await vscode.commands.executeCommand('grain.showNeuron');
+    assert.equal(title, 'Grain: Show Neuron (brown-lstm-s1)');
+    assert.deepEqual(offered, ['neuron 26 (embeddings:26) rank 1 in the probe', 'neuron 44 (embeddings:44) rank 2 in the probe', 'neuron 82 (embeddings:82) rank 3 in the probe']);
+    assert.deepEqual(shown(), { neuron: 300, site: 'layer1', unit: 44 });
 
-  fake.answerQuickPickWidget((qp) => {
-    qp.type('layer9:1');
-    qp.accept();
-  });
-  await vscode.commands.executeCommand('grain.showNeuron');
-  assert.match(fake.messages('error').at(-1)?.message ?? '', /^Grain: .*layer9/);
-  assert.deepEqual(services.state.neuron, { neuron: 300, site: 'layer1', unit: 44 }, 'unchanged');
+    fake.answerQuickPickWidget((qp) => {
+      qp.type('layer9:1');
+      qp.accept();
+    });
+    await vscode.commands.executeCommand('grain.showNeuron');
+    assert.equal(fake.messages('error').at(-1)?.message, 'Grain: no site "layer9"; the sites are embeddings, layer1, layer2 (brown-lstm-s1).');
+    assert.deepEqual(shown(), { neuron: 300, site: 'layer1', unit: 44 }, 'unchanged');
 
-  // Escape: nothing changes.
-  await vscode.commands.executeCommand('grain.showNeuron');
-  assert.equal(services.state.neuron?.neuron, 300);
+    // Escape: nothing changes.
+    await vscode.commands.executeCommand('grain.showNeuron');
+    assert.equal(shown()?.neuron, 300);
+
+    // An argument: a hover link's [id], a tree row's id, a site and unit; no pick is shown.
+    const picks = fake.state.quickPickWidgets.length;
+    await vscode.commands.executeCommand('grain.showNeuron', [26]);
+    assert.deepEqual(shown(), { neuron: 26, site: 'embeddings', unit: 26 });
+    await vscode.commands.executeCommand('grain.showNeuron', 513);
+    assert.deepEqual(shown(), { neuron: 513, site: 'layer2', unit: 1 });
+    await vscode.commands.executeCommand('grain.showNeuron', 'layer1:44');
+    assert.deepEqual(shown(), { neuron: 300, site: 'layer1', unit: 44 });
+    await vscode.commands.executeCommand('grain.showNeuron', 768);
+    assert.equal(fake.messages('error').at(-1)?.message, 'Grain: neuron 768 does not exist: there are neurons 0 to 767 (brown-lstm-s1).');
+    assert.equal(shown()?.neuron, 300, 'unchanged');
+    assert.equal(fake.state.quickPickWidgets.length, picks);
+  } finally {
+    editorExt.dispose();
+    es.dispose();
+    await closeCachedModels();
+    extRoot.remove();
+  }
 });

@@ -16,7 +16,7 @@ import type { TextEditor } from '../helpers/vscode/documents';
 import { heatBin } from '../../src/core/heat/z-scores';
 import { EditorAnalysis } from '../../src/extension/editor/analysis';
 import { HeatDecorations } from '../../src/extension/editor/decorations';
-import { closeCachedModels } from '../../src/jobs/text-activations';
+import { closeCachedModels } from '../../src/jobs/model-cache';
 import type { TextActivationsJob } from '../../src/shared/jobs';
 import type { TextActivationsResult } from '../../src/shared/job-results';
 

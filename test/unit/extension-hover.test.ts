@@ -15,15 +15,16 @@ import { fake, REPO } from '../helpers/vscode/control';
 import { createExtensionContext, type StandInContext } from '../helpers/vscode/context';
 import type { TextDocument } from '../helpers/vscode/documents';
 import { Position, Range, type MarkdownString } from '../helpers/vscode/types';
+import { CommandRegistry } from '../../src/extension/commands/registry';
 import { registerEditor } from '../../src/extension/editor';
 import { runJob } from '../../src/jobs';
-import { closeCachedModels } from '../../src/jobs/text-activations';
+import { closeCachedModels } from '../../src/jobs/model-cache';
 import type { TextActivationsJob } from '../../src/shared/jobs';
 import type { TextActivationsResult } from '../../src/shared/job-results';
 
 const LINE0 = 'The jury said it did find that the election was conducted .';
 const LINE1 = 'The city council met on Friday .';
-const PROBE = join(REPO, 'test', 'fixtures', 'results', 'probe-lstm-upos.json');
+const PROBE = join(REPO, 'test', 'fixtures', 'results', 'v2', 'probe-lstm-upos.json');
 const probeFile = JSON.parse(readFileSync(PROBE, 'utf8')) as { ordering: number[]; classes: string[] };
 const SITES = ['embeddings', 'layer1', 'layer2'];
 const title = (id: number) => `neuron ${id} (${SITES[Math.floor(id / 256)]}:${id % 256})`;
@@ -47,7 +48,9 @@ before(async () => {
   fake.reset({ workspaceFolders: [REPO] });
   ext = createExtensionContext(extRoot.root);
   es = editorServices(extRoot.root, join(ws, '.grain'));
-  registerEditor(ext.context, es.services);
+  const commands = new CommandRegistry(es.services.log);
+  ext.context.subscriptions.push(commands);
+  registerEditor(ext.context, es.services, commands);
   doc = (await fake.openEditor(join(ws, 'story.txt'))).document;
 });
 after(async () => {
@@ -122,7 +125,7 @@ test("a word's hover lists its five strongest neurons with the values and z-scor
     assert.equal(
       rows[t],
       `| ${md(title(id))} | ${fmt(result.topValues[w * 5 + t]!)} | ${signed(result.topZ[w * 5 + t]!)} | ` +
-        `[show](command:grain.selectNeuron?${args} "Colour the editor by this neuron") · [pin](command:grain.pinNeuron?${args} "Keep in the heat-map view") |`,
+        `[show](command:grain.showNeuron?${args} "Colour the editor by this neuron") · [pin](command:grain.pinNeuron?${args} "Keep in the heat-map view") |`,
     );
   }
   // Strongest first: |z| does not grow down the table.
@@ -142,7 +145,7 @@ test("a word's hover lists its five strongest neurons with the values and z-scor
   assert.deepEqual(fake.messages(), []);
 });
 
-test('with a neuron selected and a ranking of this model: its value, z and rank, and the probe prediction, from the decorations already computed', async () => {
+test('with a neuron selected and a probe of this model: its value, z and rank, and the probe prediction, from the decorations already computed', async () => {
   es.services.state.setModel('brown-lstm-s1');
   const r = es.services.results.read(PROBE);
   if (r.kind === 'probe') es.services.state.setProbe({ result: r.result, path: PROBE });
@@ -158,7 +161,7 @@ test('with a neuron selected and a ranking of this model: its value, z and rank,
   const rank = probeFile.ordering.indexOf(300) + 1;
   assert.ok(rank > 0);
   const lines = hover.value.split('\n\n');
-  assert.equal(lines[1], `Selected **${md(title(300))}**: value **${fmt(result.values[w]!)}**, z ${signed(result.z[w]!)} · rank ${rank} of ${probeFile.ordering.length} in the current ranking`);
+  assert.equal(lines[1], `Selected **${md(title(300))}**: value **${fmt(result.values[w]!)}**, z ${signed(result.z[w]!)} · rank ${rank} of ${probeFile.ordering.length} in the current probe`);
   const predicted = result.probe!.predicted[w]!;
   assert.equal(lines[2], `Probe: **${md(probeFile.classes[predicted]!)}** (${(100 * result.probe!.probability[w]!).toFixed(1)}%)`);
   assert.equal(probeFile.classes[predicted], 'NOUN', '"jury" is a noun');
@@ -183,7 +186,7 @@ test('the links run commands that exist and the hover trusts: show selects the n
   const pinnedRow = tableRows(again!.value).find((row) => row.startsWith(`| ${md(title(id))} |`))!;
   assert.match(pinnedRow, /\[unpin\]\(command:grain\.pinNeuron\?.* "Remove from the heat-map view"\)/);
 
-  const show = links.find((l) => l.id === 'grain.selectNeuron' && l.args[0] !== 300)!;
+  const show = links.find((l) => l.id === 'grain.showNeuron' && l.args[0] !== 300)!;
   await vscode.commands.executeCommand(show.id, ...show.args);
   assert.equal(es.services.state.neuron?.neuron, show.args[0]);
   await settled();
@@ -191,12 +194,12 @@ test('the links run commands that exist and the hover trusts: show selects the n
   await settled();
 });
 
-test('a ranking of another model gives no prediction, and the hover says why', async () => {
+test('a probe of another model gives no prediction, and the hover says why', async () => {
   es.services.state.setModel('brown-lstm-s2');
   await settled();
   const hover = await hoverText(0, 6);
   assert.ok(hover);
-  assert.ok(hover.value.includes(`*No probe prediction: ${md('the current ranking is a probe of brown-lstm-s1, not brown-lstm-s2')}.*`), hover.value);
+  assert.ok(hover.value.includes(`*No probe prediction: ${md('the current probe is of brown-lstm-s1, not brown-lstm-s2')}.*`), hover.value);
   assert.doesNotMatch(hover.value, /Probe: \*\*/);
   // The job for brown-lstm-s2 carried no probe file.
   assert.equal(es.client.jobs('text-activations').at(-1)!.job.probe, undefined);

@@ -1,5 +1,5 @@
 // The Neurons view in the `vscode` stand-in, on the real probe result of brown-lstm-s1
-// (test/fixtures/results/probe-lstm-upos.json): top neurons, by class, by layer, and clicking a
+// (test/fixtures/results/v2/probe-lstm-upos.json): top neurons, by class, by layer, and clicking a
 // row selects its neuron everywhere (state, status bar, the row itself).
 import '../helpers/vscode/register';
 import assert from 'node:assert/strict';
@@ -14,15 +14,15 @@ import { TreeItemCollapsibleState } from '../helpers/vscode/types';
 import { activate, type GrainServices } from '../../src/extension/extension';
 import type { NeuronNode } from '../../src/extension/tree/neurons-tree';
 
-const PROBE = join(REPO, 'test', 'fixtures', 'results', 'probe-lstm-upos.json');
+const PROBE = join(REPO, 'test', 'fixtures', 'results', 'v2', 'probe-lstm-upos.json');
 // The file as written, read here without Grain's reader: the numbers the view must show.
 const raw = JSON.parse(readFileSync(PROBE, 'utf8')) as {
   ordering: number[];
   classes: string[];
-  per_class_top: Record<string, number[]>;
+  perClassTop: Record<string, number[]>;
   sites: { name: string; width: number }[];
   test: { accuracy: number };
-  top_words: { neuron: number; words: string[] }[];
+  topWords: { neuron: number; words: string[] }[];
 };
 /** "layer1:44" for neuron 300: sites of 256 units, in order. */
 function where(id: number): string {
@@ -46,20 +46,20 @@ beforeEach(() => {
 });
 afterEach(() => ext.dispose());
 
-function loadRanking(): void {
+function loadProbe(): void {
   const r = services.results.read(PROBE);
   assert.equal(r.kind, 'probe');
   if (r.kind === 'probe') services.state.setProbe({ result: r.result, path: PROBE });
 }
 
-test('without a ranking the view is empty (its welcome content shows)', async () => {
+test('without a probe the view is empty (its welcome content shows)', async () => {
   assert.deepEqual(await rowsOf(view), []);
 });
 
-test('a ranking shows its top 25 neurons in order, with rank, site and unit, and their top words', async () => {
+test('a probe shows its top 25 neurons in order, with rank, site and unit, and their top words', async () => {
   let changes = 0;
   view.onDidChangeTreeData!(() => changes++);
-  loadRanking();
+  loadProbe();
   assert.equal(changes, 1);
   const sections = await rowsOf(view);
   assert.deepEqual(sections.map((s) => s.label), ['Top neurons', 'By class', 'By layer']);
@@ -77,26 +77,26 @@ test('a ranking shows its top 25 neurons in order, with rank, site and unit, and
   );
   assert.deepEqual(neurons.map((n) => n.description), raw.ordering.slice(0, 25).map((_, i) => `#${i + 1}`));
   const first = neurons[0]!;
-  const words = raw.top_words.find((w) => w.neuron === raw.ordering[0])!.words.slice(0, 8).join(', ');
+  const words = raw.topWords.find((w) => w.neuron === raw.ordering[0])!.words.slice(0, 8).join(', ');
   assert.equal(first.tooltip, `neuron ${raw.ordering[0]} (${where(raw.ordering[0]!).replace(':', ' unit ')}), rank 1\ntop words: ${words}`);
   assert.equal(first.icon, 'pulse');
   assert.equal(first.contextValue, 'grain.neuron');
 });
 
 test('By class lists each class with its top neurons, ranked in the overall ordering', async () => {
-  loadRanking();
+  loadProbe();
   const classes = await rowsOf(view, row(await rowsOf(view), 'By class').element);
-  assert.deepEqual(classes.map((c) => c.label), raw.classes.filter((c) => raw.per_class_top[c]));
-  for (const c of classes) assert.equal(c.description, `${raw.per_class_top[c.label]!.length} neurons`, c.label);
+  assert.deepEqual(classes.map((c) => c.label), raw.classes.filter((c) => raw.perClassTop[c]));
+  for (const c of classes) assert.equal(c.description, `${raw.perClassTop[c.label]!.length} neurons`, c.label);
   assert.equal(row(classes, 'NOUN').tooltip, 'Top neurons of NOUN (50% of its weight mass)');
   const nouns = await rowsOf(view, row(classes, 'NOUN').element);
-  const expected = raw.per_class_top.NOUN!.slice(0, 25);
+  const expected = raw.perClassTop.NOUN!.slice(0, 25);
   assert.deepEqual(nouns.map((n) => n.label), expected.map((id) => `neuron ${id} (${where(id)})`));
   assert.deepEqual(nouns.map((n) => n.description), expected.map((id) => `#${rankOf(id)}`));
 });
 
-test('By layer groups the ranking by site, in ranking order', async () => {
-  loadRanking();
+test('By layer groups the probe\'s neurons by site, in the probe\'s order', async () => {
+  loadProbe();
   const sites = await rowsOf(view, row(await rowsOf(view), 'By layer').element);
   assert.deepEqual(sites.map((s) => s.label), ['embeddings', 'layer1', 'layer2']);
   const inSite = (name: string) => raw.ordering.filter((id) => where(id).startsWith(`${name}:`));
@@ -106,15 +106,16 @@ test('By layer groups the ranking by site, in ranking order', async () => {
   assert.ok(layer2.every((n) => n.label.includes('(layer2:')));
 });
 
-test("clicking a neuron row runs its command: the neuron is selected, shown on its rows and in the status bar", async () => {
-  loadRanking();
+test('a neuron row runs Show Neuron on its id; the neuron shown is marked on its rows and in the status bar', async () => {
+  loadProbe();
   await vscode.commands.executeCommand('grain.useModel', join(REPO, 'models', 'brown-lstm-s1'));
   const second = (await rowsOf(view, row(await rowsOf(view), 'Top neurons').element))[1]!;
   const id = raw.ordering[1]!;
+  // What Show Neuron does with the id (extension-commands.test.ts runs it on the model's sites).
+  assert.deepEqual(second.command, { command: 'grain.showNeuron', title: 'Show Neuron', arguments: [id] });
   let changes = 0;
   view.onDidChangeTreeData!(() => changes++);
-  await vscode.commands.executeCommand(second.command!.command, ...(second.command!.arguments ?? []));
-  assert.deepEqual(services.state.neuron, { neuron: id, site: where(id).split(':')[0], unit: Number(where(id).split(':')[1]) });
+  services.state.setNeuron({ neuron: id, site: where(id).split(':')[0]!, unit: Number(where(id).split(':')[1]) });
   assert.equal(changes, 1);
   assert.equal(fake.statusBarItem('grain.status').text, `$(pulse) brown-lstm-s1 · n${id} ${where(id)}`);
 
@@ -131,10 +132,10 @@ test("clicking a neuron row runs its command: the neuron is selected, shown on i
   assert.deepEqual(fake.messages(), []);
 });
 
-test('clearing the ranking empties the view', async () => {
-  loadRanking();
+test('clearing the probe empties the view', async () => {
+  loadProbe();
   assert.equal((await rowsOf(view)).length, 3);
   services.state.setProbe(undefined);
   assert.deepEqual(await rowsOf(view), []);
-  assert.equal(fake.state.contexts.get('grain.hasRanking'), false);
+  assert.equal(fake.state.contexts.get('grain.hasProbe'), false);
 });

@@ -1,6 +1,6 @@
 // Which folders are models (the CLI's answer, src/core/model), and the host's event-loop figures.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, copyFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -99,18 +99,32 @@ test('grain.modelPaths: relative entries against the workspace folder; Add Model
   assert.equal(modelPathEntry('/ws/models/x', '/ws', 'user'), '/ws/models/x');
 });
 
+/** This thread's CPU time (Linux), else wall time. */
+function threadCpuMs(): number {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[0]) / 1e6;
+  } catch {
+    return performance.now();
+  }
+}
+
 test('host delay: a 120 ms block on this thread shows in the figures, with the thread running', async () => {
   const { value, delay } = await measureHostDelay(async () => {
     await new Promise((r) => setTimeout(r, 50));
-    const until = performance.now() + 120;
-    while (performance.now() < until) {
+    // Busy for 120 ms of this thread's own CPU time where Linux tells it, not of wall time: on
+    // a busy machine a wall-clock loop is descheduled for most of its length and runs too little.
+    const start = threadCpuMs();
+    while (threadCpuMs() - start < 120) {
       // busy: the event loop is blocked
     }
     await new Promise((r) => setTimeout(r, 50));
     return 7;
   });
   assert.equal(value, 7);
-  assert.ok(delay.maxMs >= 100, `max ${delay.maxMs}`);
+  // Under heavy load perf_hooks' histogram can miss one long block (seen: 2 samples, max 25 ms
+  // around a 1.1 s block), while Grain's own tick-to-tick stall sees it; either must show it.
+  const seen = Math.max(delay.maxMs, delay.worstStall?.ms ?? 0);
+  assert.ok(seen >= 100, `max ${delay.maxMs}, worst stall ${delay.worstStall?.ms}`);
   // CPU time, not wall time: on a busy machine the loop is descheduled part of the 120 ms.
   if (delay.maxRunMs !== undefined) assert.ok(delay.maxRunMs >= 30, `ran ${delay.maxRunMs}`);
   assert.match(formatHostDelay(delay), /^host event-loop delay p50\/p99\/max during the job: [\d.]+\/[\d.]+\/[\d.]+ ms \(\d+ samples\).*; load average [\d.]+ on \d+ CPUs$/);

@@ -60,8 +60,8 @@ test('files that are not results are listed as unreadable with the reason; other
   const { results, unreadable } = store.list();
   assert.deepEqual(results, []);
   assert.deepEqual(unreadable.map((u) => u.name), ['broken', 'future', 'other']);
-  assert.match(unreadable[0]!.error, /^not valid JSON/);
-  assert.match(unreadable[1]!.error, /result version 99; this Grain reads version 1/);
+  assert.match(unreadable[0]!.error, /^is not valid JSON/);
+  assert.match(unreadable[1]!.error, /result version 99; this Grain reads versions 1-2/);
   assert.match(unreadable[2]!.error, /not a Grain result/);
 });
 

@@ -1,5 +1,5 @@
 // What the extension keeps and shows between features, in the `vscode` stand-in: GrainState's
-// persistence, the status bar text, the editor's per-line cache (LineCache), which ranking
+// persistence, the status bar text, the editor's per-line cache (LineCache), which probe
 // applies to which model (probeFor, sameModel through links and relative paths), and pins.
 import '../helpers/vscode/register';
 import assert from 'node:assert/strict';
@@ -17,11 +17,11 @@ import { probeFor } from '../../src/extension/editor/documents';
 import { Pins } from '../../src/extension/editor/pins';
 import { readResult } from '../../src/results/read';
 import { runJob } from '../../src/jobs';
-import { closeCachedModels } from '../../src/jobs/text-activations';
+import { closeCachedModels } from '../../src/jobs/model-cache';
 import type { ProbeResult } from '../../src/shared/results';
 
 const LSTM = join(REPO, 'models', 'brown-lstm-s1');
-const PROBE = join(REPO, 'test', 'fixtures', 'results', 'probe-lstm-upos.json');
+const PROBE = join(REPO, 'test', 'fixtures', 'results', 'v2', 'probe-lstm-upos.json');
 const probeResult = (): ProbeResult => {
   const r = readResult(PROBE);
   assert.equal(r.kind, 'probe');
@@ -37,7 +37,7 @@ after(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-test('GrainState keeps the model, neuron and ranking path in the workspace state, and a new window reads them back', () => {
+test('GrainState keeps the model, neuron and probe path in the workspace state, and a new window reads them back', () => {
   fake.reset();
   const memento = new Memento();
   const state = new GrainState(memento);
@@ -53,7 +53,7 @@ test('GrainState keeps the model, neuron and ranking path in the workspace state
   state.setProbe({ result: probeResult(), path: PROBE });
   assert.deepEqual(seen, [`model ${LSTM}`, 'neuron 300', `probe ${PROBE}`], 'the same model twice is one change');
   assert.equal(memento.writes.length, 3, 'one write per change');
-  // Only the path of the ranking is stored, not the result (hundreds of kB).
+  // Only the path of the probe is stored, not the result (hundreds of kB).
   assert.deepEqual(memento.get('grain.state'), { model: LSTM, neuron, probePath: PROBE });
   assert.ok(memento.writes.at(-1)!.json!.length < 500);
 
@@ -61,7 +61,7 @@ test('GrainState keeps the model, neuron and ranking path in the workspace state
   assert.equal(reloaded.model, LSTM);
   assert.deepEqual(reloaded.neuron, neuron);
   assert.equal(reloaded.probePath, PROBE);
-  assert.equal(reloaded.probe, undefined, 'the ranking itself is read again by activate()');
+  assert.equal(reloaded.probe, undefined, 'the probe itself is read again by activate()');
 
   state.setProbe(undefined);
   state.setNeuron(undefined);
@@ -140,7 +140,7 @@ test('LineCache keeps each line of a job result while the line reads the same, a
   assert.equal(requestKey({ ...req, model: { ...req.model, name: 'renamed' } }), key, 'the display name changes no value');
 });
 
-test('probeFor: the current ranking applies to the model it was trained on, through links and workspace-relative paths, and says why not otherwise', () => {
+test('probeFor: the current probe applies to the model it was trained on, through links and workspace-relative paths, and says why not otherwise', () => {
   const link = join(tmp, 'my-lstm');
   symlinkSync(LSTM, link, 'dir');
   const probe = { result: probeResult(), path: PROBE };
@@ -151,13 +151,13 @@ test('probeFor: the current ranking applies to the model it was trained on, thro
   assert.equal(probeFor(probe, { dir: LSTM, name: 'brown-lstm-s1' }), probe);
   assert.equal(probeFor(probe, { dir: link, name: 'my-lstm' }), probe, 'a link to the same folder is the same model');
   assert.equal(probeFor(probe, { dir: join(LSTM, 'model.onnx'), name: 'brown-lstm-s1' }), probe, 'the folder and its default graph are the same model');
-  assert.deepEqual(probeFor(probe, { dir: join(REPO, 'models', 'brown-lstm-s2'), name: 'brown-lstm-s2' }), { skipped: 'the current ranking is a probe of brown-lstm-s1, not brown-lstm-s2' });
+  assert.deepEqual(probeFor(probe, { dir: join(REPO, 'models', 'brown-lstm-s2'), name: 'brown-lstm-s2' }), { skipped: 'the current probe is of brown-lstm-s1, not brown-lstm-s2' });
 
   // In another workspace the relative path names another folder.
   fake.reset({ workspaceFolders: [tmp] });
   const elsewhere = probeFor(probe, { dir: LSTM, name: 'brown-lstm-s1' });
   assert.ok(elsewhere && 'skipped' in elsewhere);
-  assert.match(elsewhere.skipped, /^the current ranking is a probe of brown-lstm-s1, not /);
+  assert.match(elsewhere.skipped, /^the current probe is of brown-lstm-s1, not /);
   // A result that names no model applies to any.
   const anonymous = { result: { ...probe.result, source: { ...probe.result.source, model: undefined } }, path: PROBE } as typeof probe;
   assert.equal(probeFor(anonymous, { dir: join(REPO, 'models', 'brown-gpt'), name: 'brown-gpt' }), anonymous);

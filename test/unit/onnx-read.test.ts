@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ort } from '../../src/core/runtime/ort';
 import { GrainError } from '../../src/core/errors';
-import { addOutputs, decodeOnnxModel, encodeModelProto, encodeOnnxModel, externalWeights, modelInputs, needsModelFile, readOnnxModel } from '../../src/core/onnx';
+import { addOutputs, decodeOnnxModel, encodeModelProto, externalWeights, modelInputs, needsModelFile, readOnnxModel } from '../../src/core/onnx';
 import { createSession } from '../../src/core/runtime/session';
 import { buildFeeds, planFeeds } from '../../src/core/runtime/feeds';
 import { ChunkWriter, scanFields } from '../../src/core/onnx/wire';
@@ -36,7 +36,6 @@ test('demo model decodes: graph, opset, fp16 initializers', () => {
   assert.equal(m.graph.initializer.length, 52);
   assert.ok(m.graph.initializer.some((t) => t.dataType === 10), 'float16 weights');
   assert.deepEqual(m.externalData, []);
-  assert.equal(encodeOnnxModel(m), m.bytes);
 });
 
 test('files that are not ONNX give a GrainError naming the file', () =>
@@ -55,7 +54,7 @@ test('files that are not ONNX give a GrainError naming the file', () =>
       writeFileSync(file, content);
       assert.throws(() => readOnnxModel(file), notOnnx(file, why));
     }
-    assert.throws(() => readOnnxModel(join(dir, 'missing.onnx')), (e: unknown) => e instanceof GrainError && /cannot read/.test(e.message));
+    assert.throws(() => readOnnxModel(join(dir, 'missing.onnx')), (e: unknown) => e instanceof GrainError && /missing\.onnx: file not found/.test(e.message));
   }));
 
 test('fields the schema does not know survive surgery byte for byte', async () => {

@@ -148,12 +148,12 @@ test('readGrainConfig: absent, valid, and malformed files with their lines', () 
     writeFileSync(file, JSON.stringify({ sites: [{ name: 'embeddings', tensor: 'a' }, { name: 'layer1', tensor: 'b' }] }, null, 2));
     assert.deepEqual(readGrainConfig(dir), { sites: [{ name: 'embeddings', tensor: 'a' }, { name: 'layer1', tensor: 'b' }], source: file });
     const cases: [string, RegExp, number | undefined][] = [
-      ['{\n  "sites": [\n    {"name": "x", "tensor": "a"},\n  ]\n}', /invalid JSON/, 4],
+      ['{\n  "sites": [\n    {"name": "x", "tensor": "a"},\n  ]\n}', /is not valid JSON: unexpected '\]' at column 3/, 4],
       ['{"layers": []}', /"sites" array/, 1],
       ['{\n"sites": [\n{"name": "a", "tensor": "t1"},\n{"name": "a", "tensor": "t2"}\n]}', /used twice/, 4],
       ['{\n"sites": [\n{"name": "a", "tensor": 3}\n]}', /sites\[0\] must be/, undefined],
       ['{\n"sites": [\n{"name": "a b", "tensor": "t"}\n]}', /name 'a b'/, 3],
-      ['', /invalid JSON/, 1],
+      ['', /is empty/, undefined],
     ];
     for (const [text, message, line] of cases) {
       writeFileSync(file, text);

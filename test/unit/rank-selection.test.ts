@@ -1,13 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  topNeurons,
-  bottomNeurons,
-  topNeuronsHardThreshold,
-  randomNeurons,
-  neuronOrdering,
-  neuronOrderingGranular,
-} from '../../src/core/rank';
+import { topNeurons, neuronOrdering } from '../../src/core/rank';
 import { GrainError } from '../../src/core/errors';
 
 const f32 = (rows: number[][]) => Float32Array.from(rows.flat());
@@ -37,42 +30,11 @@ test('topNeurons: uses |w|; share 1 is every neuron, zero weights included', () 
   assert.deepEqual(arr(topNeurons(w, 2, 3, 0.5).perClass[0]), [0]);
 });
 
-test('bottomNeurons: smallest |w| first, ties by lower index', () => {
-  const w = f32([[2, 1, 1], [5, 0, 1]]);
-  const r = bottomNeurons(w, 2, 3, 0.5);
-  // class 0: ascending [1, 2, 0], cum [1, 2, 4], threshold 2 -> [1, 2]
-  // class 1: ascending [1, 2, 0], cum [0, 1, 6], threshold 3 -> [1, 2, 0]
-  assert.deepEqual(r.perClass.map(arr), [[1, 2], [1, 2, 0]]);
-  assert.deepEqual(arr(bottomNeurons(w, 2, 3, 0.25).perClass[0]), [1]);
-  assert.deepEqual(arr(r.overall), [0, 1, 2]);
-});
-
-test('topNeuronsHardThreshold: |w| strictly above max / fraction (NeuroX code, not its docstring)', () => {
-  const r = topNeuronsHardThreshold(f32([[5, 1, 3], [1, 10, 6]]), 2, 3, 2);
-  assert.deepEqual(r.perClass.map(arr), [[0, 2], [1, 2]]);
-  assert.deepEqual(arr(r.overall), [0, 1, 2]);
-  assert.deepEqual(arr(topNeuronsHardThreshold(f32([[6, 3, 2]]), 1, 3, 2).perClass[0]), [0]); // 3 is not > 3
-  assert.deepEqual(arr(topNeuronsHardThreshold(f32([[-6, 3.5, 2]]), 1, 3, 2).perClass[0]), [0, 1]);
-  assert.deepEqual(arr(topNeuronsHardThreshold(f32([[6, 3, 2]]), 1, 3, 4).perClass[0]), [0, 1, 2]); // cut 1.5
-});
-
 test('bad weights and arguments are GrainErrors', () => {
   assert.throws(() => topNeurons(f32([[1, 2]]), 1, 3, 0.5), (e: unknown) => e instanceof GrainError && /2 values, expected 1 classes x 3 neurons/.test(e.message));
   assert.throws(() => topNeurons(Float32Array.of(1, NaN), 1, 2, 0.5), (e: unknown) => e instanceof GrainError && /class 0, neuron 1 is NaN/.test(e.message));
   assert.throws(() => topNeurons(f32([[1, 2]]), 1, 2, 1.5), GrainError);
-  assert.throws(() => topNeuronsHardThreshold(f32([[1, 2]]), 1, 2, 0), GrainError);
   assert.throws(() => neuronOrdering(f32([[1, 2]]), 1, 2, 0), GrainError);
-  assert.throws(() => neuronOrderingGranular(f32([[1, 2]]), 1, 2, 0), GrainError);
-});
-
-test('randomNeurons: seeded, selection rate follows the probability', () => {
-  const a = randomNeurons(10000, 0.3, 42);
-  assert.deepEqual(a, randomNeurons(10000, 0.3, 42));
-  assert.notDeepEqual(a, randomNeurons(10000, 0.3, 43));
-  assert.ok(Math.abs(a.length - 3000) < 230, `${a.length}`); // 5 binomial sd
-  for (let i = 1; i < a.length; i++) assert.ok(a[i] > a[i - 1]);
-  assert.equal(randomNeurons(500, 1, 1).length, 500);
-  assert.equal(randomNeurons(500, 0, 1).length, 0);
 });
 
 // Class 0 spreads its mass over neurons 0..3, class 1 puts all of it on neuron 4, neuron 5 is
@@ -82,22 +44,9 @@ const W6 = f32([[4, 3, 2, 1, 0, 0], [0, 0, 0, 0, 10, 0]]);
 test('neuronOrdering: worked example, stride 4', () => {
   // shares 0, .25, .5, .75, 1 -> class 0 takes 1, 1, 2, 3, 4 neurons (cum 4 7 9 10), class 1 one.
   // Share 1 takes all neurons, so the all-zero neuron 5 comes last.
-  const r = neuronOrdering(W6, 2, 6, 4);
+  const r = neuronOrdering(W6, 2, 6, 4, 'neurox');
   assert.deepEqual(arr(r.ordering), [0, 4, 1, 2, 3, 5]);
   assert.deepEqual(arr(r.cutoffs), [2, 2, 3, 4, 6]);
-});
-
-test('neuronOrderingGranular: worked example, granularity 2, stride 4', () => {
-  // union sizes per step: 2 2 3 4 6. i=0 -> step 0; i=2 -> step 0 (nothing new, no cutoff);
-  // i=4 -> step 3 (adds steps 1..3); i=6 -> step 4.
-  const r = neuronOrderingGranular(W6, 2, 6, 2, 4);
-  assert.deepEqual(arr(r.ordering), [0, 4, 1, 2, 3, 5]);
-  assert.deepEqual(arr(r.cutoffs), [2, 4, 6]);
-  // With 5 neurons NeuroX's loop (i = 0, 2, 4) ends at step 3: neuron 3 is not reached.
-  const five = f32([[4, 3, 2, 1, 0], [0, 0, 0, 0, 10]]);
-  const g = neuronOrderingGranular(five, 2, 5, 2, 4);
-  assert.deepEqual(arr(g.ordering), [0, 4, 1, 2]);
-  assert.deepEqual(arr(g.cutoffs), [2, 4]);
 });
 
 test('neuronOrdering agrees with topNeurons at every step (random probe, default stride)', () => {
@@ -114,7 +63,56 @@ test('neuronOrdering agrees with topNeurons at every step (random probe, default
     const prefix = [...r.ordering.subarray(0, r.cutoffs[p])].sort((a, b) => a - b);
     assert.deepEqual(prefix, [...top], `step ${p}`);
   }
-  const g = neuronOrderingGranular(w, C, N, 50);
-  assert.deepEqual([...g.ordering].sort((a, b) => a - b), Array.from({ length: N }, (_, i) => i));
-  assert.equal(g.cutoffs[g.cutoffs.length - 1], N);
+});
+
+// NeuroX's tests/interpretation/test_linear_probe.py, TestGetNeuronOrdering and
+// TestGetNeuronOrderingGranular: "Neuron 3 is the most important neuron as it has the highest
+// weight in both samples, followed by Neuron 1 which has equal weight in sample 2 but higher
+// weight in sample 1, ending with Neuron 2" (1-based), at the default stride of 100.
+test('neuronOrdering: NeuroX\'s get_neuron_ordering test case, both orders inside a chunk', () => {
+  const w = f32([[4, 1, 5], [1, 1, 10]]);
+  for (const within of ['neurox', 'mass'] as const) {
+    const r = neuronOrdering(w, 2, 3, 100, within);
+    assert.deepEqual(arr(r.ordering), [2, 0, 1], within);
+    // Chunks by hand: share 0 takes neuron 2 (each class's largest); class 0 reaches neuron 0 when
+    // 5 < 10 * p, first at p = 0.51; class 1 reaches neuron 1 when 10 < 12 * p, first at p = 0.84.
+    assert.equal(r.cutoffs.length, 101);
+    assert.deepEqual([r.cutoffs[0], r.cutoffs[50], r.cutoffs[51], r.cutoffs[83], r.cutoffs[84], r.cutoffs[100]], [1, 1, 2, 2, 3, 3]);
+  }
+});
+
+test('inside a chunk: NeuroX\'s sequence is ascending id; by mass, the neuron taken at the smallest share of a class\'s mass comes first', () => {
+  // W6, stride 4: the first chunk is {0, 4}, each the largest of its class (entry share 0); neuron
+  // 4 holds all of class 1's mass, neuron 0 0.4 of class 0's, so by mass 4 comes first.
+  assert.deepEqual(arr(neuronOrdering(W6, 2, 6, 4, 'neurox').ordering), [0, 4, 1, 2, 3, 5]);
+  assert.deepEqual(arr(neuronOrdering(W6, 2, 6, 4, 'mass').ordering), [4, 0, 1, 2, 3, 5]);
+  assert.deepEqual(arr(neuronOrdering(W6, 2, 6, 4).ordering), [4, 0, 1, 2, 3, 5], 'mass is the default');
+  // One class, |w| 1 2 3 4 10 (total 20), stride 2: share 0.5 is reached by neuron 4 alone
+  // (cum 10), share 1 adds the rest in one chunk. The mass before each: neuron 3 10/20, neuron 2
+  // 14/20, neuron 1 17/20, neuron 0 19/20.
+  const one = f32([[1, 2, 3, 4, 10]]);
+  assert.deepEqual(arr(neuronOrdering(one, 1, 5, 2, 'neurox').ordering), [4, 0, 1, 2, 3]);
+  assert.deepEqual(arr(neuronOrdering(one, 1, 5, 2, 'mass').ordering), [4, 3, 2, 1, 0]);
+  assert.deepEqual(arr(neuronOrdering(one, 1, 5, 2, 'mass').cutoffs), [1, 1, 5]);
+});
+
+test('by mass, each chunk holds NeuroX\'s neurons in the order a 100 times finer stride gives them (random probe)', () => {
+  let s = 777;
+  const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296) * 2 - 1;
+  const C = 4;
+  const N = 300;
+  const w = Float32Array.from({ length: C * N }, rnd);
+  const coarse = neuronOrdering(w, C, N, 10, 'mass');
+  const neurox = neuronOrdering(w, C, N, 10, 'neurox');
+  const fine = neuronOrdering(w, C, N, 1000, 'mass');
+  assert.deepEqual(arr(coarse.cutoffs), arr(neurox.cutoffs), 'the same chunks');
+  const finePos = new Int32Array(N);
+  fine.ordering.forEach((j, k) => (finePos[j] = k));
+  let from = 0;
+  for (const to of coarse.cutoffs) {
+    const chunk = arr(coarse.ordering.subarray(from, to));
+    assert.deepEqual([...chunk].sort((a, b) => a - b), arr(neurox.ordering.subarray(from, to)), 'the same neurons as NeuroX\'s chunk');
+    assert.deepEqual(chunk, [...chunk].sort((a, b) => finePos[a] - finePos[b]));
+    from = to;
+  }
 });

@@ -3,6 +3,7 @@
 // accuracies of the top/random/bottom subsets, each chart with a table of the same numbers. And on
 // a representation run (brown-bert with its LM head cut off: no loss, the change of layer4).
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildPayload } from '../../src/results/companions';
@@ -93,7 +94,8 @@ test('an experiments result alone shows the accuracy curves', () => {
 });
 
 test('a version 1 file is read as the LM result it is: its metric is mean NLL in nats', () => {
-  assert.equal(ablation.version, 1);
+  assert.equal((JSON.parse(readFileSync(ABLATION_PATH, 'utf8')) as { version: number }).version, 1);
+  assert.equal(ablation.version, 2);
   assert.equal(ablation.objective, 'causal-lm');
   assert.deepEqual([ablation.metric.key, ablation.metric.name, ablation.metric.unit, ablation.metric.higherIsWorse], ['meanNll', 'mean NLL', 'nats', true]);
 });

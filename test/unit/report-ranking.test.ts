@@ -59,10 +59,10 @@ test('the table lists every neuron in the probe\'s ranking order with its site, 
     const n = Number(r[1]);
     assert.equal(r[2], siteOf(n));
     assert.equal(Number(r[3]), n % 256);
-    const w = probe.ranking_weights.filter((_, i) => i % 768 === n);
+    const w = probe.rankingWeights.filter((_, i) => i % 768 === n);
     assert.equal(Number(r[5]), Number(Math.max(...w.map(Math.abs)).toFixed(4)));
   }
-  // Neuron 26 (rank 1) is the VERB neuron of per_class_top; its top words come from the probe.
+  // Neuron 26 (rank 1) is the VERB neuron of perClassTop; its top words come from the probe.
   assert.match(rows[0]![6]!, /^VERB /);
   assert.match(rows[0]![7]!, /^purchasing, kind, Rico/);
 });
@@ -115,7 +115,7 @@ test('the class selector switches the weight column to that class\'s ranking wei
   select.dispatchEvent(new Event('change'));
   assert.equal(app.header('neurons')[4], 'w (VERB)');
   for (const r of app.rows('neurons').slice(0, 20)) {
-    const w = probe.ranking_weights[verb * 768 + Number(r[1])]!;
+    const w = probe.rankingWeights[verb * 768 + Number(r[1])]!;
     assert.equal(Number(r[4].replace('−', '-')), Number(w.toFixed(4)));
   }
   assert.equal(app.state()?.ui?.classIndex, verb);
@@ -135,7 +135,7 @@ test('every chart has a table with the same numbers; the layer chart counts the 
   }
   const layers = app.charts.find((c) => c.spec.id === 'layers')!.spec;
   assert.deepEqual(layers.labels, ['embeddings', 'layer1', 'layer2']);
-  assert.deepEqual(layers.series[0]!.values, probe.top_by_site);
+  assert.deepEqual(layers.series[0]!.values, probe.topBySite);
   assert.deepEqual(app.rows('layers-table'), [
     ['embeddings', '238', String(countIn(experiments.minimal!.neurons, 0))],
     ['layer1', '235', String(countIn(experiments.minimal!.neurons, 1))],
@@ -143,7 +143,7 @@ test('every chart has a table with the same numbers; the layer chart counts the 
   ]);
   const perClass = app.rows('per-class-table');
   assert.deepEqual(perClass[0]!.slice(0, 4), ['.', '175', '454', '606']);
-  assert.equal(Number(perClass[0]![0] === '.' && perClass[0]![1]), probe.per_class_top['.']!.length);
+  assert.equal(Number(perClass[0]![0] === '.' && perClass[0]![1]), probe.perClassTop['.']!.length);
   const layerwise = app.rows('layerwise-table');
   assert.deepEqual(layerwise.at(-1), ['all layers', '93.43%']);
   assert.equal(layerwise[0]![1], `${(experiments.layerwise!.sites[0]!.accuracy * 100).toFixed(2)}%`);
@@ -191,7 +191,7 @@ test('the class-overlap matrix is the experiments\' Jaccard matrix, shaded by ov
 test('without experiments the overlap is computed from the probe\'s per-class top neurons', () => {
   const app = opened(buildPayload('ranking', probeFile));
   const rows = app.rows('overlap');
-  assert.deepEqual(rows.map((r) => Number(r[1])), probe.classes.map((c) => probe.per_class_top[c]!.length));
+  assert.deepEqual(rows.map((r) => Number(r[1])), probe.classes.map((c) => probe.perClassTop[c]!.length));
   // The experiments used the same probe settings, so the matrices agree.
   assert.deepEqual(rows[1]!.slice(3).map(Number), experiments.exclusivity!.jaccard[1]!.map((v) => Number(v.toFixed(2))));
   assert.equal(app.root.withAttr('data-action', 'open-curves'), undefined);
@@ -254,4 +254,15 @@ test('a theme change redraws the charts with the new palette, without rebuilding
   assert.equal(app.charts.length, before);
   assert.ok(app.charts.every((c) => c.updates === 1));
   assert.ok(app.root.all('canvas').every((c: FakeElement) => c.getAttribute('role') === 'img'));
+});
+
+test('the table\'s caption says how neurons are ordered inside NeuroX\'s chunks: a file from before the setting is by id, as NeuroX', () => {
+  // The fixture predates settings.neuronOrder; its first chunk is in ascending id (26, 44, 113, ...).
+  assert.equal(probe.settings.neuronOrder, undefined);
+  assert.match(opened().root.textContent, /inside a chunk, ascending neuron id, as NeuroX orders them/);
+  const loaded = (payload as Extract<ReportPayload, { view: 'ranking' }>).probe!;
+  const byMass: ReportPayload = { ...payload, view: 'ranking', probe: { ...loaded, result: { ...probe, settings: { ...probe.settings, neuronOrder: 'mass' } } } };
+  const text = opened(byMass).root.textContent;
+  assert.match(text, /inside a chunk, the neuron that enters at the smallest share of a class's weight mass first \(grain probe --neurox-order keeps NeuroX's sequence\)/);
+  assert.doesNotMatch(text, /ascending neuron id/);
 });

@@ -84,7 +84,7 @@ test('in Chromium the ranking page shows the real top neurons and accuracy, sort
   const drawn = await page.locator('canvas').evaluateAll((cs) => cs.map((c) => (c as HTMLCanvasElement).width));
   assert.ok(drawn.length >= 4 && drawn.every((w) => w > 0), `canvas widths ${drawn}`);
   await page.locator('[data-toggle=layers]').click();
-  assert.deepEqual(await page.locator('table[data-table=layers-table] tbody tr td:nth-child(2)').allInnerTexts(), probe.top_by_site.map(String));
+  assert.deepEqual(await page.locator('table[data-table=layers-table] tbody tr td:nth-child(2)').allInnerTexts(), probe.topBySite.map(String));
   // Keyboard: focus the Neuron header's sort button and press Enter twice (descending, then ascending).
   await page.locator('table[data-table=neurons] th[data-column=neuron] button').focus();
   await page.keyboard.press('Enter');

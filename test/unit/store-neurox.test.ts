@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GrainError } from '../../src/core/errors';
 import { createSink, openActivations, readNeuroxHdf5, readNeuroxJson } from '../../src/core/store';
+import { neuroxLoadActivationsHdf5 } from '../helpers/neurox-loader';
 
 const dir = mkdtempSync(join(tmpdir(), 'grain-neurox-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -110,15 +111,92 @@ test('HDF5 written by NeuroX (no grain_tokens): tokens from sentence_to_index, [
   assert.deepEqual(Array.from(m.data.subarray(12, 18)), [1000, 1001, 1002, 1003, 1004, 1005]);
 });
 
-test('HDF5: a duplicate sentence without grain_tokens is an error naming the sentence', async () => {
-  // As NeuroX writes it: both "a b" sentences map to the last index, so index 0 has no text.
+test('HDF5 as NeuroX writes it: a repeated sentence keyed "<text> (Occurrence k)" reads back in place', async () => {
+  // NeuroX's HDF5ActivationsWriter (tests/data/test_writer.py, test_duplicate_sentence_hdf5):
+  // the second "a b" is "a b (Occurrence 2)", the third "a b (Occurrence 3)".
+  const sentences = [['a', 'b'], ['c'], ['a', 'b'], ['a', 'b']];
+  const path = await neuroxH5('occurrences.h5', sentences, { 'a b': '0', c: '1', 'a b (Occurrence 2)': '2', 'a b (Occurrence 3)': '3' });
+  const m = (await readNeuroxHdf5(path));
+  assert.deepEqual(m.tokens, ['a', 'b', 'c', 'a', 'b', 'a', 'b']);
+  assert.deepEqual(Array.from(m.sentenceOffsets), [0, 2, 3, 5, 7]);
+  // Sentence 3's first word: layer 0 (3000, 3001, 3002), layer 1 (3006, 3007, 3008).
+  assert.deepEqual(Array.from(m.data.subarray(5 * 6, 5 * 6 + 6)), [3000, 3001, 3002, 3006, 3007, 3008]);
+});
+
+test('HDF5: "(Occurrence k)" in a sentence\'s own words stays words; the word count decides', async () => {
+  // Sentence 1 really is the three words "x (Occurrence 2)"; sentence 3 is the second "y".
+  const sentences = [['x'], ['x', '(Occurrence', '2)'], ['y'], ['y']];
+  const path = await neuroxH5('own-words.h5', sentences, { x: '0', 'x (Occurrence 2)': '1', y: '2', 'y (Occurrence 2)': '3' });
+  const m = await readNeuroxHdf5(path);
+  assert.deepEqual(m.tokens, ['x', 'x', '(Occurrence', '2)', 'y', 'y']);
+  // An occurrence key whose text has no earlier entry is not one: the counts disagree, and the message says so.
+  const orphan = await neuroxH5('orphan.h5', [['y']], { 'z (Occurrence 2)': '0' });
+  await assert.rejects(readNeuroxHdf5(orphan), isGrainError(orphan, undefined, /dataset "0" holds 1 words but sentence 0 \("z \(Occurrence 2\)" in "sentence_to_index"\) has 3 tokens/));
+});
+
+test('HDF5 of a writer that kept one entry per text (NeuroX before 2021): the lost sentence is an error naming it', async () => {
+  // Both "a b" sentences map to the last index, so index 0 has no text.
   const path = await neuroxH5('dup.h5', [['a', 'b'], ['c'], ['a', 'b']], { 'a b': '2', c: '1' });
-  await assert.rejects(readNeuroxHdf5(path), isGrainError(path, undefined, /sentence 0 has no entry in "sentence_to_index".*repeated sentence/));
+  await assert.rejects(readNeuroxHdf5(path), isGrainError(path, undefined, /sentence 0 has no entry in "sentence_to_index".*loses repeated sentences/));
+});
+
+test('HDF5 Grain wrote before occurrence keys (one entry per text, with grain_tokens) still reads every sentence', async () => {
+  const { File } = await h5();
+  const path = join(dir, 'old-grain.h5');
+  const f = new File(path, 'w');
+  const sentences = [['a', 'b'], ['c'], ['a', 'b']];
+  sentences.forEach((words, i) => f.create_dataset({ name: String(i), data: Float32Array.from({ length: words.length * 2 }, (_, k) => i * 10 + k), shape: [1, words.length, 2], dtype: '<f' }));
+  f.create_dataset({ name: 'sentence_to_index', data: [JSON.stringify({ 'a b': '2', c: '1' })] });
+  f.create_dataset({ name: 'grain_tokens', data: [JSON.stringify(sentences)] });
+  f.close();
+  const m = await readNeuroxHdf5(path);
+  assert.deepEqual(m.tokens, ['a', 'b', 'c', 'a', 'b']);
+  assert.deepEqual(Array.from(m.data), [0, 1, 2, 3, 10, 11, 20, 21, 22, 23]);
+});
+
+test('HDF5 Grain writes: NeuroX\'s keys in sentence order, so NeuroX\'s loader reads every sentence in order', async () => {
+  const sites = [{ name: 'embeddings', kind: 'boundary' as const, width: 2 }, { name: 'layer1', kind: 'boundary' as const, width: 2 }];
+  // "1961" is an integer-like key: a plain JS object would serialise it first, and NeuroX would read it first.
+  const sentences = [['The', 'end'], ['1961'], ['The', 'end'], ['Été', '"q"'], ['The', 'end'], ['1961']];
+  const path = join(dir, 'grain-written.hdf5');
+  const sink = createSink(path, 'hdf5');
+  await sink.begin(sites);
+  let v = 0;
+  for (const words of sentences) {
+    await sink.appendRows(words, Float32Array.from({ length: words.length * 4 }, () => v++));
+    await sink.endSentence(words);
+  }
+  await sink.close();
+  const loaded = await neuroxLoadActivationsHdf5(path);
+  assert.deepEqual(loaded.keys, ['The end', '1961', 'The end (Occurrence 2)', 'Été "q"', 'The end (Occurrence 3)', '1961 (Occurrence 2)']);
+  assert.deepEqual(loaded.datasets, ['0', '1', '2', '3', '4', '5']);
+  assert.equal(loaded.rows, 10);
+  assert.equal(loaded.numLayers, 2);
+  // NeuroX's rows are Grain's rows: [words, layers * hidden], values in the order written.
+  assert.deepEqual(loaded.activations.flatMap((a) => Array.from(a.data)), Array.from({ length: 40 }, (_, i) => i));
+  // And Grain reads the file back bitwise; without grain_tokens it reads NeuroX's keys the same.
+  const back = await readNeuroxHdf5(path);
+  assert.deepEqual(back.tokens, sentences.flat());
+  assert.deepEqual(Array.from(back.data), Array.from({ length: 40 }, (_, i) => i));
+  const { File } = await h5();
+  const bare = join(dir, 'grain-written-bare.hdf5');
+  const src = new File(path, 'r');
+  const out = new File(bare, 'w');
+  for (let i = 0; i < sentences.length; i++) {
+    const d = src.get(String(i)) as InstanceType<Awaited<ReturnType<typeof h5>>['Dataset']>;
+    out.create_dataset({ name: String(i), data: d.value as Float32Array, shape: d.shape as number[], dtype: '<f' });
+  }
+  out.create_dataset({ name: 'sentence_to_index', data: [((src.get('sentence_to_index') as InstanceType<Awaited<ReturnType<typeof h5>>['Dataset']>).value as string[])[0]] });
+  src.close();
+  out.close();
+  const fromKeys = await readNeuroxHdf5(bare);
+  assert.deepEqual(fromKeys.tokens, sentences.flat());
+  assert.deepEqual(Array.from(fromKeys.data), Array.from({ length: 40 }, (_, i) => i));
 });
 
 test('HDF5: inconsistent shapes, word counts and missing datasets are errors', async () => {
   const words = await neuroxH5('words.h5', [['a', 'b'], ['c']], { 'a b c': '0', c: '1' });
-  await assert.rejects(readNeuroxHdf5(words), isGrainError(words, undefined, /dataset "0" holds 2 words but sentence 0 has 3 tokens/));
+  await assert.rejects(readNeuroxHdf5(words), isGrainError(words, undefined, /dataset "0" holds 2 words but sentence 0 \("a b c" in "sentence_to_index"\) has 3 tokens/));
 
   const { File } = await h5();
   const mixed = join(dir, 'mixed.h5');

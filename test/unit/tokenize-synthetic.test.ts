@@ -128,8 +128,29 @@ test('WordLevel without an unknown token: an out-of-vocabulary word is an error 
     () => t.encodeWords(['the', 'judge'], { where: { file: 'c.txt', line: 3 } }),
     /^GrainError: c\.txt:3: word 2 "judge" has a piece "judge" that is not in the vocabulary, and the tokenizer has no unknown token/,
   );
-  // A word the normalizer reduces to nothing (a zero-width space here) has no stand-in either.
-  assert.throws(() => t.encodeWords(['the', '\u200b']), /word 2 "\\u\{200b\}" gives no tokens and the tokenizer has no unknown token/);
+  // A word the normalizer reduces to nothing (a zero-width space here) holds no position: the
+  // input is the tokenizer's own, and the word is listed as empty.
+  const zw = t.encodeWords(['the', '\u200b', 'jury']);
+  assert.deepEqual(Array.from(zw.ids), [0, 1, 2]);
+  assert.deepEqual(Array.from(zw.wordIndex), [-1, 0, 2]);
+  assert.deepEqual(zw.emptyWords, [1]);
+  assert.deepEqual(Array.from(zw.ids), Array.from(t.encodeText('the \u200b jury')));
+  assert.deepEqual(t.encodeWindows(['\u200b', 'the', '\u200b'], { size: 8, overlap: 2 }).map((w) => w.emptyWords), [[0, 2]]);
+});
+
+test('a sentence of words that all give no tokens, with no special token to read, is an error naming it', () => {
+  const dir = folder({
+    version: '1.0',
+    added_tokens: [],
+    normalizer: { type: 'Replace', pattern: { String: '\u200b' }, content: '' },
+    pre_tokenizer: { type: 'WhitespaceSplit' },
+    model: { type: 'WordLevel', vocab: { the: 0, jury: 1 }, unk_token: 'the' },
+  });
+  const t = loadTokenizer(dir);
+  assert.deepEqual(t.encodeWords(['\u200b', 'jury']).emptyWords, [0]);
+  const where = { file: 'c.txt', line: 9 };
+  assert.throws(() => t.encodeWords(['\u200b', '\u200b'], { where }), /^GrainError: c\.txt:9: no word of this sentence gives a token \("\\u\{200b\}" "\\u\{200b\}"/);
+  assert.throws(() => t.encodeWindows(['\u200b'], { size: 8, overlap: 2, where }), /c\.txt:9: no word of this sentence gives a token/);
 });
 
 test('a tokenizer whose pieces cross word boundaries is refused at load', () => {

@@ -178,14 +178,18 @@ test('empty sentences, words without tokens and words with spaces', () => {
     assert.throws(() => demo(name).encodeWords([], { where }), (e: unknown) => e instanceof GrainError && /corpus\.txt:12: empty sentence/.test(e.message));
     assert.throws(() => demo(name).encodeWords(['a', 'b c'], { where }), /corpus\.txt:12: word 2 "b c" contains a space/);
   }
-  // BERT's normalizer removes a zero-width space entirely: the word stands as [UNK].
+  // BERT's normalizer removes a zero-width space entirely: the word holds no position, and the
+  // input is what the tokenizer makes of the whole line (as NeuroX feeds it).
   const bert = demo('brown-bert').encodeWords(['a', '\u200b', 'b']);
-  assert.deepEqual(bert.tokens, ['[CLS]', 'a', '[UNK]', 'b', '[SEP]']);
-  assert.deepEqual(Array.from(bert.wordIndex), [-1, 0, 1, 2, -1]);
+  assert.deepEqual(bert.tokens, ['[CLS]', 'a', 'b', '[SEP]']);
+  assert.deepEqual(Array.from(bert.wordIndex), [-1, 0, 2, -1]);
+  assert.deepEqual(bert.emptyWords, [1]);
+  assert.deepEqual(Array.from(bert.ids), Array.from(demo('brown-bert').encodeText('a \u200b b')));
   // Byte-level BPE always has bytes for it: the space marker and the three UTF-8 bytes.
   const gpt = demo('brown-gpt').encodeWords(['a', '\u200b']);
   assert.deepEqual(gpt.tokens, ['<|endoftext|>', 'a', 'Ġ', 'â', 'Ģ', 'ĭ']);
   assert.deepEqual(Array.from(gpt.wordIndex), [-1, 0, 1, 1, 1, 1]);
+  assert.deepEqual(gpt.emptyWords, []);
 });
 
 test('loading errors name the file and say what is wrong', () => {

@@ -8,7 +8,7 @@ import { h, type Child } from '../shared/dom';
 import { baseName, fixed, int, pct, shorten, signed } from '../shared/format';
 import { headline, startReport, type ReportContext, type ReportEnv } from '../shared/report-shell';
 import type { Column, TableHandle } from '../shared/table';
-import { classOverlap, rankingData, rowMatches, type NeuronRow, type RankingData } from './model';
+import { classOverlap, orderCaption, rankingData, rowMatches, type NeuronRow, type RankingData } from './model';
 
 type RankingPayload = Extract<ReportPayload, { view: 'ranking' }>;
 
@@ -104,7 +104,7 @@ function neuronTable(data: RankingData, ctx: ReportContext): HTMLElement {
     const rows = data.rows.filter((r) => rowMatches(r, filter, data.classes));
     table = ctx.table({
       name: 'neurons',
-      caption: `Neurons, most important first (${hasWeights ? 'probe ranking weights' : 'experiments ordering'}). Enter or click selects a neuron in the editor.`,
+      caption: `Neurons, most important first (${hasWeights ? 'probe ranking weights' : 'experiments ordering'}): ${orderCaption(data)}. Enter or click selects a neuron in the editor.`,
       columns: columns(),
       rows,
       sort: ctx.ui.sort,
@@ -156,7 +156,7 @@ function layerFigure(data: RankingData, report: RankingPayload, ctx: ReportConte
   const series: ChartSpec['series'] = [];
   let note: string;
   if (probe) {
-    series.push({ name: `top neurons (${int(probe.top_overall.length)})`, values: probe.top_by_site, colour: 'blue' });
+    series.push({ name: `top neurons (${int(probe.topOverall.length)})`, values: probe.topBySite, colour: 'blue' });
     note = `Top neurons: the union of every class's top neurons at ${pct(data.topPercentage, 0)} of its weight mass.`;
   } else {
     const k = Math.round(data.rows.length * 0.1);

@@ -24,6 +24,8 @@ export interface RankingData {
   /** Per class: its top-neuron set (at topPercentage of the weight mass). */
   classTop: number[][];
   topPercentage: number;
+  /** How neurons are ordered inside NeuroX's chunks: files from before the setting ordered them by id, as NeuroX. */
+  neuronOrder: 'mass' | 'neurox';
 }
 
 export function rankingData(probe?: ProbeResult, experiments?: ExperimentsResult): RankingData {
@@ -34,14 +36,14 @@ export function rankingData(probe?: ProbeResult, experiments?: ExperimentsResult
   const ordering = probe?.ordering ?? experiments!.full.ordering;
   const words = new Map<number, string[]>();
   for (const w of experiments?.topWords ?? []) words.set(w.neuron, w.words);
-  for (const w of probe?.top_words ?? []) words.set(w.neuron, w.words);
+  for (const w of probe?.topWords ?? []) words.set(w.neuron, w.words);
   const C = classes.length;
   const rows = ordering.map((neuron, i): NeuronRow => {
     const where = locateNeuron(sites, neuron);
     const row: NeuronRow = { rank: i + 1, neuron, site: where?.site ?? '?', unit: where?.unit ?? neuron, words: words.get(neuron) ?? [] };
     if (probe) {
       const n = probe.neurons;
-      const weights = Array.from({ length: C }, (_, c) => probe.ranking_weights[c * n + neuron]!);
+      const weights = Array.from({ length: C }, (_, c) => probe.rankingWeights[c * n + neuron]!);
       row.weights = weights;
       row.maxAbs = Math.max(...weights.map(Math.abs));
       row.strongest = weights
@@ -53,8 +55,17 @@ export function rankingData(probe?: ProbeResult, experiments?: ExperimentsResult
     return row;
   });
   const topPercentage = probe?.settings.topPercentage ?? experiments?.exclusivity?.percentage ?? experiments!.settings.topPercentage;
-  const classTop = probe ? classes.map((c) => probe.per_class_top[c] ?? []) : [];
-  return { classes, sites, rows, classTop, topPercentage };
+  const classTop = probe ? classes.map((c) => probe.perClassTop[c] ?? []) : [];
+  const neuronOrder = (probe ? probe.settings.neuronOrder : experiments!.settings.neuronOrder) ?? 'neurox';
+  return { classes, sites, rows, classTop, topPercentage, neuronOrder };
+}
+
+/** What the neuron table's order is, for its caption. */
+export function orderCaption(data: RankingData): string {
+  const chunks = "NeuroX's chunks (each 1% step of a class's weight mass adds the neurons it newly selects)";
+  return data.neuronOrder === 'mass'
+    ? `${chunks}; inside a chunk, the neuron that enters at the smallest share of a class's weight mass first (grain probe --neurox-order keeps NeuroX's sequence)`
+    : `${chunks}; inside a chunk, ascending neuron id, as NeuroX orders them`;
 }
 
 /** Jaccard overlap of the classes' top-neuron sets: the experiments' matrix, else computed from the probe. */

@@ -1,6 +1,7 @@
 import { DEFAULTS } from '../../shared/defaults';
 import { runJob } from '../../jobs';
 import type { AblateJob } from '../../shared/jobs';
+import { parseMaskSyntax } from '../../core/ablate';
 import type { AblationObjective, AblationPoint, AnyAblationResult, LmObjectiveName } from '../../shared/results';
 import { finiteNumber, oneOf, parseFlags, positiveInt, required, requiredModel, UsageError, VARIANT_USAGE, threadCount } from '../args';
 import { cliContext, type Out } from '../context';
@@ -42,6 +43,13 @@ export function ablateJobFromArgs(argv: string[]): AblateJob {
   const orderingFiles = list(f.orderings);
   if (!f.curve && orderingFiles.length > 0) throw new UsageError('--orderings goes with --curve');
   if (!f.curve && masks.length === 0) throw new UsageError('give --mask SPEC (one or more) or --curve');
+  for (const spec of masks) {
+    try {
+      parseMaskSyntax(spec);
+    } catch (e) {
+      throw new UsageError(`--mask: ${(e as Error).message}`);
+    }
+  }
   return {
     kind: 'ablate',
     model: requiredModel(f as Record<string, unknown>),

@@ -54,7 +54,7 @@ export async function demoCommand(argv: string[], out: Out): Promise<void> {
   out.info('\n== 2. Linguistic correlation analysis: a POS probe on brown-lstm-s1 (5,000 train / 1,000 test Brown sentences)');
   const probePath = join(dir, 'probe-brown-lstm-s1-pos.json');
   const probe = await runJob({ kind: 'probe', ...inputs(brown.trainSentences, brown.testSentences, brown.tagset), probe: DEFAULTS.probe, control: true, topPercentage: DEFAULTS.topPercentage, out: probePath }, ctx);
-  out.info(`${probe.classes.length} tags; test accuracy ${pct(probe.test.accuracy)} (majority ${pct(probe.test.majorityBaseline)}), selectivity ${pct(probe.control?.selectivity ?? 0)}; trained in ${probe.timings.train_seconds.toFixed(1)} s`);
+  out.info(`${probe.classes.length} tags; test accuracy ${pct(probe.test.accuracy)} (majority ${pct(probe.test.majorityBaseline)}), selectivity ${pct(probe.control?.selectivity ?? 0)}; trained in ${probe.timings.trainSeconds.toFixed(1)} s`);
   out.info(`top neurons: ${probe.ordering.slice(0, 10).join(', ')}`);
 
   out.info('\n== 3. The paper\'s experiments (universal tags, 1,500 / 300 sentences, elastic net 1e-3)');

@@ -2,15 +2,20 @@ import { DEFAULTS } from '../../shared/defaults';
 import { runJob } from '../../jobs';
 import { cpus } from 'node:os';
 import type { ExtractJob } from '../../shared/jobs';
-import { oneOf, parseFlags, positiveInt, required, requiredModel, threadCount, VARIANT_USAGE, wholeNumber } from '../args';
+import { layerFilterFlags, oneOf, parseFlags, positiveInt, required, requiredModel, threadCount, UsageError, VARIANT_USAGE, wholeNumber } from '../args';
 import { cliContext, type Out } from '../context';
 
 export const extractUsage = `grain extract --model DIR [--variant NAME] --input FILE --out FILE [--format grain|json|hdf5]
               [--aggregation first|last|average] [--subword] [--keep-special]
-              [--sites layers|mlp|all] [--batch N] [--threads N] [--float16]
-              [--window N] [--window-overlap K]
+              [--sites layers|mlp|all] [--layers LIST | --ignore-embeddings] [--decompose-layers]
+              [--batch N] [--threads N] [--float16] [--window N] [--window-overlap K]
   Runs the model over FILE (one sentence per line, words split on spaces) and writes every
   neuron of every chosen site for every word (or, with --subword, every input position).
+  NeuroX's options: --layers embeddings,layer2 (or NeuroX layer indices 0,2; written in that
+  order) is its filter_layers; --ignore-embeddings leaves the embeddings out (include_embeddings
+  false; layer 0 is then the first block); --decompose-layers writes one file per layer,
+  OUT-layer0.hdf5, OUT-layer1.hdf5, ... (decompose_layers); --float16 is its dtype float16 (the
+  Grain store and NeuroX JSON; Grain cannot write float16 HDF5, and reads NeuroX's).
   A sentence longer than the window (default: the model's position limit, or 512 tokens for
   models without one) runs as overlapping windows repeating K tokens of left context (default 64).
 ${VARIANT_USAGE}`;
@@ -29,6 +34,9 @@ export function extractJobFromArgs(argv: string[]): ExtractJob {
     batch: { type: 'string', default: String(DEFAULTS.batchSize) },
     threads: { type: 'string', default: String(defaultThreads()) },
     float16: { type: 'boolean', default: false },
+    layers: { type: 'string' },
+    'ignore-embeddings': { type: 'boolean', default: false },
+    'decompose-layers': { type: 'boolean', default: false },
     window: { type: 'string' },
     'window-overlap': { type: 'string' },
   });
@@ -46,11 +54,20 @@ export function extractJobFromArgs(argv: string[]): ExtractJob {
     batchSize: positiveInt('batch', f.batch as string),
     threads: threadCount(f.threads as string),
     dtype: f.float16 === true ? 'float16' : 'float32',
-    window: {
-      size: f.window ? wholeNumber('window', f.window as string, 8, 1 << 20) : undefined,
-      overlap: f['window-overlap'] ? wholeNumber('window-overlap', f['window-overlap'] as string, 0, 1 << 19) : undefined,
-    },
+    layerFilter: layerFilterFlags(f),
+    decomposeLayers: f['decompose-layers'] === true,
+    window: windowFlags(f),
   };
+}
+
+function windowFlags(f: Record<string, unknown>): { size?: number; overlap?: number } {
+  const size = f.window ? wholeNumber('window', f.window as string, 8, 1 << 20) : undefined;
+  const overlap = f['window-overlap'] ? wholeNumber('window-overlap', f['window-overlap'] as string, 0, 1 << 19) : undefined;
+  // Without --window the size is the model's, and the extractor checks the overlap against it.
+  if (size !== undefined && overlap !== undefined && overlap >= size / 2) {
+    throw new UsageError(`--window-overlap must be below half of --window (${size}), not ${overlap}`);
+  }
+  return { size, overlap };
 }
 
 export function defaultThreads(): number {
@@ -69,6 +86,6 @@ export async function extractCommand(argv: string[], out: Out): Promise<void> {
   const result = await runJob(job, cliContext(out));
   out.info(
     `wrote ${result.rows} rows x ${result.neurons} neurons (${result.sites.map((s) => `${s.name}:${s.width}`).join(' ')}) ` +
-      `for ${result.sentences} sentences to ${result.out} [${result.format}] in ${result.seconds.toFixed(2)} s`,
+      `for ${result.sentences} sentences to ${result.files.join(', ')} [${result.format}] in ${result.seconds.toFixed(2)} s`,
   );
 }

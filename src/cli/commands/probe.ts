@@ -3,7 +3,6 @@ import { DEFAULTS } from '../../shared/defaults';
 import { runJob } from '../../jobs';
 import { join } from 'node:path';
 import { EXPERIMENTS, type ExperimentJob, type ExperimentName, type LabelledData, type ProbeInputs, type ProbeJob, type ProbeSettings } from '../../shared/jobs';
-import { GrainError } from '../../core/errors';
 import { finiteNumber, modelFlag, oneOf, parseFlags, positiveInt, required, UsageError, type FlagSpec, threadCount } from '../args';
 import { cliContext, type Out } from '../context';
 import { defaultThreads } from './extract';
@@ -12,10 +11,14 @@ const dataUsage = `  Labelled data, one of:
     --input FILE --labels FILE [--test-input FILE --test-labels FILE]   NeuroX's sentence + label files
     --conllu FILE [--test-conllu FILE] [--column upos|xpos|feats|feats:NAME]
     --brown [--tagset normalized|universal|raw] [--train-sentences N] [--test-sentences N] [--split FILE]
-  Activations: --model DIR [--variant NAME] (extracted here, --aggregation first|last|average, --sites layers|mlp|all)
+  Activations: --model DIR [--variant NAME] (extracted here, --aggregation first|last|average, --sites layers|mlp|all,
+      --ignore-embeddings to leave the embeddings out, as NeuroX's include_embeddings false)
     or --activations FILE --test-activations FILE (any format Grain reads, one row per word).
   Probe: [--mode default|neurox] [--l1 1e-5] [--l2 1e-5] [--epochs N] [--layers layer1,layer2]
-    [--min-count K --rare drop|other] [--seed N] [--top 0.5]`;
+    [--min-count K --rare drop|other] [--seed N] [--top 0.5] [--neurox-order]
+  Ranking: NeuroX's chunks (1% steps of each class's weight mass); inside a chunk the neuron that
+    enters at the smallest share of a class's mass comes first. --neurox-order keeps NeuroX's own
+    sequence inside a chunk (ascending neuron id).`;
 
 export const probeUsage = `grain probe <labelled data> <activations> --out result.json [--control] [probe options]
   Trains an elastic-net logistic-regression probe, evaluates it (accuracy, per class, macro-F1,
@@ -58,6 +61,8 @@ const common: FlagSpec = {
   rare: { type: 'string', default: DEFAULTS.probe.rare },
   seed: { type: 'string', default: String(DEFAULTS.probe.seed) },
   top: { type: 'string', default: String(DEFAULTS.topPercentage) },
+  'neurox-order': { type: 'boolean', default: false },
+  'ignore-embeddings': { type: 'boolean', default: false },
   out: { type: 'string' },
 };
 
@@ -97,6 +102,7 @@ function labelledData(f: Flags): LabelledData {
 
 function probeInputs(f: Flags): ProbeInputs {
   if ((f.model === undefined) === (f.activations === undefined)) throw new UsageError('give --model DIR or --activations FILE (not both)');
+  if (f['ignore-embeddings'] === true && f.activations !== undefined) throw new UsageError('--ignore-embeddings chooses what is extracted; with --activations nothing is (use --layers to probe some layers)');
   return {
     data: labelledData(f),
     model: modelFlag(f),
@@ -104,6 +110,8 @@ function probeInputs(f: Flags): ProbeInputs {
     testActivations: f['test-activations'] as string | undefined,
     aggregation: oneOf('aggregation', f.aggregation as string, ['first', 'last', 'average'] as const),
     sites: oneOf('sites', f.sites as string, ['layers', 'mlp', 'all'] as const),
+    // Only the extraction's: the probe's own --layers restricts the probe, not what is extracted.
+    layerFilter: f['ignore-embeddings'] === true ? { ignoreEmbeddings: true } : undefined,
     batchSize: positiveInt('batch', f.batch as string),
     threads: threadCount(f.threads as string),
   };
@@ -119,12 +127,13 @@ function probeSettings(f: Flags): ProbeSettings {
     minCount: positiveInt('min-count', f['min-count'] as string),
     rare: oneOf('rare', f.rare as string, ['drop', 'other'] as const),
     seed: Math.trunc(finiteNumber('seed', f.seed as string, 0, 2 ** 31)),
+    neuronOrder: f['neurox-order'] === true ? 'neurox' : 'mass',
   };
 }
 
 function topPercentage(f: Flags): number {
   const v = finiteNumber('top', f.top as string, 0, 1);
-  if (v <= 0) throw new GrainError('--top is a share of weight mass in (0, 1], e.g. 0.5');
+  if (v <= 0) throw new UsageError('--top is a share of weight mass in (0, 1], e.g. 0.5');
   return v;
 }
 
@@ -162,8 +171,8 @@ export async function probeCommand(argv: string[], out: Out): Promise<void> {
   out.info(`${r.classes.length} classes, ${r.train.rows} train / ${r.test.rows} test words, ${r.neurons} neurons`);
   out.info(`train accuracy ${pct(r.train.accuracy)}, test accuracy ${pct(r.test.accuracy)} (majority baseline ${pct(r.test.majorityBaseline)}), macro-F1 ${r.test.macroF1.toFixed(3)}`);
   if (r.control) out.info(`control task accuracy ${pct(r.control.controlAccuracy)}, selectivity ${pct(r.control.selectivity)}`);
-  out.info(`top neurons: ${r.ordering.slice(0, 10).join(', ')}; per site ${r.sites.map((s, i) => `${s.name} ${r.top_by_site[i]}`).join(', ')}`);
-  out.info(`trained in ${r.timings.train_seconds.toFixed(2)} s at ${r.timings.gflops.toFixed(1)} GFLOP/s; wrote ${job.out}`);
+  out.info(`top neurons: ${r.ordering.slice(0, 10).join(', ')}; per site ${r.sites.map((s, i) => `${s.name} ${r.topBySite[i]}`).join(', ')}`);
+  out.info(`trained in ${r.timings.trainSeconds.toFixed(2)} s at ${r.timings.gflops.toFixed(1)} GFLOP/s; wrote ${job.out}`);
 }
 
 export async function experimentCommand(argv: string[], out: Out): Promise<void> {
@@ -175,5 +184,5 @@ export async function experimentCommand(argv: string[], out: Out): Promise<void>
   if (r.minimal) out.info(`minimal subset: ${r.minimal.count} neurons reach ${pct(r.minimal.accuracy)} (target ${pct(r.minimal.target)})`);
   for (const l of r.layerwise?.sites ?? []) out.info(`layer ${l.site}: ${pct(l.accuracy)}`);
   if (r.control) out.info(`selectivity ${pct(r.control.selectivity)}`);
-  out.info(`wrote ${job.out} in ${r.timings.total_seconds.toFixed(1)} s`);
+  out.info(`wrote ${job.out} in ${r.timings.totalSeconds.toFixed(1)} s`);
 }

@@ -4,7 +4,6 @@
  * or, without an LM head, how far the last layer boundary moves.
  */
 import { readSentenceFile } from '../text';
-import { ablationCurve, type AblationCurves, type CurveOptions, type Ordering } from './curve';
 import { parseMaskSpec, type Ablation } from './mask-spec';
 import { createEvaluator, type Measurement } from './measure';
 import { openAblationSession, type AblationSessionOptions, type Objective } from './session';
@@ -12,45 +11,33 @@ import { prepareText, type MaskedPositions, type PrepareOptions } from './text';
 
 export {
   parseMaskSpec,
+  parseMaskSyntax,
   ablationFromNeurons,
   maskVectors,
-  formatMaskSpec,
   ablatedCount,
-  type Ablation,
-  type SiteRef,
-  type UnitSelection,
 } from './mask-spec';
 export {
   openAblationSession,
   type AblationSession,
   type AblationSessionOptions,
-  type BatchFeeds,
-  type BatchLogits,
-  type BatchVectors,
-  type LmObjective,
   type Objective,
 } from './session';
-export { HIDDEN_STATE_OUTPUTS, VOCAB_PADDING, maxLogitsWidth, isVocabWidth, judgeOutputs, chooseLogits, describeOutputs, type OutputVerdict, type ProbedOutput } from './objective';
-export { evaluateRepresentation, addBatchChange, RepresentationBaseline, BASELINE_BUDGET_BYTES, type RepresentationResult } from './representation';
-export { createEvaluator, type Evaluator, type EvaluatorOptions, type Measurement } from './measure';
+export { maxLogitsWidth, isVocabWidth, judgeOutputs, chooseLogits } from './objective';
+export { addBatchChange } from './representation';
+export { createEvaluator, type Measurement } from './measure';
 export {
   prepareText,
   chooseMaskedPositions,
   type PreparedText,
-  type PreparedBatch,
   type PrepareOptions,
   type MaskedPositions,
 } from './text';
-export { evaluateLoss, sumTokenNll, expNonPositive, type LossResult, type RunOptions } from './loss';
+export { evaluateLoss, sumTokenNll, expNonPositive } from './loss';
 export {
   ablationCurve,
   countsFromPercents,
   randomOrdering,
   type Ordering,
-  type CurveOptions,
-  type CurveSeries,
-  type RandomCurve,
-  type AblationCurves,
 } from './curve';
 
 export interface AblationEvaluation {
@@ -90,21 +77,3 @@ export async function evaluateAblations(
   }
 }
 
-/** ablationCurve over a sentence file (optionally its first `maxSentences`), opening and closing the session. */
-export async function runAblationCurve(
-  modelDir: string,
-  textFile: string,
-  orderings: readonly Ordering[],
-  counts: readonly number[],
-  opts: TextJobOptions & CurveOptions = {},
-): Promise<AblationCurves & { sentences: number; masked?: MaskedPositions }> {
-  const { sentences, lines } = readSentenceFile(textFile);
-  const session = await openAblationSession(modelDir, opts);
-  try {
-    const text = prepareText(session, sentences, { ...opts, file: textFile, lines });
-    const curves = await ablationCurve(session, text, orderings, counts, opts);
-    return { ...curves, sentences: text.sentences, masked: text.masked };
-  } finally {
-    await session.close();
-  }
-}

@@ -23,35 +23,53 @@ function siteNames(sites: readonly SiteRef[]): string {
 
 const INTEGER = /^\d+$/;
 
+/** One `site:units` part of a mask spec, as written: inclusive unit ranges. */
+interface MaskPart {
+  site: string;
+  ranges: [number, number][];
+}
+
 /**
- * Parses `layer1:0-49`, `embeddings:0,2,4`, `layer1:0-49;layer2:3`: sites separated by `;`,
- * units by `,`, inclusive ranges with `-`. A site named twice gets the union of its units.
+ * The grammar of a mask spec alone, without a model: `layer1:0-49`, `embeddings:0,2,4`,
+ * `layer1:0-49;layer2:3` (sites separated by `;`, units by `,`, inclusive ranges with `-`).
+ * The CLI checks it before loading anything; parseMaskSpec then resolves it against the sites.
  */
+export function parseMaskSyntax(spec: string): MaskPart[] {
+  const fail = (why: string) => new GrainError(`mask spec '${spec}': ${why}`);
+  const parts = spec.split(';').map((p) => p.trim()).filter((p) => p !== '');
+  if (parts.length === 0) throw fail('it is empty; write site:units, e.g. layer1:0-49');
+  return parts.map((part) => {
+    const colon = part.indexOf(':');
+    if (colon < 0) throw fail(`'${part}' has no ':'; write site:units, e.g. layer1:0-49`);
+    const site = part.slice(0, colon).trim();
+    const ranges = part
+      .slice(colon + 1)
+      .split(',')
+      .map((item): [number, number] => {
+        const range = item.split('-').map((x) => x.trim());
+        if (range.length > 2 || !range.every((x) => INTEGER.test(x))) {
+          throw fail(`'${item.trim()}' is not a unit or a range of units (e.g. 7 or 0-49) of ${site}`);
+        }
+        const [lo, hi] = [Number(range[0]), Number(range[range.length - 1])];
+        if (lo > hi) throw fail(`range ${item.trim()} of ${site} runs backwards`);
+        return [lo, hi];
+      });
+    return { site, ranges };
+  });
+}
+
+/** A mask spec resolved against a model's sites; a site named twice gets the union of its units. */
 export function parseMaskSpec(spec: string, sites: readonly SiteRef[]): Ablation {
   const fail = (why: string) => new GrainError(`mask spec '${spec}': ${why}`);
   const perSite = new Map<number, Set<number>>();
-  const parts = spec.split(';').map((p) => p.trim());
-  if (parts.every((p) => p === '')) throw fail(`it is empty; write site:units, e.g. ${sites[0]?.name ?? 'layer1'}:0-49`);
-  for (const part of parts) {
-    if (part === '') continue;
-    const colon = part.indexOf(':');
-    if (colon < 0) throw fail(`'${part}' has no ':'; write site:units, e.g. ${sites[0]?.name ?? 'layer1'}:0-49`);
-    const name = part.slice(0, colon).trim();
-    const site = sites.findIndex((s) => s.name === name);
-    if (site < 0) throw fail(`unknown site '${name}'; the sites are ${siteNames(sites)}`);
+  for (const part of parseMaskSyntax(spec)) {
+    const site = sites.findIndex((s) => s.name === part.site);
+    if (site < 0) throw fail(`unknown site '${part.site}'; the sites are ${siteNames(sites)}`);
     const width = sites[site].width;
     const units = perSite.get(site) ?? new Set<number>();
     perSite.set(site, units);
-    const list = part.slice(colon + 1).split(',').map((u) => u.trim());
-    for (const item of list) {
-      const range = item.split('-').map((x) => x.trim());
-      if (range.length > 2 || !range.every((x) => INTEGER.test(x))) {
-        throw fail(`'${item}' is not a unit or a range of units (e.g. 7 or 0-49) of ${name}`);
-      }
-      const lo = Number(range[0]);
-      const hi = Number(range[range.length - 1]);
-      if (lo > hi) throw fail(`range ${item} of ${name} runs backwards`);
-      if (hi >= width) throw fail(`unit ${hi} is out of range for ${name}, which has units 0-${width - 1}`);
+    for (const [lo, hi] of part.ranges) {
+      if (hi >= width) throw fail(`unit ${hi} is out of range for ${part.site}, which has units 0-${width - 1}`);
       for (let u = lo; u <= hi; u++) units.add(u);
     }
   }
@@ -95,24 +113,6 @@ export function maskVectors(ablation: Ablation | null, sites: readonly SiteRef[]
   const masks = sites.map((s) => new Float32Array(s.width).fill(1));
   for (const sel of ablation?.selections ?? []) for (const u of sel.units) masks[sel.site][u] = 0;
   return masks;
-}
-
-/** Canonical spec text (ranges collapsed), e.g. for saving with a result; '' for no ablation. */
-export function formatMaskSpec(ablation: Ablation | null, sites: readonly SiteRef[]): string {
-  const parts: string[] = [];
-  for (const sel of ablation?.selections ?? []) {
-    if (sel.units.length === 0) continue;
-    const items: string[] = [];
-    let k = 0;
-    while (k < sel.units.length) {
-      let j = k;
-      while (j + 1 < sel.units.length && sel.units[j + 1] === sel.units[j] + 1) j++;
-      items.push(j > k ? `${sel.units[k]}-${sel.units[j]}` : `${sel.units[k]}`);
-      k = j + 1;
-    }
-    parts.push(`${sites[sel.site].name}:${items.join(',')}`);
-  }
-  return parts.join(';');
 }
 
 /** Number of units an ablation zeroes. */

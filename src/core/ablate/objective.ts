@@ -7,7 +7,6 @@ import { detectLayout } from '../onnx';
 
 /** Causal: next-token loss. Masked: loss at masked positions. Representation: change of the last layer boundary. */
 export type Objective = 'causal' | 'masked' | 'representation';
-export type LmObjective = Exclude<Objective, 'representation'>;
 
 /** Outputs that hold hidden states whatever their width: never read as logits. */
 export const HIDDEN_STATE_OUTPUTS: readonly string[] = ['last_hidden_state', 'hidden_states', 'pooler_output', 'encoder_last_hidden_state'];

@@ -24,7 +24,7 @@ import { createSession } from '../runtime/session';
 import { checkTokenIdsFit } from '../runtime/vocabulary';
 import { chooseLogits, describeOutputs, judgeOutputs, type Objective, type OutputVerdict } from './objective';
 
-export type { Objective, LmObjective } from './objective';
+export type { Objective } from './objective';
 
 export interface AblationSessionOptions {
   /** Which sites can be ablated; neuron ids count over these sites in order (default 'layers'). */

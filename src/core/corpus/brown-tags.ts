@@ -72,8 +72,3 @@ export function brownToUniversal(tag: string): UniversalTag | undefined {
   const n = normalizeBrownTag(tag);
   return Object.prototype.hasOwnProperty.call(BROWN_UNIVERSAL, n) ? BROWN_UNIVERSAL[n] : undefined;
 }
-
-/** Every normalised Brown tag the table knows, for reports and tests. */
-export function knownBrownTags(): string[] {
-  return Object.keys(BROWN_UNIVERSAL);
-}

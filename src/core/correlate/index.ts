@@ -8,23 +8,15 @@ import { summarizeCorrelation, type ModelCorrelationSummary, type SummaryOptions
 
 export {
   accumulateCorrelation,
-  checkComparable,
   correlationMatrix,
-  centredSumSq,
-  pairIndex,
   type AccumulateOptions,
-  type AtbProduct,
-  type CorrelationSums,
   type NamedSource,
 } from './accumulate';
 export { linearCka, type CkaMatrix } from './cka';
-export { matrixSource, lockstepRows, type ActivationSourceLike, type RowChunk, type AlignedRows } from './source';
+export { matrixSource, type ActivationSourceLike, type RowChunk } from './source';
 export {
   summarizeCorrelation,
-  rankDescending,
   type ModelCorrelationSummary,
-  type SharedNeuron,
-  type SiteCorrelationSummary,
   type SummaryOptions,
 } from './summary';
 

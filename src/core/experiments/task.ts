@@ -6,7 +6,7 @@ import { fullWeights, type ProbeModel } from '../probe/model';
 import { predictSource } from '../probe/predict';
 import type { ProbeSource } from '../probe/data';
 import { trainProbe, type TrainOptions } from '../probe/train';
-import { neuronOrdering } from '../rank';
+import { neuronOrdering, type WithinChunk } from '../rank';
 import type { FullProbeResult } from './types';
 import type { TrainReport } from '../probe/types';
 
@@ -20,6 +20,8 @@ export interface ProbeTask {
   gemm: Gemm;
   /** Passed to every probe trained (lambdas, mode, seed, ...). */
   probe?: Omit<TrainOptions, 'columns' | 'gemm' | 'classes'>;
+  /** How neurons are ordered inside NeuroX's chunks of the full probe's ordering (default `mass`). */
+  neuronOrder?: WithinChunk;
 }
 
 export interface FullProbe {
@@ -60,7 +62,7 @@ export async function trainFullProbe(task: ProbeTask): Promise<FullProbe> {
   const p = await predictSource(model, task.test, { gemm: task.gemm });
   const ev = evaluatePredictions(p.predicted, task.yTest, task.classes);
   const ranking = rankingWeights(model, columnStd, n);
-  const ordering = neuronOrdering(ranking, task.classes, n, Math.min(100, n)).ordering;
+  const ordering = neuronOrdering(ranking, task.classes, n, Math.min(100, n), task.neuronOrder ?? 'mass').ordering;
   return {
     model,
     report,

@@ -3,8 +3,9 @@ export type Aggregation = 'first' | 'last' | 'average';
 
 /**
  * Which model positions make up each output row of one sentence. Word mode: one row per word
- * (its subword positions), plus special tokens as their own rows when kept. Subword mode: one
- * row per input position, special tokens included, in order.
+ * (its subword positions; none for a word that gave no tokens, whose row is zeros, as NeuroX's
+ * aggregate_repr gives), plus special tokens as their own rows when kept. Subword mode: one row
+ * per input position, special tokens included, in order.
  */
 export interface RowPlan {
   tokens: string[];
@@ -18,6 +19,8 @@ export interface EncodedForPlan {
   wordIndex: Int32Array;
   /** Positions whose rows this encoding gives (a window's own words); all when absent. */
   owned?: Uint8Array;
+  /** Words (of this encoding's own) that hold no position: word mode gives each a row of zeros. */
+  emptyWords?: readonly number[];
 }
 
 export function planRows(
@@ -30,6 +33,15 @@ export function planRows(
   const tokens: string[] = [];
   const starts: number[] = [0];
   const positions: number[] = [];
+  // Empty words come in word order, before the next word that has positions (or at the end).
+  const empty = mode.subword ? [] : (enc.emptyWords ?? []);
+  let e = 0;
+  const emptyBefore = (w: number) => {
+    for (; e < empty.length && empty[e] < w; e++) {
+      tokens.push(words[empty[e]]);
+      starts.push(positions.length);
+    }
+  };
   let p = 0;
   while (p < n) {
     const w = enc.wordIndex[p];
@@ -44,6 +56,7 @@ export function planRows(
     }
     // A word's subwords are contiguous: collect the run of positions with this word index.
     const mine = owned(p);
+    if (mine) emptyBefore(w);
     if (mine) tokens.push(words[w]);
     while (p < n && enc.wordIndex[p] === w) {
       if (mine) positions.push(p);
@@ -51,6 +64,7 @@ export function planRows(
     }
     if (mine) starts.push(positions.length);
   }
+  emptyBefore(Infinity);
   return { tokens, starts: Int32Array.from(starts), positions: Int32Array.from(positions) };
 }
 
@@ -85,7 +99,9 @@ export function aggregateRows(
     for (const site of readers) {
       const dst = rowBase + site.column;
       const base = b * site.batchStride;
-      if (aggregation === 'average' && to - from > 1) {
+      if (to === from) {
+        out.fill(0, dst, dst + site.width);
+      } else if (aggregation === 'average' && to - from > 1) {
         // Sum in float64: a long word's subwords should not lose precision.
         for (let u = 0; u < site.width; u++) {
           let sum = 0;

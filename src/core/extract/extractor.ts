@@ -1,6 +1,6 @@
 import { CancelledError, GrainError, formatLocation } from '../errors';
 import type { ActivationSink } from '../store';
-import type { EncodedWindow } from '../tokenize';
+import { quoteWord, type EncodedWindow } from '../tokenize';
 import type { ExtractionModel } from './model';
 import { aggregateRows, planRows, type Aggregation, type RowPlan } from './aggregate';
 import { planBatches } from './batches';
@@ -43,6 +43,8 @@ const WINDOW_BATCHES = 32;
 const POSITIONS_PER_SLOT = 32;
 /** Windowed sentences named one by one in warnings before the rest are counted. */
 const NAMED_WINDOWED = 3;
+/** Words without tokens named one by one in warnings before the rest are counted. */
+const NAMED_EMPTY = 5;
 
 interface Segment {
   sentence: number;
@@ -138,10 +140,20 @@ function windowOf(model: ExtractionModel, req: ExtractRequest): { size: number; 
 function encodeAll(model: ExtractionModel, req: ExtractRequest, size: number, overlap: number): { segments: Segment[]; windowed: number } {
   const segments: Segment[] = [];
   let windowed = 0;
+  let empty = 0;
   for (let i = 0; i < req.sentences.length; i++) {
     const where = { file: req.source, line: req.lines?.[i] ?? i + 1 };
-    const windows = model.tokenizer.encodeWindows(req.sentences[i], { size, overlap, where: req.source ? where : { line: where.line } });
+    const words = req.sentences[i];
+    const windows = model.tokenizer.encodeWindows(words, { size, overlap, where: req.source ? where : { line: where.line } });
     windows.forEach((enc, k) => segments.push({ sentence: i, enc, last: k === windows.length - 1 }));
+    for (const w of windows.flatMap((enc) => enc.emptyWords)) {
+      if (!req.subword && req.keepSpecial) refuseNextToSpecial(windows, words, w, where);
+      if (++empty > NAMED_EMPTY) continue;
+      req.onWarning?.(
+        `${formatLocation(req.source ? where : {}) || `sentence ${i + 1}: `}word ${w + 1} ${quoteWord(words[w])} gives no tokens (the tokenizer's normalizer ` +
+          `removes it): the model reads the line without it, and ${req.subword ? 'it has no row' : 'its row is zeros'}, as in NeuroX`,
+      );
+    }
     if (windows.length === 1) continue;
     if (++windowed <= NAMED_WINDOWED) {
       const tokens = windows.reduce((n, w) => n + w.owned.reduce((a, b) => a + b, 0), 0);
@@ -152,7 +164,28 @@ function encodeAll(model: ExtractionModel, req: ExtractRequest, size: number, ov
     }
   }
   if (windowed > NAMED_WINDOWED) req.onWarning?.(`${windowed - NAMED_WINDOWED} more sentence(s) of ${req.source ?? 'the input'} were run as overlapping windows of ${size} positions`);
+  if (empty > NAMED_EMPTY) req.onWarning?.(`${empty - NAMED_EMPTY} more word(s) of ${req.source ?? 'the input'} give no tokens; their rows are zeros`);
   return { segments, windowed };
+}
+
+/**
+ * With special tokens kept as rows, a word without tokens right after the leading special
+ * tokens or right before the trailing ones could sit on either side of them: NeuroX's extractor
+ * refuses that sentence ("A token dropped by the tokenizer appeared next to a special token"),
+ * and so does Grain.
+ */
+function refuseNextToSpecial(windows: EncodedWindow[], words: readonly string[], w: number, where: { file?: string; line: number }): void {
+  const first = windows[0];
+  const last = windows[windows.length - 1];
+  const before = w === 0 && first.special[0] === 1 ? first.tokens[0] : undefined;
+  const after = w === words.length - 1 && last.special[last.special.length - 1] === 1 ? last.tokens[last.tokens.length - 1] : undefined;
+  const special = before ?? after;
+  if (special === undefined) return;
+  throw new GrainError(
+    `word ${w + 1} ${quoteWord(words[w])} gives no tokens and sits next to the special token ${JSON.stringify(special)}, so its row could go ` +
+      'on either side of it (NeuroX refuses this too): remove the word, or extract without --keep-special',
+    where,
+  );
 }
 
 /** Consecutive segment ranges holding at most WINDOW_BATCHES batches and a bounded number of positions. */

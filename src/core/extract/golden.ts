@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { GrainError } from '../errors';
 import type { ActivationMatrix } from '../activations';
+import { readJsonFile } from '../io/json-file';
 
 /** A demo model's golden.json: reference activations from torch at every layer boundary. */
 export interface Golden {
@@ -9,13 +9,7 @@ export interface Golden {
 }
 
 export function readGolden(path: string): Golden {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new GrainError(`cannot read golden activations: ${(e as Error).message}`, { file: path });
-  }
-  const g = parsed as Golden;
+  const g = readJsonFile(path) as Golden;
   if (!Array.isArray(g?.boundaries) || !Array.isArray(g?.sentences)) {
     throw new GrainError('not a golden activations file: expected "boundaries" and "sentences"', { file: path });
   }

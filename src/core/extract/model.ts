@@ -8,10 +8,13 @@ import { resolveModelPath } from '../runtime/model-path';
 import { createSession } from '../runtime/session';
 import { checkTokenIdsFit } from '../runtime/vocabulary';
 import type { SiteReader } from './aggregate';
+import { selectSites, type LayerFilter } from './layer-filter';
 
 export interface LoadOptions {
   sites: SiteSelection;
   threads: number;
+  /** NeuroX's filter_layers / include_embeddings over the sites found: only these are read, in this order. */
+  layers?: LayerFilter;
 }
 
 /** A model opened for extraction: one session whose outputs include every chosen site. */
@@ -24,6 +27,8 @@ export interface ExtractionModel {
   /** What was changed to make the graph analysable (e.g. a merged decoder's branch inlined). */
   notes: string[];
   sites: SiteInfo[];
+  /** Each site's layer index as NeuroX numbers it (its per-layer file's name: `out-layer{k}.hdf5`). */
+  neuroxIndex: number[];
   /** How each site's tensor is laid out (parallel to `sites`), as the probe run found it. */
   siteLayouts: LayoutKind[];
   neurons: number;
@@ -50,7 +55,8 @@ export async function openExtractionModel(dirOrFile: string, opts: LoadOptions):
   const { model: proto, notes } = readAnalysisModel(modelPath);
   const explicit = readGrainConfig(dir);
   const detection = detectSites(proto, { sites: opts.sites, explicit, source: modelPath });
-  const found = detection.sites;
+  const selected = selectSites(detection.sites, opts.layers, modelPath);
+  const found = selected.map((s) => s.site);
   const feedPlan = planFeeds(modelInputs(proto), modelPath);
   checkTokenIdsFit(proto, feedPlan, tokenizer, modelPath);
   // float16 sites are read through a Cast to float32 (outputNames[i] holds site i).
@@ -87,6 +93,7 @@ export async function openExtractionModel(dirOrFile: string, opts: LoadOptions):
     detection,
     notes,
     sites,
+    neuroxIndex: selected.map((s) => s.neuroxIndex),
     siteLayouts: layouts.map((l) => l.kind),
     neurons,
     padSafe,

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { GrainError } from '../errors';
-import { isRecord, readJsonFile } from '../tokenize/json-file';
+import { isRecord, readJsonFile } from '../io/json-file';
 import type { FolderLayout, ModelFolderScan, Precision } from './folder';
 
 /** Grain's own model card (the demo models' config.json): architecture, hidden_size, layer_boundaries. */

@@ -338,5 +338,5 @@ function statOrUndefined(path: string): Stats | undefined {
   }
 }
 
-export { readModelFolderFacts, expectedBoundaries, parseModelCard, parseHfConfig, isModelCard } from './facts';
-export type { ModelFolderFacts, VariantFacts, ModelCard, HfConfigFacts } from './facts';
+export { readModelFolderFacts, expectedBoundaries, parseModelCard } from './facts';
+export type { ModelFolderFacts } from './facts';

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { GrainError } from '../errors';
-import { jsonErrorOffset } from './json-syntax';
+import { lineAndColumn, parseJson } from '../io/json-file';
+import { readInputText } from '../io/read-file';
 import type { ExplicitSite, ExplicitSites } from './sites';
 
 export const GRAIN_CONFIG = 'grain.json';
@@ -15,13 +16,8 @@ export const GRAIN_CONFIG = 'grain.json';
 export function readGrainConfig(modelDir: string): ExplicitSites | undefined {
   const file = join(modelDir, GRAIN_CONFIG);
   if (!existsSync(file)) return undefined;
-  const text = readFileSync(file, 'utf8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new GrainError(`invalid JSON: ${(e as Error).message}`, { file, line: jsonErrorLine(text) });
-  }
+  const text = readInputText(file);
+  const json = parseJson(text, file);
   return { sites: parseSites(json, text, file), source: file };
 }
 
@@ -56,16 +52,6 @@ function entryLine(text: string, e: { name?: unknown; tensor?: unknown }): numbe
 
 function lineOf(text: string, needle: string): number | undefined {
   const at = text.indexOf(needle);
-  return at < 0 ? undefined : lineAt(text, at);
+  return at < 0 ? undefined : lineAndColumn(text, at).line;
 }
 
-function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-
-function jsonErrorLine(text: string): number | undefined {
-  const at = jsonErrorOffset(text);
-  return at < 0 ? undefined : lineAt(text, at);
-}

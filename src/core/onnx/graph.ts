@@ -47,10 +47,6 @@ export function hasTensor(index: GraphIndex, name: string): boolean {
   return index.producer.has(name) || index.initializers.has(name) || index.graph.input.some((v) => v.name === name);
 }
 
-export function nodeLabel(node: NodeProto): string {
-  return node.name || `${node.opType ?? 'node'} -> ${node.output[0] ?? '?'}`;
-}
-
 function nodeReads(node: NodeProto): string[] {
   const reads = [...node.input];
   for (const attr of node.attribute) {

@@ -1,10 +1,9 @@
-export { readOnnxModel, decodeOnnxModel, encodeOnnxModel, encodeModelProto, type OnnxModel } from './proto';
-export { findSites, detectSites, type SiteDetection, type SiteMethod, type ModelSite, type ExplicitSite, type ExplicitSites, type FindSitesOptions, type SiteSelection } from './sites';
-export { readGrainConfig, GRAIN_CONFIG } from './config';
-export { addOutputs, addFloat32Outputs, addMaskInputs, type MaskSpec } from './surgery';
-export { readAnalysisModel, type AnalysisModel } from './prepare';
-export { inlineNoCacheBranch } from './branches';
+export { readOnnxModel, decodeOnnxModel, encodeModelProto, type OnnxModel } from './proto';
+export { findSites, detectSites, type SiteDetection, type ModelSite, type ExplicitSites, type SiteSelection } from './sites';
+export { readGrainConfig } from './config';
+export { addOutputs, addFloat32Outputs, addMaskInputs } from './surgery';
+export { readAnalysisModel } from './prepare';
 export { detectLayout, copyUnits, type TensorLayout, type LayoutKind } from './layout';
-export { modelInputs, type ModelInput, type InputRole } from './inputs';
-export { needsModelFile, externalWeights, type ExternalWeights } from './external';
+export { modelInputs, type ModelInput } from './inputs';
+export { needsModelFile, externalWeights } from './external';
 export { embeddingTable } from './embedding';

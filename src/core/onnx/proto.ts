@@ -1,7 +1,8 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import protobuf from 'protobufjs';
 import { GrainError } from '../errors';
+import { readInputBytes } from '../io/read-file';
 import { ONNX_PROTO } from './schema';
 import { EXTERNAL_DATA, type GraphProto, type ModelProto } from './types';
 
@@ -27,12 +28,7 @@ export function onnxType(name: string): protobuf.Type {
 }
 
 export function readOnnxModel(path: string): OnnxModel {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new GrainError(`cannot read the model: ${(e as Error).message}`, { file: path });
-  }
+  const bytes = readInputBytes(path);
   const model = decodeOnnxModel(bytes, path);
   for (const location of model.externalData) {
     if (!existsSync(join(dirname(path), location))) {
@@ -62,11 +58,6 @@ export function decodeOnnxModel(bytes: Uint8Array, file?: string): OnnxModel {
   if (proto.opsetImport.length === 0) throw notOnnx('it has no opset_import (truncated file?)');
   if (proto.graph.node.length === 0) throw notOnnx('its graph has no nodes');
   return { file, bytes, proto, graph: proto.graph, externalData: externalLocations(proto.graph) };
-}
-
-/** The bytes of the model, unchanged: OnnxModel is immutable, so this is an exact round trip. */
-export function encodeOnnxModel(model: OnnxModel): Uint8Array {
-  return model.bytes;
 }
 
 /** Serialize a model built as a plain object (tests and fixtures build models this way). */

@@ -3,7 +3,6 @@
  * activations' own scale (as NeuroX's probe.linear.weight), so rankings by weight mass mean
  * the same whichever trainer produced them.
  */
-import type { Gemm } from '../linalg/gemm';
 
 export interface ProbeModel {
   classes: number;
@@ -12,11 +11,6 @@ export interface ProbeModel {
   /** classes x columns.length, row-major (NeuroX's [classes x neurons] layout). */
   weights: Float32Array;
   bias: Float32Array;
-}
-
-/** Logits [rows x classes] of a batch x [rows x width] without the bias. */
-export function batchLogits(gemm: Gemm, x: Float32Array, rows: number, width: number, weights: Float32Array, classes: number): Promise<Float32Array> {
-  return gemm.abt(x, weights, rows, width, classes);
 }
 
 /**

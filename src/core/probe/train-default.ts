@@ -136,7 +136,7 @@ export async function trainDefault(gemm: Gemm, data: ProbeData, net: ElasticNet,
   let trainLoss = 0;
   let trainCorrect = 0;
   let trainRows = 0;
-  let epoch = 0;
+  let epoch: number;
 
   async function trainOn(batch: Batch): Promise<void> {
     throwIfAborted(opts.signal);

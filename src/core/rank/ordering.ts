@@ -2,14 +2,21 @@ import { GrainError } from '../errors';
 import { checkWeights, massCount, sortedMass } from './weights';
 
 export interface NeuronOrdering {
-  /**
-   * Neurons, most important first. Within a chunk (between cutoffs), where NeuroX's order is
-   * arbitrary: by the mass step that added them, then ascending id.
-   */
+  /** Neurons, most important first: NeuroX's chunks in order, each ordered as `within` says. */
   ordering: Int32Array;
   /** ordering.length after each chunk. */
   cutoffs: Int32Array;
 }
+
+/**
+ * How neurons are ordered inside one of NeuroX's chunks (where NeuroX calls the order
+ * arbitrary). `mass`: by the share of a class's weight mass at which the neuron enters that
+ * class's top neurons (the mass of the class's larger weights before it, over the class's total;
+ * the smallest over classes), so the first neuron of a chunk is the one the finest mass step would
+ * have taken first; ties by larger share of its own, then ascending id. `neurox`: ascending id,
+ * the sequence of NeuroX's own rankings of small layers (see the README).
+ */
+export type WithinChunk = 'mass' | 'neurox';
 
 /**
  * NeuroX get_neuron_ordering: top neurons at weight-mass shares 0, 1/stride, ..., 1; each step
@@ -17,48 +24,48 @@ export interface NeuronOrdering {
  * when a step adds nothing, so there are stride + 1 cutoffs). Share 1 takes every neuron, so
  * the ordering holds all of them.
  */
-export function neuronOrdering(weights: Float32Array | Float64Array, classes: number, neurons: number, searchStride = 100): NeuronOrdering {
+export function neuronOrdering(
+  weights: Float32Array | Float64Array,
+  classes: number,
+  neurons: number,
+  searchStride = 100,
+  within: WithinChunk = 'mass',
+): NeuronOrdering {
   const steps = stepAdditions(weights, classes, neurons, searchStride);
+  const key = within === 'mass' ? entryShares(weights, classes, neurons) : undefined;
   const ordering: number[] = [];
   const cutoffs = new Int32Array(steps.length);
   steps.forEach((added, i) => {
-    for (const j of added) ordering.push(j);
+    const chunk = Array.from(added);
+    if (key) chunk.sort((a, b) => key.entry[a] - key.entry[b] || key.own[b] - key.own[a] || a - b);
+    for (const j of chunk) ordering.push(j);
     cutoffs[i] = ordering.length;
   });
   return { ordering: Int32Array.from(ordering), cutoffs };
 }
 
 /**
- * NeuroX get_neuron_ordering_granular: for i = 0, g, 2g, ... <= neurons, take the first mass
- * step whose top-neuron set has at least i neurons and append what it adds; a cutoff is
- * recorded only when something was added. As in NeuroX, when granularity does not divide
- * the neuron count, the neurons added only by the final steps are not reached.
+ * Per neuron: `entry`, the smallest over classes of the share of the class's weight mass held by
+ * the class's larger weights (the share at which the class's selection reaches it: 0 for each
+ * class's largest); `own`, its largest share of a class's mass. The same |weight| mass, sorted
+ * the same way (sortedMass), as the chunks.
  */
-export function neuronOrderingGranular(
-  weights: Float32Array | Float64Array,
-  classes: number,
-  neurons: number,
-  granularity = 50,
-  searchStride = 100,
-): NeuronOrdering {
-  if (!Number.isInteger(granularity) || granularity < 1) throw new GrainError(`granularity must be a positive integer, got ${granularity}`);
-  const steps = stepAdditions(weights, classes, neurons, searchStride);
-  const sizes = new Int32Array(steps.length);
-  let total = 0;
-  steps.forEach((added, i) => (sizes[i] = total += added.length));
-  const ordering: number[] = [];
-  const cutoffs: number[] = [];
-  let step = 0;
-  let taken = -1;
-  for (let want = 0; want <= neurons; want += granularity) {
-    // The last step holds every neuron, so this stops in range.
-    while (sizes[step] < want) step++;
-    const before = ordering.length;
-    for (let s = taken + 1; s <= step; s++) for (const j of steps[s]) ordering.push(j);
-    taken = step;
-    if (ordering.length > before) cutoffs.push(ordering.length);
+function entryShares(weights: Float32Array | Float64Array, classes: number, neurons: number): { entry: Float64Array; own: Float64Array } {
+  const entry = new Float64Array(neurons).fill(Infinity);
+  const own = new Float64Array(neurons);
+  for (let c = 0; c < classes; c++) {
+    const { order, cum } = sortedMass(weights, neurons, c, true);
+    const total = cum[neurons - 1];
+    for (let k = 0; k < neurons; k++) {
+      const j = order[k];
+      const before = k === 0 ? 0 : cum[k - 1];
+      const e = total > 0 ? before / total : k === 0 ? 0 : 1;
+      if (e < entry[j]) entry[j] = e;
+      const share = total > 0 ? (cum[k] - before) / total : 0;
+      if (share > own[j]) own[j] = share;
+    }
   }
-  return { ordering: Int32Array.from(ordering), cutoffs: Int32Array.from(cutoffs) };
+  return { entry, own };
 }
 
 /**

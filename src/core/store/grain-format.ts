@@ -2,6 +2,7 @@ import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, writeS
 import { endianness } from 'node:os';
 import type { ActivationMatrix, SiteInfo } from '../activations';
 import { totalNeurons } from '../neurons';
+import { fileReadError } from '../io/read-file';
 import { GrainError } from '../errors';
 import { siblingTemp, type Temporary } from '../io/temp';
 import { digest, sentenceFingerprint } from './checksums';
@@ -330,8 +331,7 @@ export class GrainStoreReader {
     try {
       fd = openSync(path, 'r');
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new GrainError(code === 'ENOENT' ? 'file not found' : `cannot read: ${(e as Error).message}`, { file: path });
+      throw fileReadError(path, e);
     }
     try {
       return new GrainStoreReader(path, fd);

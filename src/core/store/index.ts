@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { ActivationMatrix, SiteInfo } from '../activations';
 import { GrainError } from '../errors';
+import { fileReadError } from '../io/read-file';
 import { GRAIN_MAGIC, GrainStoreReader, GrainStoreWriter, type StoreDtype } from './grain-format';
 import { NeuroxHdf5Writer, readNeuroxHdf5 } from './neurox-hdf5';
 import { NeuroxJsonWriter, readNeuroxJson } from './neurox-json';
@@ -8,16 +9,19 @@ import type { ActivationSink } from './sink';
 
 export { appendSentence, type ActivationSink } from './sink';
 export { MemorySink } from './memory-sink';
-export { GrainStoreReader, GrainStoreWriter, GRAIN_FORMAT_VERSION, type StoreDtype, type GrainStoreOptions } from './grain-format';
-export { NeuroxJsonWriter, readNeuroxJson } from './neurox-json';
-export { NeuroxHdf5Writer, readNeuroxHdf5 } from './neurox-hdf5';
+export { PerLayerSink, perLayerPath } from './per-layer';
+export { GrainStoreReader, GrainStoreWriter, type StoreDtype } from './grain-format';
+export { readNeuroxJson } from './neurox-json';
+export { readNeuroxHdf5 } from './neurox-hdf5';
 export { float32ToFloat16Bits, float16BitsToFloat32, encodeFloat16, decodeFloat16 } from './float16';
-export { formatFloat32 } from './float-text';
 
 export type ActivationFormat = 'grain' | 'json' | 'hdf5';
 
 export interface SinkOptions {
-  /** Grain store only: float16 halves the size at ~3 significant digits. Default float32. */
+  /**
+   * float16 halves a Grain store at ~3 significant digits; NeuroX JSON writes each value rounded
+   * to float16 (NeuroX's dtype); NeuroX HDF5 cannot hold it (see createSink). Default float32.
+   */
   dtype?: StoreDtype;
   /** Grain store only: free-form run description kept in the file. */
   meta?: Record<string, unknown>;
@@ -29,8 +33,17 @@ export function createSink(path: string, format: ActivationFormat, opts: SinkOpt
     case 'grain':
       return new GrainSink(path, opts);
     case 'json':
-      return new NeuroxJsonWriter(path);
+      return new NeuroxJsonWriter(path, opts.dtype === 'float16');
     case 'hdf5':
+      if (opts.dtype === 'float16') {
+        // h5wasm (Grain's HDF5 library, 0.10.3) has no 2-byte float type to create a dataset with;
+        // float16 files NeuroX wrote are read (neurox-hdf5.ts).
+        throw new GrainError(
+          'float16 NeuroX HDF5 cannot be written: the HDF5 library Grain uses cannot create float16 datasets. ' +
+            'Use --format json --float16 (NeuroX JSON, values rounded to float16) or the Grain store (--float16); NeuroX\'s float16 HDF5 files are read',
+          { file: path },
+        );
+      }
       return new NeuroxHdf5Writer(path);
     default:
       throw new GrainError(`unknown activation format "${format as string}" (grain, json or hdf5)`, { file: path });
@@ -101,26 +114,36 @@ export async function openActivations(path: string, signal?: AbortSignal): Promi
   return memorySource(format, matrix);
 }
 
+/** The binary store formats, known by their first 8 bytes. */
+export function binaryStoreFormat(head: Uint8Array): 'grain' | 'hdf5' | undefined {
+  if (Buffer.from(head.subarray(0, 8)).toString('latin1') === GRAIN_MAGIC) return 'grain';
+  if (HDF5_SIGNATURE.every((b, i) => head[i] === b)) return 'hdf5';
+  return undefined;
+}
+
 export async function sniffFormat(path: string): Promise<ActivationFormat> {
   let head: Uint8Array;
   try {
     const handle = await open(path, 'r');
     try {
-      head = new Uint8Array(64);
+      head = new Uint8Array(256);
       const { bytesRead } = await handle.read(head, 0, head.length, 0);
       head = head.subarray(0, bytesRead);
     } finally {
       await handle.close();
     }
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new GrainError(code === 'ENOENT' ? 'file not found' : `cannot read: ${(e as Error).message}`, { file: path });
+    throw fileReadError(path, e);
   }
-  if (Buffer.from(head.subarray(0, 8)).toString('latin1') === GRAIN_MAGIC) return 'grain';
-  if (HDF5_SIGNATURE.every((b, i) => head[i] === b)) return 'hdf5';
+  const binary = binaryStoreFormat(head);
+  if (binary) return binary;
   let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
-  if (head[i] === 0x7b /* { */) return 'json';
+  if (head[i] === 0x7b /* { */) {
+    const result = /^\{\s*"schema"\s*:\s*"grain\.([a-z-]+)"/.exec(Buffer.from(head.subarray(i)).toString('utf8'));
+    if (result) throw new GrainError(`is a Grain ${result[1]} result, not activations (a Grain store, NeuroX HDF5 or NeuroX JSON lines)`, { file: path });
+    return 'json';
+  }
   throw new GrainError(
     head.length === 0 ? 'the file is empty, not activations' : 'not an activations file (expected a Grain store, NeuroX HDF5 or NeuroX JSON lines)',
     { file: path },

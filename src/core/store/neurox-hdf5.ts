@@ -2,7 +2,9 @@ import { rename, stat } from 'node:fs/promises';
 import type * as H5 from 'h5wasm/node';
 import { ActivationMatrix, SiteInfo } from '../activations';
 import { GrainError } from '../errors';
+import { fileReadError } from '../io/read-file';
 import { siblingTemp, type Temporary } from '../io/temp';
+import { decodeFloat16 } from './float16';
 import { MemorySink } from './memory-sink';
 import type { ActivationSink } from './sink';
 import { checkSites, neuroxSites, requireEqualWidths } from './sites';
@@ -10,11 +12,14 @@ import { checkSites, neuroxSites, requireEqualWidths } from './sites';
 /**
  * NeuroX's HDF5 layout: one float32 dataset per sentence, named by its index ("0", "1", ...),
  * shaped [layers, words, hidden]; and "sentence_to_index", a one-element string dataset with
- * JSON {sentence text: "index"} (text = tokens joined by single spaces).
+ * JSON {sentence text: "index"} (text = tokens joined by single spaces), one entry per sentence
+ * in sentence order. NeuroX's writer (since 2021) keys a repeated text as "<text> (Occurrence 2)",
+ * "<text> (Occurrence 3)", ..., and NeuroX's loader reads the sentences in the map's key order:
+ * a lost entry is a lost sentence, and a key out of order misaligns every label after it.
  *
- * That map loses duplicate sentences (one key per text; NeuroX's own limitation) and tokens
- * that contain spaces, so Grain also writes "grain_tokens" (JSON list of token lists) and
- * "grain_sites" (JSON SiteInfo list), which NeuroX ignores. Files without them still read.
+ * Tokens that contain spaces do not survive that map, so Grain also writes "grain_tokens" (JSON
+ * list of token lists) and "grain_sites" (JSON SiteInfo list), which NeuroX ignores. Files
+ * without them still read: NeuroX's own, with or without occurrence keys.
  */
 
 type H5Module = typeof H5;
@@ -46,7 +51,8 @@ export class NeuroxHdf5Writer implements ActivationSink {
   private readonly temp: Temporary;
   private sites: SiteInfo[] = [];
   private width = 0;
-  private readonly sentenceToIndex: Record<string, string> = {};
+  /** Insertion order is sentence order: a Map, since a plain object would put integer-like texts ("1961") first. */
+  private readonly sentenceToIndex = new Map<string, string>();
   private readonly tokens: string[][] = [];
   private pending: { tokens: string[]; rows: Float32Array }[] = [];
 
@@ -98,8 +104,7 @@ export class NeuroxHdf5Writer implements ActivationSink {
     } catch (e) {
       throw h5Error(this.path, `cannot write sentence ${index}`, e);
     }
-    // As NeuroX does, a repeated sentence text points at its last occurrence.
-    this.sentenceToIndex[tokens.join(' ')] = index;
+    this.sentenceToIndex.set(occurrenceKey(tokens.join(' '), this.sentenceToIndex), index);
     this.tokens.push(tokens.slice());
   }
 
@@ -107,7 +112,7 @@ export class NeuroxHdf5Writer implements ActivationSink {
     const file = this.file;
     if (!file) throw new Error('NeuroxHdf5Writer: close outside begin');
     try {
-      file.create_dataset({ name: 'sentence_to_index', data: [JSON.stringify(this.sentenceToIndex)] });
+      file.create_dataset({ name: 'sentence_to_index', data: [orderedJsonObject(this.sentenceToIndex)] });
       file.create_dataset({ name: 'grain_tokens', data: [JSON.stringify(this.tokens)] });
       file.create_dataset({ name: 'grain_sites', data: [JSON.stringify(this.sites)] });
       file.close();
@@ -132,13 +137,30 @@ export class NeuroxHdf5Writer implements ActivationSink {
   }
 }
 
+/**
+ * NeuroX's key for a sentence text: the text itself the first time, then "<text> (Occurrence k)"
+ * with the smallest k from 2 not yet taken (NeuroX's HDF5ActivationsWriter.write_activations).
+ */
+function occurrenceKey(text: string, taken: { has(key: string): boolean }): string {
+  let key = text;
+  for (let k = 2; taken.has(key); k++) key = `${text} (Occurrence ${k})`;
+  return key;
+}
+
+/** A JSON object with the map's keys in insertion order (JSON.stringify of an object would not keep them). */
+function orderedJsonObject(map: ReadonlyMap<string, string>): string {
+  const parts: string[] = [];
+  for (const [key, value] of map) parts.push(`${JSON.stringify(key)}: ${JSON.stringify(value)}`);
+  return `{${parts.join(', ')}}`;
+}
+
 /** Reads a NeuroX (or Grain-written) activations HDF5 file into memory. */
 export async function readNeuroxHdf5(path: string): Promise<ActivationMatrix> {
   try {
     if (!(await stat(path)).isFile()) throw new GrainError('is not a file', { file: path });
   } catch (e) {
     if (e instanceof GrainError) throw e;
-    throw new GrainError((e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read: ${(e as Error).message}`, { file: path });
+    throw fileReadError(path, e);
   }
   const h5 = await loadH5();
   let file: H5.File;
@@ -165,7 +187,7 @@ async function readOpenFile(h5: H5Module, file: H5.File, path: string): Promise<
     const d = keys.includes(name) ? file.get(name) : null;
     return d instanceof h5.Dataset ? d : undefined;
   };
-  const tokens = keys.includes('grain_tokens')
+  const tokensOf = keys.includes('grain_tokens')
     ? grainTokens(readJsonString(dataset('grain_tokens'), 'grain_tokens', fail), count, fail)
     : tokensFromSentenceMap(readJsonString(dataset('sentence_to_index'), 'sentence_to_index', fail), count, fail);
 
@@ -184,12 +206,12 @@ async function readOpenFile(h5: H5Module, file: H5.File, path: string): Promise<
     } else if (layers !== shape.layers || hidden !== shape.hidden) {
       throw fail(`dataset "${i}" has ${layers} layers x ${hidden} units, but dataset "0" has ${shape.layers} x ${shape.hidden}`);
     }
-    if (words !== tokens[i].length) throw fail(`dataset "${i}" holds ${words} words but sentence ${i} has ${tokens[i].length} tokens`);
+    const tokens = tokensOf(i, words);
     const meta = d.metadata;
-    if (meta.type !== H5T_FLOAT || (meta.size !== 4 && meta.size !== 8)) {
-      throw fail(`dataset "${i}" is of type ${d.dtype}, expected float32`);
+    if (meta.type !== H5T_FLOAT || (meta.size !== 2 && meta.size !== 4 && meta.size !== 8)) {
+      throw fail(`dataset "${i}" is of type ${d.dtype}, expected float32 (or float16, float64)`);
     }
-    const cube = d.value as Float32Array | Float64Array;
+    const cube = meta.size === 2 ? await readFloat16(h5, d) : (d.value as Float32Array | Float64Array);
     const rows = new Float32Array(cube.length);
     for (let w = 0; w < words; w++) {
       for (let l = 0; l < layers; l++) {
@@ -198,10 +220,30 @@ async function readOpenFile(h5: H5Module, file: H5.File, path: string): Promise<
         for (let k = 0; k < hidden; k++) rows[to + k] = cube[from + k];
       }
     }
-    sink.appendRows(tokens[i], rows);
+    sink.appendRows(tokens, rows);
     sink.endSentence();
   }
   return sink.result();
+}
+
+/**
+ * A float16 dataset (NeuroX's dtype float16), which h5wasm's `value` does not decode: its raw
+ * little-endian bits, read through the library's own call, decoded exactly to float32.
+ */
+async function readFloat16(h5: H5Module, d: H5.Dataset): Promise<Float32Array> {
+  const module = await h5.ready;
+  const count = Number(d.metadata.total_size);
+  const bytes = count * 2;
+  const ptr = module._malloc(Math.max(bytes, 2));
+  try {
+    module.get_dataset_data(d.file_id, d.path, null, null, null, BigInt(ptr));
+    const bits = new Uint16Array(module.HEAPU8.slice(ptr, ptr + bytes).buffer);
+    const out = new Float32Array(count);
+    decodeFloat16(bits, out);
+    return out;
+  } finally {
+    module._free(ptr);
+  }
 }
 
 function readJsonString(d: H5.Dataset | undefined, name: string, fail: (what: string) => GrainError): unknown {
@@ -216,29 +258,61 @@ function readJsonString(d: H5.Dataset | undefined, name: string, fail: (what: st
   }
 }
 
-function grainTokens(value: unknown, count: number, fail: (what: string) => GrainError): string[][] {
+/** The tokens of sentence i, whose dataset holds `words` words. */
+type TokensOf = (i: number, words: number) => string[];
+
+function grainTokens(value: unknown, count: number, fail: (what: string) => GrainError): TokensOf {
   const ok = Array.isArray(value) && value.every((s) => Array.isArray(s) && s.every((t) => typeof t === 'string'));
   if (!ok) throw fail('"grain_tokens" is not a list of token lists');
   if (value.length !== count) throw fail(`"grain_tokens" lists ${value.length} sentences, but there are ${count} sentence datasets`);
-  return value as string[][];
+  const tokens = value as string[][];
+  return (i, words) => {
+    if (words !== tokens[i].length) throw fail(`dataset "${i}" holds ${words} words but "grain_tokens" gives sentence ${i} ${tokens[i].length} tokens`);
+    return tokens[i];
+  };
 }
 
-function tokensFromSentenceMap(value: unknown, count: number, fail: (what: string) => GrainError): string[][] {
+const OCCURRENCE = / \(Occurrence ([2-9]|[1-9]\d+)\)$/;
+
+/**
+ * Tokens from the keys of "sentence_to_index": a key is the sentence's tokens joined by spaces,
+ * or, for a repeated text, that plus " (Occurrence k)". Which one a key is follows from the
+ * dataset's word count (the two readings differ by two words) and from the writer's rule: the
+ * text itself and its occurrences 2..k-1 are keys too.
+ */
+function tokensFromSentenceMap(value: unknown, count: number, fail: (what: string) => GrainError): TokensOf {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw fail('"sentence_to_index" is not a JSON object');
-  const byIndex: (string[] | undefined)[] = new Array(count);
-  for (const [text, index] of Object.entries(value as Record<string, unknown>)) {
+  const map = value as Record<string, unknown>;
+  const byIndex: (string | undefined)[] = new Array(count);
+  for (const [text, index] of Object.entries(map)) {
     const i = Number(index);
-    if (!Number.isInteger(i) || i < 0 || i >= count) throw fail(`"sentence_to_index" maps "${text}" to ${JSON.stringify(index)}, which is not a sentence dataset`);
-    byIndex[i] = text === '' ? [] : text.split(' ');
+    if (!Number.isInteger(i) || i < 0 || i >= count || String(index) !== String(i)) {
+      throw fail(`"sentence_to_index" maps "${text}" to ${JSON.stringify(index)}, which is not a sentence dataset`);
+    }
+    if (byIndex[i] !== undefined) throw fail(`"sentence_to_index" maps both "${byIndex[i]}" and "${text}" to sentence ${i}`);
+    byIndex[i] = text;
   }
-  // Array.from, not map: map skips the holes that are exactly the sentences to report.
-  return Array.from(byIndex, (t, i) => {
-    if (t) return t;
-    throw fail(
-      `sentence ${i} has no entry in "sentence_to_index", so its words cannot be recovered ` +
-        '(NeuroX keeps one entry per distinct sentence text, so a repeated sentence loses its own)',
-    );
-  });
+  const split = (text: string) => (text === '' ? [] : text.split(' '));
+  return (i, words) => {
+    const key = byIndex[i];
+    if (key === undefined) {
+      throw fail(
+        `sentence ${i} has no entry in "sentence_to_index", so its words cannot be recovered ` +
+          '(a writer that keeps one entry per distinct text, as NeuroX did before its "(Occurrence k)" keys, loses repeated sentences)',
+      );
+    }
+    const whole = split(key);
+    if (whole.length === words) return whole;
+    const m = OCCURRENCE.exec(key);
+    if (m) {
+      const text = key.slice(0, m.index);
+      const k = Number(m[1]);
+      const earlier = Array.from({ length: k - 1 }, (_, j) => (j === 0 ? text : `${text} (Occurrence ${j + 1})`));
+      const base = split(text);
+      if (base.length === words && earlier.every((e) => Object.hasOwn(map, e))) return base;
+    }
+    throw fail(`dataset "${i}" holds ${words} words but sentence ${i} ("${key}" in "sentence_to_index") has ${whole.length} tokens`);
+  };
 }
 
 function sitesFor(stored: unknown, layers: number, hidden: number, path: string): SiteInfo[] {

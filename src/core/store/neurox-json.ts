@@ -5,6 +5,7 @@ import { siblingTemp, type Temporary } from '../io/temp';
 import { readRawLines } from '../text/line-stream';
 import { decodeUtf8Strict, stripBom } from '../text/utf8';
 import { formatFloat32 } from './float-text';
+import { float16BitsToFloat32, float32ToFloat16Bits } from './float16';
 import { MemorySink } from './memory-sink';
 import type { ActivationSink } from './sink';
 import { neuroxSites, requireEqualWidths } from './sites';
@@ -13,7 +14,8 @@ import { neuroxSites, requireEqualWidths } from './sites';
  * NeuroX's JSON-lines activations, one sentence per line:
  *   {"linex_index": i, "features": [{"token": w, "layers": [{"index": l, "values": [...]}, ...]}, ...]}
  * Layer l is sites[l]; all layers have one width. Values are written as the shortest text
- * that reads back to the identical float32.
+ * that reads back to the identical float32; with `float16` (NeuroX's dtype float16), each value
+ * is first rounded to the nearest float16, so the file reads back as exactly those values.
  */
 
 // Text is handed to the file in pieces of about this many characters: a 768-wide, 13-layer
@@ -32,7 +34,10 @@ export class NeuroxJsonWriter implements ActivationSink {
   private parts: string[] = [];
   private partChars = 0;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    private readonly float16 = false,
+  ) {
     this.temp = siblingTemp(path);
   }
 
@@ -101,7 +106,10 @@ export class NeuroxJsonWriter implements ActivationSink {
   private formatValues(values: Float32Array, token: number): string {
     const out = new Array<string>(values.length);
     for (let i = 0; i < values.length; i++) {
-      const v = values[i];
+      const v = this.float16 ? float16BitsToFloat32(float32ToFloat16Bits(values[i])) : values[i];
+      if (this.float16 && !Number.isFinite(v) && Number.isFinite(values[i])) {
+        throw new GrainError(`activation ${values[i]} (sentence ${this.sentence}, token ${token}) is beyond float16's range (65504); write float32`, { file: this.path });
+      }
       if (!Number.isFinite(v)) {
         throw new GrainError(
           `activation ${v} (sentence ${this.sentence}, token ${token}) cannot be written as JSON; use --format grain`,

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { GrainError } from '../errors';
+import { fileReadError } from '../io/read-file';
 
 /** One raw line of a file: its bytes without the newline (and without a CR before it). */
 export interface RawLine {
@@ -58,17 +58,10 @@ export async function openForReading(path: string) {
   try {
     return await open(path, 'r');
   } catch (e) {
-    throw fileOpenError(path, e);
+    throw fileReadError(path, e);
   }
 }
 
-export function fileOpenError(path: string, e: unknown): GrainError {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new GrainError('file not found', { file: path });
-  if (code === 'EISDIR') return new GrainError('is a directory, not a file', { file: path });
-  if (code === 'EACCES' || code === 'EPERM') return new GrainError('permission denied', { file: path });
-  return new GrainError(`cannot read: ${(e as Error).message}`, { file: path });
-}
 
 function stripCr(bytes: Uint8Array): Uint8Array {
   return bytes.length > 0 && bytes[bytes.length - 1] === 0x0d ? bytes.subarray(0, bytes.length - 1) : bytes;

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { GrainError } from '../errors';
-import { fileOpenError, readRawLines } from './line-stream';
-import { decodeFileText, decodeUtf8Strict, stripBom } from './utf8';
+import { readRawLines } from './line-stream';
+import { readInputText } from '../io/read-file';
+import { decodeUtf8Strict, stripBom } from './utf8';
 import { splitLines, splitWords } from './words';
 
 /**
@@ -24,13 +24,7 @@ export interface SentenceLine {
 }
 
 export function readSentenceFile(path: string): SentenceFile {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw fileOpenError(path, e);
-  }
-  return parseSentenceText(decodeFileText(bytes, path), path);
+  return parseSentenceText(readInputText(path), path);
 }
 
 /** Parses the text of a sentence file; `file` is only used to name it in errors. */

@@ -21,30 +21,37 @@ const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
  * of the first bad byte, since TextDecoder itself says only that something was wrong.
  */
 export function decodeUtf8Strict(bytes: Uint8Array, file: string, at: BytePosition = START): string {
+  if (at.byteOffset === 0 && bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+    throw new GrainError('is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8: save the file as UTF-8', { file, line: 1 });
+  }
+  let text: string;
   try {
-    return strictDecoder.decode(bytes);
+    text = strictDecoder.decode(bytes);
   } catch {
     const bad = firstInvalidUtf8Byte(bytes);
     throw invalidUtf8Error(bytes, bad < 0 ? bytes.length : bad, file, at);
   }
+  // NUL is valid UTF-8 but no text file holds one: a binary file, or UTF-16 without its mark.
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) throw new GrainError(`a NUL byte at ${describePosition(bytes, nul, at)}: a binary file (or UTF-16), not UTF-8 text`, { file, line: lineOf(bytes, nul, at) });
+  return text;
+}
+
+function lineOf(bytes: Uint8Array, offset: number, at: BytePosition): number {
+  let line = at.line;
+  for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) line++;
+  return line;
+}
+
+function describePosition(bytes: Uint8Array, offset: number, at: BytePosition): string {
+  const lineStart = offset > 0 ? bytes.lastIndexOf(0x0a, offset - 1) : -1;
+  const column = lineStart < 0 ? at.column + offset : offset - lineStart - 1;
+  return `line ${lineOf(bytes, offset, at)}, byte ${column + 1} (file offset ${at.byteOffset + offset})`;
 }
 
 function invalidUtf8Error(bytes: Uint8Array, bad: number, file: string, at: BytePosition): GrainError {
-  let line = at.line;
-  let lineStart = -1;
-  for (let i = 0; i < bad; i++) {
-    if (bytes[i] === 0x0a) {
-      line++;
-      lineStart = i;
-    }
-  }
-  const column = lineStart < 0 ? at.column + bad : bad - lineStart - 1;
   const value = bad < bytes.length ? `0x${bytes[bad].toString(16).padStart(2, '0')}` : 'end of data';
-  return new GrainError(
-    `invalid UTF-8 (${value}) at line ${line}, byte ${column + 1} (file offset ${at.byteOffset + bad}); ` +
-      'save the file as UTF-8',
-    { file, line },
-  );
+  return new GrainError(`invalid UTF-8 (${value}) at ${describePosition(bytes, bad, at)}; save the file as UTF-8`, { file, line: lineOf(bytes, bad, at) });
 }
 
 /**

@@ -6,9 +6,8 @@ import { loadHfTokenizer } from './load';
 import { ModelTokenizer } from './model-tokenizer';
 
 export { ModelTokenizer } from './model-tokenizer';
-export type { EncodedSentence, EncodedWindow, EncodeWordsOptions, WindowOptions } from './model-tokenizer';
-export type { Continuation } from './word-encoder';
-export { SUPPORTED_MODEL_TYPES, type TokenizerModelType } from './load';
+export type { EncodedSentence, EncodedWindow } from './model-tokenizer';
+export { quote as quoteWord } from './word-encoder';
 
 /** Loads the tokenizer of a model folder; every problem with its files is a GrainError naming the file. */
 export function loadTokenizer(modelDir: string): ModelTokenizer {

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { GrainError } from '../errors';
-import { isRecord, readJsonFile } from './json-file';
+import { isRecord, readJsonFile } from '../io/json-file';
 
 /** Tokenizer models whose word alignment Grain has checked; others are refused, not guessed at. */
 export const SUPPORTED_MODEL_TYPES = ['WordLevel', 'BPE', 'WordPiece', 'Unigram'] as const;

@@ -2,7 +2,7 @@ import type { Tokenizer } from '@huggingface/tokenizers';
 import { GrainError, type Location } from '../errors';
 import type { LoadedTokenizer, TokenizerModelType } from './load';
 import { resolveSpecialTokens, type SpecialTokens } from './special-tokens';
-import { WordEncoder, type WordPieces } from './word-encoder';
+import { quote, WordEncoder, type WordPieces } from './word-encoder';
 
 /** One sentence as model input, with the word each position came from. */
 export interface EncodedSentence {
@@ -17,6 +17,12 @@ export interface EncodedSentence {
   truncated: boolean;
   /** How many trailing words were dropped (whole words, never part of one). */
   droppedWords: number;
+  /**
+   * Words (indices, ascending) that gave no tokens at all, e.g. only a character the normalizer
+   * removes: they hold no position, and the model reads the sentence without them. In a window,
+   * the ones it owns.
+   */
+  emptyWords: number[];
 }
 
 /**
@@ -80,12 +86,7 @@ export class ModelTokenizer {
     this.specialIds = this.specials.all;
     this.maxLength = loaded.modelMaxLength ?? Infinity;
     this.vocabSize = highestId(this.lib) + 1;
-    const unkToken = this.unkId === undefined ? undefined : this.lib.id_to_token(this.unkId);
-    this.words = new WordEncoder(
-      this.lib,
-      this.unkId === undefined || unkToken === undefined ? undefined : { id: this.unkId, token: unkToken },
-      this.tokenizerFile,
-    );
+    this.words = new WordEncoder(this.lib, this.tokenizerFile);
     this.continuation = this.words.continuation;
   }
 
@@ -137,8 +138,10 @@ export class ModelTokenizer {
     });
     suffix.forEach((id, i) => putSpecial(id, suffixTokens[i]));
     if (eos !== undefined) putSpecial(eos, this.lib.id_to_token(eos) ?? '');
+    if (length === 0) throw noTokens(words, where);
     const droppedWords = words.length - pieces.length;
-    return { ids, tokens, wordIndex, special, truncated: droppedWords > 0, droppedWords };
+    const emptyWords = pieces.flatMap((p, w) => (p.ids.length === 0 ? [w] : []));
+    return { ids, tokens, wordIndex, special, truncated: droppedWords > 0, droppedWords, emptyWords };
   }
 
   /**
@@ -161,6 +164,7 @@ export class ModelTokenizer {
         where,
       );
     }
+    if (prefix.length + suffix.length === 0 && pieces.every((p) => p.ids.length === 0)) throw noTokens(words, where);
     const windows: EncodedWindow[] = [];
     let own = 0;
     while (own < words.length) {
@@ -182,7 +186,9 @@ export class ModelTokenizer {
         owned: new Uint8Array(length),
         truncated: false,
         droppedWords: 0,
+        emptyWords: [],
       };
+      for (let k = own; k < end; k++) if (pieces[k].ids.length === 0) w.emptyWords.push(k);
       let at = 0;
       const put = (id: number, token: string, word: number, isOwned: boolean) => {
         w.ids[at] = id;
@@ -242,6 +248,14 @@ export class ModelTokenizer {
     const { suffix } = this.specials;
     return suffix.length > 0 && suffix[suffix.length - 1] === this.eosId ? undefined : this.eosId;
   }
+}
+
+function noTokens(words: readonly string[], where: Location): GrainError {
+  return new GrainError(
+    `no word of this sentence gives a token (${words.map(quote).join(' ')}: the tokenizer's normalizer removes them all) ` +
+      'and the tokenizer adds no special token, so the model has nothing to read',
+    where,
+  );
 }
 
 function highestId(lib: Tokenizer): number {

@@ -32,7 +32,6 @@ export class WordEncoder {
 
   constructor(
     private readonly lib: Tokenizer,
-    private readonly unk: { id: number; token: string } | undefined,
     tokenizerFile: string,
   ) {
     this.continuation = chooseContinuation(lib, tokenizerFile);
@@ -40,8 +39,9 @@ export class WordEncoder {
 
   /**
    * The pieces of word number `index` (0-based) of a sentence. A word that yields no pieces
-   * (e.g. only a zero-width or control character the normalizer removes) becomes the unknown
-   * token, so that every word keeps a position; without an unknown token it is an error.
+   * (e.g. only a zero-width or control character the normalizer removes) has none: the model
+   * reads the sentence as the tokenizer made it, as NeuroX does, and the word's row is left to
+   * the caller (NeuroX gives it zeros).
    */
   encode(word: string, index: number, where: Location): WordPieces {
     const cache = index === 0 ? this.firstWords : this.laterWords;
@@ -58,15 +58,6 @@ export class WordEncoder {
       throw new GrainError(`word ${index + 1} ${quote(word)} contains a space, tab, line break or other whitespace`, where);
     }
     const enc = this.lib.encode(index === 0 || this.continuation === 'bare' ? word : ' ' + word, { add_special_tokens: false });
-    if (enc.ids.length === 0) {
-      if (!this.unk) {
-        throw new GrainError(
-          `word ${index + 1} ${quote(word)} gives no tokens and the tokenizer has no unknown token to stand for it`,
-          where,
-        );
-      }
-      return { ids: Int32Array.of(this.unk.id), tokens: [this.unk.token] };
-    }
     const ids = new Int32Array(enc.ids.length);
     for (let i = 0; i < ids.length; i++) {
       const id = enc.ids[i] as number | undefined;
@@ -86,7 +77,7 @@ export class WordEncoder {
 }
 
 /** A word in a message, with invisible characters (zero-width, no-break spaces, controls) spelled out. */
-function quote(word: string): string {
+export function quote(word: string): string {
   return JSON.stringify(word).replace(/[\p{Z}\p{C}]/gu, (c) =>
     c === ' ' ? c : `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`,
   );

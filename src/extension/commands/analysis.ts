@@ -133,7 +133,7 @@ export async function pickLabelledData(ctx: CommandContext): Promise<{ data: Lab
   return { data: { kind: 'conllu', train, column }, name: `${basename(train, extname(train))}-${column}` };
 }
 
-/** Trains a probe; on success it becomes the current ranking. Returns the result path. */
+/** Trains a probe; on success it becomes the current probe. Returns the result path. */
 export async function runProbe(ctx: CommandContext, model: string, data: LabelledData, name: string, title = 'Run probe'): Promise<string | undefined> {
   const results = ctx.services.results;
   results.ensureDir();
@@ -142,7 +142,7 @@ export async function runProbe(ctx: CommandContext, model: string, data: Labelle
   const r = await ctx.runJob(`${title} (${ctx.modelName(model)}, ${name})`, job);
   if (!r) return undefined;
   ctx.log.info(`probe: ${r.classes.length} classes, test accuracy ${(100 * r.test.accuracy).toFixed(2)}% (majority ${(100 * r.test.majorityBaseline).toFixed(2)}%); saved ${out}`);
-  if (!(await ctx.setRanking(out))) return undefined;
+  if (!(await ctx.loadProbe(out))) return undefined;
   return out;
 }
 
@@ -230,7 +230,7 @@ export async function ablationCommand(ctx: CommandContext): Promise<void> {
   const orderingFiles: string[] = [];
   if (probe && probe.result.source.model && sameModel(ctx.resultModelPath(probe.result.source.model), model)) orderingFiles.push(probe.path);
   else {
-    void vscode.window.showErrorMessage(`Grain: ablation curves order neurons by a probe ranking of ${ctx.modelName(model)}; run a probe on it first (Grain: Run Probe on a Labelled Corpus).`);
+    void vscode.window.showErrorMessage(`Grain: ablation curves order neurons by a probe of ${ctx.modelName(model)}; run a probe on it first (Grain: Run Probe on a Labelled Corpus).`);
     return;
   }
   // A correlation result covering this model adds the CCA ordering.

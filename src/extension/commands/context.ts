@@ -1,5 +1,5 @@
 // What every command needs: the services, the known models, workspace trust, running a job
-// (with the host's event-loop delay logged), opening reports, and reading the current ranking.
+// (with the host's event-loop delay logged), opening reports, and loading the current probe.
 import * as vscode from 'vscode';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { modelDisplayName } from '../../core/model/folder';
@@ -91,24 +91,24 @@ export class CommandContext {
     await vscode.window.showTextDocument(uri, { preview: false });
   }
 
-  /** Loads a probe result as the current ranking. */
-  async setRanking(path: string): Promise<ProbeResult | undefined> {
+  /** Loads a probe result as the current probe. */
+  async loadProbe(path: string): Promise<ProbeResult | undefined> {
     try {
       const read = this.services.results.read(path);
       if (read.kind !== 'probe') {
-        void vscode.window.showErrorMessage(`Grain: ${basename(path)} is a ${read.kind} result; a ranking comes from a probe result.`);
+        void vscode.window.showErrorMessage(`Grain: ${basename(path)} is a ${read.kind} result; choose a probe result.`);
         return undefined;
       }
       this.state.setProbe({ result: read.result, path });
       return read.result;
     } catch (err) {
-      this.log.error(`cannot load the ranking ${path}: ${(err as Error).message}`);
-      void vscode.window.showErrorMessage(`Grain: cannot load the ranking: ${(err as Error).message}`);
+      this.log.error(`cannot load the probe ${path}: ${(err as Error).message}`);
+      void vscode.window.showErrorMessage(`Grain: cannot load the probe: ${(err as Error).message}`);
       return undefined;
     }
   }
 
-  /** Sets the selected neuron by global id in the current ranking. */
+  /** Sets the selected neuron by its id in the current probe's sites. */
   selectNeuron(neuron: number): boolean {
     const probe = this.state.probe;
     const loc = probe ? locateNeuron(probe.result.sites, neuron) : undefined;

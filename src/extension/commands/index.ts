@@ -1,50 +1,35 @@
-// Registers every Grain command; the command ids are contributed in package.json.
+// The commands of the command palette and the side panel (the editor's and the reports' register
+// themselves in src/extension/editor and src/extension/reports), all through one registry.
 import * as vscode from 'vscode';
 import type { CommandContext } from './context';
+import type { CommandRegistry } from './registry';
 import { ablationCommand, correlateCommand, experimentsCommand, extractCorpus, extractCurrentFile, probeCommand } from './analysis';
 import { runDemo } from './demo';
 import { addModelFolder, chooseModel, openModelCard } from './models';
-import { showNeuron } from './neurons';
-import { deleteResult, openSavedReport, resultPathOf } from './reports';
+import { deleteResult } from './reports';
+import { resultPathOf } from '../command-args';
 
-export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
-  // Every command body goes through here: an unexpected failure becomes a logged message
-  // instead of a silent rejected promise.
-  const command = (id: string, run: (...args: unknown[]) => unknown) =>
-    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      try {
-        return await run(...args);
-      } catch (err) {
-        const e = err as Error;
-        ctx.log.error(`${id}: ${e.stack ?? e.message}`);
-        void vscode.window.showErrorMessage(`Grain: ${e.message}`);
-        return undefined;
-      }
-    });
-  return [
-    command('grain.chooseModel', (arg) => chooseModel(ctx, arg)),
-    command('grain.useModel', (arg) => chooseModel(ctx, arg)),
-    command('grain.addModelFolder', (arg) => addModelFolder(ctx, arg)),
-    command('grain.openModelCard', (arg) => openModelCard(ctx, arg)),
-    command('grain.extractCurrentFile', () => extractCurrentFile(ctx)),
-    command('grain.extractCorpus', () => extractCorpus(ctx)),
-    command('grain.runProbe', () => probeCommand(ctx)),
-    command('grain.runExperiments', () => experimentsCommand(ctx)),
-    command('grain.correlateModels', () => correlateCommand(ctx)),
-    command('grain.runAblation', () => ablationCommand(ctx)),
-    command('grain.showNeuron', (arg) => showNeuron(ctx, arg)),
-    command('grain.clearNeuron', () => ctx.state.setNeuron(undefined)),
-    command('grain.openSavedReport', (arg) => openSavedReport(ctx, arg)),
-    command('grain.runDemo', () => runDemo(ctx)),
-    command('grain.revealResult', async (arg) => {
-      const path = resultPathOf(arg);
-      if (!path) return;
-      const uri = vscode.Uri.file(path);
-      // In a folder the Explorer can show it (also in the browser, where there is no OS file manager).
-      if (vscode.workspace.getWorkspaceFolder(uri)) await vscode.commands.executeCommand('revealInExplorer', uri);
-      else await vscode.commands.executeCommand('revealFileInOS', uri);
-    }),
-    command('grain.deleteResult', (arg) => deleteResult(ctx, arg)),
-    command('grain.refreshAnalyses', () => ctx.services.results.notifyChanged()),
-  ];
+export function registerCommands(ctx: CommandContext, commands: CommandRegistry): void {
+  commands.register('grain.chooseModel', (arg) => chooseModel(ctx, arg));
+  commands.register('grain.useModel', (arg) => chooseModel(ctx, arg));
+  commands.register('grain.addModelFolder', (arg) => addModelFolder(ctx, arg));
+  commands.register('grain.openModelCard', (arg) => openModelCard(ctx, arg));
+  commands.register('grain.extractCurrentFile', () => extractCurrentFile(ctx));
+  commands.register('grain.extractCorpus', () => extractCorpus(ctx));
+  commands.register('grain.runProbe', () => probeCommand(ctx));
+  commands.register('grain.runExperiments', () => experimentsCommand(ctx));
+  commands.register('grain.correlateModels', () => correlateCommand(ctx));
+  commands.register('grain.runAblation', () => ablationCommand(ctx));
+  commands.register('grain.clearNeuron', () => ctx.state.setNeuron(undefined));
+  commands.register('grain.runDemo', () => runDemo(ctx));
+  commands.register('grain.revealResult', async (arg) => {
+    const path = resultPathOf(arg);
+    if (!path) return;
+    const uri = vscode.Uri.file(path);
+    // In a folder the Explorer can show it (also in the browser, where there is no OS file manager).
+    if (vscode.workspace.getWorkspaceFolder(uri)) await vscode.commands.executeCommand('revealInExplorer', uri);
+    else await vscode.commands.executeCommand('revealFileInOS', uri);
+  });
+  commands.register('grain.deleteResult', (arg) => deleteResult(ctx, arg));
+  commands.register('grain.refreshAnalyses', () => ctx.services.results.notifyChanged());
 }

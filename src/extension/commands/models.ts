@@ -2,20 +2,13 @@
 import * as vscode from 'vscode';
 import { dirname, join } from 'node:path';
 import type { CommandContext } from './context';
+import { folderOfArg } from '../command-args';
 import { checkModelFolder, currentVariantIn, formatBytes, modelPathEntry, modelSummary, variantPath, type KnownModel } from '../known-models';
 
 type ModelPick = vscode.QuickPickItem & { folder?: string; browse?: true };
 
 const FOLDER_HINT = 'a folder with an .onnx model (at the root or in onnx/) and tokenizer.json';
 
-/** A model folder from a command argument: a Models tree row, a Uri, or a path. */
-export function folderOfArg(arg: unknown): string | undefined {
-  if (arg instanceof vscode.Uri) return arg.fsPath;
-  if (typeof arg === 'string') return arg;
-  const node = arg as { kind?: string; model?: { folder?: string } } | undefined;
-  if (node?.kind === 'model' && typeof node.model?.folder === 'string') return node.model.folder;
-  return undefined;
-}
 
 export async function chooseModel(ctx: CommandContext, arg?: unknown): Promise<string | undefined> {
   const given = folderOfArg(arg);

@@ -15,13 +15,13 @@ export function isHeatDocument(doc: vscode.TextDocument): boolean {
   return (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-remote') && heatLanguages().includes(doc.languageId);
 }
 
-/** The probe result of the current ranking if it was trained on this model, else why not. */
+/** The current probe if it was trained on this model, else why not. */
 export function probeFor(probe: { result: ProbeResult; path: string } | undefined, model: ModelRef): { path: string; result: ProbeResult } | { skipped: string } | undefined {
   if (!probe) return undefined;
   const src = probe.result.source?.model;
   if (!src) return probe;
   // Results the CLI wrote may hold paths relative to where it ran: the workspace folder.
   const path = isAbsolute(src) ? src : resolve(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '.', src);
-  if (!sameModel(path, model.dir)) return { skipped: `the current ranking is a probe of ${modelDisplayName(path)}, not ${model.name}` };
+  if (!sameModel(path, model.dir)) return { skipped: `the current probe is of ${modelDisplayName(path)}, not ${model.name}` };
   return probe;
 }

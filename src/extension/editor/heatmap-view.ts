@@ -74,7 +74,7 @@ export class HeatmapView implements vscode.WebviewViewProvider, vscode.Disposabl
         this.schedule(0);
         return;
       case 'show':
-        void vscode.commands.executeCommand('grain.selectNeuron', m.neuron);
+        void vscode.commands.executeCommand('grain.showNeuron', m.neuron);
         return;
       case 'unpin':
         if (this.pins.has(m.neuron)) this.pins.toggle(m.neuron);

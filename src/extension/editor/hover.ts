@@ -10,7 +10,7 @@ import { TOP_K } from './decorations';
 import { isHeatDocument, probeFor } from './documents';
 import type { Pins } from './pins';
 
-export const HOVER_COMMANDS = ['grain.selectNeuron', 'grain.pinNeuron'];
+export const HOVER_COMMANDS = ['grain.showNeuron', 'grain.pinNeuron'];
 
 export class HeatHover implements vscode.HoverProvider {
   /** Single lines computed for hovers outside decorated lines, by document. */
@@ -93,7 +93,7 @@ export class HeatHover implements vscode.HoverProvider {
       const z = lw.z[i * req.wanted.length];
       const ordering = this.services.state.probe?.result.ordering;
       const rank = ordering ? ordering.indexOf(selected.neuron) : -1;
-      const rankText = ordering ? (rank >= 0 ? ` · rank ${rank + 1} of ${ordering.length} in the current ranking` : ' · not in the current ranking') : '';
+      const rankText = ordering ? (rank >= 0 ? ` · rank ${rank + 1} of ${ordering.length} in the current probe` : ' · not ranked by the current probe') : '';
       md.appendMarkdown(`Selected **${escapeMd(neuronTitle(sites, selected.neuron))}**: value **${fmt(v)}**, z ${signed(z)}${rankText}\n\n`);
     }
     if (lw.predicted && cache.classes && lw.predicted[i] >= 0) {
@@ -112,7 +112,7 @@ export class HeatHover implements vscode.HoverProvider {
         const pinned = this.pins.has(id);
         md.appendMarkdown(
           `| ${escapeMd(neuronTitle(sites, id))} | ${fmt(lw.topValues[i * k + t])} | ${signed(lw.topZ[i * k + t])} | ` +
-            `${link('grain.selectNeuron', 'show', id, 'Colour the editor by this neuron')} · ${link('grain.pinNeuron', pinned ? 'unpin' : 'pin', id, pinned ? 'Remove from the heat-map view' : 'Keep in the heat-map view')} |\n`,
+            `${link('grain.showNeuron', 'show', id, 'Colour the editor by this neuron')} · ${link('grain.pinNeuron', pinned ? 'unpin' : 'pin', id, pinned ? 'Remove from the heat-map view' : 'Keep in the heat-map view')} |\n`,
         );
       }
       md.appendMarkdown(`\n*z-scores against ${req.stats?.rows ?? '?'} words of the corpus statistics.*`);

@@ -1,16 +1,18 @@
 // The editor side of Grain: heat-map decorations on plain-text files, hovers with each word's
 // strongest neurons, the heat-map view, and the neuron commands they link to.
 import * as vscode from 'vscode';
-import { locateNeuron, neuronTitle, parseNeuron } from '../../shared/neurons';
+import { locateNeuron, neuronTitle, parseNeuron, totalNeurons, type NeuronLocation, type SiteWidth } from '../../shared/neurons';
+import type { CommandRegistry } from '../commands/registry';
+import { neuronArg, neuronOfArg } from '../command-args';
 import type { GrainServices } from '../services';
 import { EditorAnalysis, type StatsInfo } from './analysis';
 import { HeatDecorations } from './decorations';
-import { heatLanguages } from './documents';
+import { heatLanguages, probeFor } from './documents';
 import { HeatmapView } from './heatmap-view';
 import { HeatHover } from './hover';
 import { Pins } from './pins';
 
-export function registerEditor(context: vscode.ExtensionContext, services: GrainServices): void {
+export function registerEditor(context: vscode.ExtensionContext, services: GrainServices, commands: CommandRegistry): void {
   const analysis = new EditorAnalysis(services, context.globalStorageUri);
   const pins = new Pins(context.workspaceState);
   const decorations = new HeatDecorations(services, analysis);
@@ -37,40 +39,48 @@ export function registerEditor(context: vscode.ExtensionContext, services: Grain
     return stats ? { name: model.name, stats } : undefined;
   };
 
+  /**
+   * Show Neuron: colour the editor by a neuron. With an argument (a hover link, a tree row, the
+   * heat-map view) that neuron; without, a pick of the current probe's top neurons (when it is a
+   * probe of the current model) where an id or a site and unit can also be typed.
+   */
   const showNeuron = async (arg?: unknown): Promise<void> => {
-    const id = neuronArg(arg);
-    if (id === undefined) {
-      void vscode.window.showErrorMessage(`Grain: Select Neuron needs a neuron id, got ${JSON.stringify(arg)}.`);
-      return;
-    }
-    const ms = await modelAndStats(false);
+    const ms = await modelAndStats(arg === undefined);
     if (!ms) return;
-    if (id >= ms.stats.neurons) {
-      void vscode.window.showErrorMessage(`Grain: neuron ${id} does not exist: ${ms.name} has neurons 0 to ${ms.stats.neurons - 1}.`);
+    const { siteInfo } = ms.stats;
+    const at = arg === undefined ? await pickNeuron(ms.name, siteInfo) : neuronOfArg(arg, siteInfo);
+    if (!at) return;
+    if ('error' in at) {
+      void vscode.window.showErrorMessage(`Grain: ${at.error} (${ms.name}).`);
       return;
     }
-    const at = locateNeuron(ms.stats.siteInfo, id)!;
     services.state.setNeuron(at);
-    services.log.info(`heat map: ${neuronTitle(ms.stats.siteInfo, id)}`);
+    services.log.info(`heat map: ${neuronTitle(siteInfo, at.neuron)}`);
   };
 
-  const showNeuronById = async (): Promise<void> => {
-    const ms = await modelAndStats(true);
-    if (!ms) return;
-    const { siteInfo, neurons } = ms.stats;
-    const current = services.state.neuron;
-    const typed = await vscode.window.showInputBox({
-      title: `Grain: Show Neuron by Id (${ms.name})`,
-      prompt: `A neuron id (0-${neurons - 1}) or a site and unit (${siteInfo.map((s) => `${s.name}:0-${s.width - 1}`).join(', ')})`,
-      value: current ? String(current.neuron) : '',
-      validateInput: (v) => {
-        const r = parseNeuron(v, siteInfo);
-        return 'error' in r ? r.error : undefined;
-      },
+  const pickNeuron = async (modelName: string, sites: readonly SiteWidth[]): Promise<NeuronLocation | { error: string } | undefined> => {
+    const model = analysis.model();
+    const probe = model ? probeFor(services.state.probe, model) : undefined;
+    const ranked: NeuronPick[] =
+      probe && !('skipped' in probe) ? probe.result.ordering.slice(0, LISTED).map((id, rank) => ({ label: neuronTitle(sites, id), description: `rank ${rank + 1} in the probe`, neuron: id })) : [];
+    const qp = vscode.window.createQuickPick<NeuronPick>();
+    qp.title = `Grain: Show Neuron (${modelName})`;
+    qp.placeholder = `${ranked.length > 0 ? 'Pick a top neuron of the current probe, or type' : 'Type'} an id (0-${totalNeurons(sites) - 1}) or a site and unit (layer1:17)`;
+    qp.items = ranked;
+    qp.onDidChangeValue((value) => {
+      const typed = value.trim() === '' ? undefined : parseNeuron(value, sites);
+      const extra: NeuronPick[] =
+        typed && !('error' in typed) && !ranked.some((r) => r.neuron === typed.neuron) ? [{ label: neuronTitle(sites, typed.neuron), description: 'typed', neuron: typed.neuron, alwaysShow: true }] : [];
+      qp.items = [...extra, ...ranked];
     });
-    if (typed === undefined) return;
-    const at = parseNeuron(typed, siteInfo);
-    if (!('error' in at)) await showNeuron(at.neuron);
+    const picked = await new Promise<NeuronPick | { typed: string } | undefined>((resolve) => {
+      qp.onDidAccept(() => resolve(qp.selectedItems[0] ?? { typed: qp.value }));
+      qp.onDidHide(() => resolve(undefined));
+      qp.show();
+    });
+    qp.dispose();
+    if (!picked) return undefined;
+    return 'typed' in picked ? parseNeuron(picked.typed, sites) : locateNeuron(sites, picked.neuron);
   };
 
   const pinNeuron = async (arg?: unknown): Promise<void> => {
@@ -90,16 +100,13 @@ export function registerEditor(context: vscode.ExtensionContext, services: Grain
     decorations,
     vscode.languages.registerHoverProvider(selector, hover),
     ...HeatmapView.register(services, analysis, pins),
-    vscode.commands.registerCommand('grain.selectNeuron', showNeuron),
-    vscode.commands.registerCommand('grain.pinNeuron', pinNeuron),
-    vscode.commands.registerCommand('grain.showNeuronById', showNeuronById),
-    vscode.commands.registerCommand('grain.decorateVisibleRange', () => decorations.refreshAll()),
   );
+  commands.register('grain.showNeuron', showNeuron);
+  commands.register('grain.pinNeuron', pinNeuron);
+  commands.register('grain.decorateVisibleRange', () => decorations.refreshAll());
 }
 
-/** A neuron id from a command argument: a number, "17", { neuron: 17 } or [17]. */
-export function neuronArg(arg: unknown): number | undefined {
-  const v = Array.isArray(arg) ? arg[0] : typeof arg === 'object' && arg !== null ? (arg as { neuron?: unknown }).neuron : arg;
-  const n = typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v;
-  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
-}
+type NeuronPick = vscode.QuickPickItem & { neuron: number };
+
+/** Top neurons of the current probe listed by Show Neuron. */
+const LISTED = 100;

@@ -5,7 +5,6 @@ import { basename } from 'node:path';
 import type { ResultKind } from '../../shared/results';
 import type { ResultsStore, SavedResult, UnreadableResult } from '../results-store';
 import type { GrainState } from '../state';
-import { KIND_TITLES } from '../commands/reports';
 
 const KINDS: ResultKind[] = ['probe', 'experiments', 'correlation', 'ablation'];
 const ICONS: Record<ResultKind, string> = { probe: 'graph', experiments: 'beaker', correlation: 'git-compare', ablation: 'graph-line' };
@@ -15,6 +14,14 @@ export type AnalysisNode =
   | { kind: 'unreadableGroup'; files: UnreadableResult[] }
   | { kind: 'result'; result: SavedResult }
   | { kind: 'unreadable'; file: UnreadableResult };
+
+/** The group titles of the Analyses view. */
+const KIND_TITLES: Record<ResultKind, string> = {
+  probe: 'Probes (ranked neurons)',
+  experiments: 'Experiments',
+  correlation: 'Cross-model correlations',
+  ablation: 'Ablation curves',
+};
 
 export class AnalysesTree implements vscode.TreeDataProvider<AnalysisNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -69,14 +76,14 @@ export class AnalysesTree implements vscode.TreeDataProvider<AnalysisNode>, vsco
         const item = new vscode.TreeItem(r.name, vscode.TreeItemCollapsibleState.None);
         item.id = `result:${r.path}`;
         const when = r.createdAt ? r.createdAt.replace('T', ' ').slice(0, 16) : new Date(r.mtimeMs).toISOString().replace('T', ' ').slice(0, 16);
-        item.description = `${current ? 'current ranking · ' : ''}${when}`;
+        item.description = `${current ? 'current probe · ' : ''}${when}`;
         item.tooltip = new vscode.MarkdownString(
           `**${r.name}** (${r.kind})\n\n${r.models.length ? `models: ${r.models.map((m) => basename(m)).join(', ')}\n\n` : ''}${r.data.length ? `data: ${r.data.join('; ').slice(0, 200)}\n\n` : ''}\`${r.path}\``,
         );
         item.iconPath = new vscode.ThemeIcon(current ? 'pass-filled' : ICONS[r.kind]);
         item.resourceUri = vscode.Uri.file(r.path);
         item.contextValue = `grain.result.${r.kind}`;
-        item.command = { command: 'grain.openSavedReport', title: 'Open', arguments: [node] };
+        item.command = { command: 'grain.openReport', title: 'Open Report', arguments: [node] };
         return item;
       }
       case 'unreadable': {

@@ -1,5 +1,5 @@
-// The "Neurons" view: the current ranking (a probe result) as its top neurons, per class
-// (per_class_top) and per layer (sites). Selecting a neuron sets state.neuron, which the
+// The "Neurons" view: the current probe's top neurons, per class
+// (perClassTop) and per layer (sites). Selecting a neuron sets state.neuron, which the
 // editor turns into decorations.
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
@@ -7,7 +7,7 @@ import type { ProbeResult } from '../../shared/results';
 import type { GrainState } from '../state';
 import { locateNeuron, neuronTitle } from '../../shared/neurons';
 
-/** Neurons listed per group; the full ranking is in the report. */
+/** Neurons listed per group; the full order is in the report. */
 const PER_GROUP = 25;
 
 export type NeuronNode =
@@ -38,7 +38,7 @@ export class NeuronsTree implements vscode.TreeDataProvider<NeuronNode>, vscode.
     switch (node.kind) {
       case 'section':
         if (node.section === 'top') return neurons(p.ordering, 'top');
-        if (node.section === 'classes') return p.classes.filter((c) => p.per_class_top[c]).map((c) => ({ kind: 'class', label: c, neurons: p.per_class_top[c]! }));
+        if (node.section === 'classes') return p.classes.filter((c) => p.perClassTop[c]).map((c) => ({ kind: 'class', label: c, neurons: p.perClassTop[c]! }));
         return siteGroups(p).map(({ site, neurons }) => ({ kind: 'site', site, neurons }));
       case 'class':
         return neurons(node.neurons, `class:${node.label}`);
@@ -82,11 +82,11 @@ export class NeuronsTree implements vscode.TreeDataProvider<NeuronNode>, vscode.
         const item = new vscode.TreeItem(neuronTitle(p.sites, node.neuron), vscode.TreeItemCollapsibleState.None);
         item.id = `neuron:${node.parent}:${node.neuron}`;
         item.description = `${node.rank !== undefined ? `#${node.rank}` : ''}${selected ? ' · shown' : ''}`;
-        const words = p.top_words.find((w) => w.neuron === node.neuron)?.words;
+        const words = p.topWords.find((w) => w.neuron === node.neuron)?.words;
         item.tooltip = `neuron ${node.neuron}${loc ? ` (${loc.site} unit ${loc.unit})` : ''}${node.rank !== undefined ? `, rank ${node.rank}` : ''}${words ? `\ntop words: ${words.slice(0, 8).join(', ')}` : ''}`;
         item.iconPath = new vscode.ThemeIcon(selected ? 'eye' : 'pulse');
         item.contextValue = 'grain.neuron';
-        item.command = { command: 'grain.showNeuron', title: 'Show Neuron on Current File', arguments: [node.neuron] };
+        item.command = { command: 'grain.showNeuron', title: 'Show Neuron', arguments: [node.neuron] };
         return item;
       }
     }
@@ -98,7 +98,7 @@ export class NeuronsTree implements vscode.TreeDataProvider<NeuronNode>, vscode.
   }
 }
 
-/** The ranking's neurons per site, in ranking order. */
+/** The probe's neurons per site, in its order. */
 function siteGroups(p: ProbeResult): { site: string; neurons: number[] }[] {
   const groups = p.sites.map((s) => ({ site: s.name, neurons: [] as number[] }));
   for (const n of p.ordering) {

@@ -305,12 +305,10 @@ function takeAnswer<Q, A>(queue: Scripted<Q, A>[], question: Q): ((q: Q) => A | 
 // ---------------------------------------------------------------------------------------------
 // State, reset by control.ts `fake.reset()`.
 
-interface WorkspaceFolderRecord extends vscode.WorkspaceFolder {}
-
 function freshState() {
   return {
     trusted: true,
-    workspaceFolders: undefined as WorkspaceFolderRecord[] | undefined,
+    workspaceFolders: undefined as vscode.WorkspaceFolder[] | undefined,
     /** Setting values by full key ("grain.modelPaths"), per target. */
     settings: { global: new Map<string, unknown>(), workspace: new Map<string, unknown>() },
     /** Defaults and restricted settings, from the manifest (package.json) given to reset. */

@@ -62,10 +62,10 @@ export class CancellationTokenSource implements vscode.CancellationTokenSource {
   private cancelled = false;
   readonly token: vscode.CancellationToken;
   constructor() {
-    const self = this;
+    const isCancelled = () => this.cancelled;
     this.token = {
       get isCancellationRequested() {
-        return self.cancelled;
+        return isCancelled();
       },
       onCancellationRequested: this.emitter.event,
     };
