@@ -90,9 +90,13 @@ export class SideBar {
     return new TreeView(this.page, name);
   }
 
-  /** Leaves `name` the only expanded view of the Grain container. */
+  /**
+   * Leaves `name` the only expanded view of the Grain container. Bottom up: a section that
+   * collapses moves the ones below it up, and the Heat Map's webview can stay drawn where its
+   * section was until the next layout, over a header below it that the next click would need.
+   */
   async only(name: string): Promise<void> {
-    for (const other of ['Models', 'Heat Map', 'Datasets', 'Analyses', 'Neurons']) if (other !== name) await this.view(other).collapse();
+    for (const other of ['Neurons', 'Analyses', 'Datasets', 'Heat Map', 'Models']) if (other !== name) await this.view(other).collapse();
     await this.view(name).expand();
   }
 
