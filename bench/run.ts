@@ -13,6 +13,7 @@ import { extractionPeakMemory, extractionThroughput } from './extract';
 import { runProbeBench } from './probe';
 import { runCorrelateBench } from './correlate';
 import { runContextsBench } from './contexts';
+import { formatHostBench, runHostBench } from './host';
 import { openActivations } from '../src/core/store';
 
 const only = process.argv.slice(2);
@@ -75,6 +76,13 @@ async function main(): Promise<void> {
         `(${(r.valuesPerSecond / 1e6).toFixed(0)} M activations/s); grain contexts end to end ${r.jobSeconds.toFixed(2)} s`,
     );
     results.contexts = r;
+  }
+
+  if (want('host')) {
+    // Last: it starts code-server and Chromium, which would weigh on the timings above.
+    const r = await runHostBench((l) => console.log(`host: ${l}`));
+    console.log(formatHostBench(r));
+    results.host = r;
   }
 
   writeFileSync('bench-results.json', JSON.stringify(results, null, 2) + '\n');

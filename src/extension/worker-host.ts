@@ -4,16 +4,20 @@ import type { JobKind, JobOf, JobResults } from '../shared/jobs';
 import { JobFailedError, WorkerClient } from './worker-client';
 import type { Log } from './log';
 
+/** What GrainWorker needs of a worker client: WorkerClient, or in unit tests one that runs the jobs in-process. */
+export type JobClient = Pick<WorkerClient, 'run' | 'dispose' | 'onCrash'>;
+
 /**
  * Runs analysis jobs in the worker thread, never on the extension host: each job gets a
  * cancellable progress notification, its warnings go to the log, and its failure becomes a
  * message that says what is wrong. A crashed worker is reported and replaced.
  */
 export class GrainWorker implements vscode.Disposable {
-  private readonly client: WorkerClient;
-
-  constructor(extensionUri: vscode.Uri, private readonly log: Log) {
-    this.client = new WorkerClient(join(extensionUri.fsPath, 'dist', 'worker.js'));
+  constructor(
+    extensionUri: vscode.Uri,
+    private readonly log: Log,
+    private readonly client: JobClient = new WorkerClient(join(extensionUri.fsPath, 'dist', 'worker.js')),
+  ) {
     this.client.onCrash = (message) => {
       log.error(message);
       void vscode.window.showErrorMessage(`Grain: ${message}. The worker was restarted; saved results are untouched.`);

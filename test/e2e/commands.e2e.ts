@@ -1,16 +1,20 @@
 // Grain's commands and side panel in a real VS Code: Run Demo trains a real probe in the worker,
 // the Analyses view lists the saved result and the Neurons view its top neurons; Choose Model
-// through the palette; and a folder that is not a model gets the CLI's error naming what is missing.
+// through the palette; a folder that is not a model gets the CLI's error naming what is missing;
+// and extraction of the current file lists its activations in Datasets.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { TIMEOUTS, VsCodeSession, useWorkbench } from './harness';
+import { useWorkbench } from './harness';
+import { Workbench } from './pages/workbench';
+import { parseHostDelay } from '../helpers/host-delay-log';
 
 /** Upper bound for the demo's probe (it takes ~15-25 s on 2 cores). */
 const DEMO_TIMEOUT = 150_000;
 
-let session: VsCodeSession;
+let ui: Workbench;
 let workspace: string;
 
 useWorkbench(
@@ -21,48 +25,28 @@ useWorkbench(
     writeFileSync(join(ws, 'not-a-model', 'readme.txt'), 'no model here\n');
   },
   (s, w) => {
-    session = s;
+    ui = new Workbench(s);
     workspace = w;
   },
 );
 
-/** The pane of a Grain side-panel view, by its title. */
-function view(name: string) {
-  const page = session.page;
-  return page.locator('.pane', { has: page.locator('.pane-header', { hasText: new RegExp(`^\\s*${name}\\s*$`) }) });
-}
-
-async function openGrainContainer(): Promise<void> {
-  const page = session.page;
-  const button = page.locator('.part.activitybar .action-item a.action-label[aria-label^="Grain"]');
-  const checked = await button.locator('xpath=..').getAttribute('aria-selected').catch(() => null);
-  if (checked !== 'true') await button.click();
-  await view('Models').waitFor();
-}
-
-/** Expands a collapsed pane (the side panel may start with some views collapsed). */
-async function expandView(name: string): Promise<void> {
-  const header = view(name).locator('.pane-header');
-  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
-}
-
 test('Grain: Run Demo trains a probe, lists it in Analyses and its neurons in Neurons', async () => {
-  const page = session.page;
   // Activated: the status bar item is there.
-  await page.locator('.part.statusbar .statusbar-item', { hasText: 'no model' }).first().waitFor();
-  await openGrainContainer();
+  await ui.statusBar.shows('no model');
+  await ui.sideBar.open('Grain');
   // Before any analysis the Analyses view shows its welcome content with the demo link.
-  await expandView('Analyses');
-  await view('Analyses').locator('.welcome-view-content', { hasText: 'Run the Demo' }).waitFor();
-  await session.screenshot('commands-01-empty-side-panel');
+  const analyses = ui.sideBar.view('Analyses');
+  await analyses.expand();
+  await analyses.welcome('Run the Demo').waitFor();
+  await ui.screenshot('commands-01-empty-side-panel');
 
   const started = Date.now();
-  await session.runCommand('Grain: Run Demo');
-  await page.locator('.notification-toast', { hasText: 'Grain: Run Demo: probe' }).first().waitFor();
-  await session.screenshot('commands-02-demo-running');
+  await ui.palette.run('Grain: Run Demo');
+  await ui.notifications.toast('Grain: Run Demo: probe').shown();
+  await ui.screenshot('commands-02-demo-running');
 
   // The demo ends by opening .grain/demo.txt with the top neuron selected.
-  await page.locator('.tab', { hasText: 'demo.txt' }).waitFor({ timeout: DEMO_TIMEOUT });
+  await ui.editor.tab('demo.txt').waitFor({ timeout: DEMO_TIMEOUT });
   const seconds = (Date.now() - started) / 1000;
   const grain = join(workspace, '.grain');
   const probes = readdirSync(grain).filter((f) => /^probe-brown-lstm-s1-brown-universal-.*\.json$/.test(f));
@@ -81,116 +65,112 @@ test('Grain: Run Demo trains a probe, lists it in Analyses and its neurons in Ne
   console.log(`# Run Demo: ${seconds.toFixed(1)} s to the sample text; test accuracy ${(100 * result.test.accuracy).toFixed(2)}%`);
 
   // Analyses lists the result under Probes.
-  await openGrainContainer();
-  await expandView('Analyses');
-  const analyses = view('Analyses').locator('.monaco-list-row');
-  await analyses.filter({ hasText: 'Probes (ranked neurons)' }).first().waitFor();
-  await analyses.filter({ hasText: probes[0]!.replace(/\.json$/, '') }).first().waitFor();
+  await ui.sideBar.open('Grain');
+  await analyses.expand();
+  await analyses.row('Probes (ranked neurons)').waitFor();
+  await analyses.row(probes[0]!.replace(/\.json$/, '')).waitFor();
 
-  // Neurons lists the real top neurons, labelled with their site and unit.
-  await expandView('Neurons');
+  // Neurons lists the real top neurons, labelled with their id, site and unit ("neuron 300 (layer1:44)").
+  const neurons = ui.sideBar.view('Neurons');
+  await neurons.expand();
   const top = result.ordering[0]!;
   const where = locate(result.sites, top);
-  const neurons = view('Neurons').locator('.monaco-list-row');
-  const topRow = neurons.filter({ hasText: `neuron ${top} (${where})` }).first();
+  const topRow = neurons.row(`neuron ${top} (${where})`);
   await topRow.waitFor();
   assert.match(await topRow.innerText(), /#1/);
-  for (const n of result.ordering.slice(1, 4)) await neurons.filter({ hasText: `neuron ${n} (${locate(result.sites, n)})` }).first().waitFor();
+  for (const n of result.ordering.slice(1, 4)) await neurons.row(`neuron ${n} (${locate(result.sites, n)})`).waitFor();
 
   // The top neuron is selected: the status bar says so.
-  const status = page.locator('.part.statusbar .statusbar-item', { hasText: 'brown-lstm-s1' });
-  await status.first().waitFor();
-  assert.match(await status.first().innerText(), new RegExp(`brown-lstm-s1 · n${top} ${where}`));
-  await session.screenshot('commands-03-demo-done');
+  const status = ui.statusBar.item('brown-lstm-s1');
+  await status.waitFor();
+  assert.match(await status.innerText(), new RegExp(`brown-lstm-s1 · n${top} ${where}`));
+  await ui.screenshot('commands-03-demo-done');
 
   // Picking another neuron in the view selects it.
   const second = result.ordering[1]!;
-  await neurons.filter({ hasText: `neuron ${second} (${locate(result.sites, second)})` }).first().click();
-  await page.locator('.part.statusbar .statusbar-item', { hasText: `n${second} ${locate(result.sites, second)}` }).first().waitFor();
-  await session.screenshot('commands-04-neuron-selected');
+  await neurons.click(`neuron ${second} (${locate(result.sites, second)})`);
+  await ui.statusBar.shows(`n${second} ${locate(result.sites, second)}`);
+  await ui.screenshot('commands-04-neuron-selected');
+});
+
+/**
+ * How long the host was held up is a figure, measured by `npm run bench` (bench/host.ts), not a
+ * pass/fail: on a shared machine it is mostly other processes holding the CPUs. What does not
+ * depend on the machine's load is checked here: the figures are logged, consistent, for this
+ * machine's CPUs, and (Linux) the host thread's own CPU time between two 10 ms ticks stays under
+ * 250 ms. That is CPU time, which a thread accrues only while it runs: waiting for a CPU behind
+ * other processes, however long, adds nothing to it. Exceeding it takes a quarter second of
+ * synchronous work on the host thread, e.g. training or a forward pass moved off the worker
+ * (a probe epoch here takes seconds); the worst seen on a loaded 2-CPU machine was 21.4 ms.
+ */
+const HOST_RUN_BOUND_MS = 250;
+
+test("Run Demo logs the host's event-loop delay during its probe", async () => {
+  await ui.palette.run('Grain: Show Log');
+  await ui.output.line('Run Demo: finished').waitFor();
+  await ui.screenshot('commands-04b-grain-log');
+  // From the channel's file: in the panel the long line wraps and may be scrolled out of view.
+  const text = ui.session.logText(/host event-loop delay/);
+  const delay = parseHostDelay(text, 'Run Demo: probe (brown-lstm-s1, brown-universal)');
+  assert.ok(delay, `no delay line in the log: ${text.slice(0, 2000)}`);
+  console.log(`# host event-loop delay during the probe (a figure; npm run bench host measures it): ${JSON.stringify(delay)}`);
+  assert.ok(delay.samples > 0, 'the monitor ran');
+  assert.ok(delay.p50Ms <= delay.p99Ms && delay.p99Ms <= delay.maxMs, `p50 ${delay.p50Ms} <= p99 ${delay.p99Ms} <= max ${delay.maxMs}`);
+  assert.equal(delay.cpus, availableParallelism());
+  if (process.platform === 'linux') {
+    assert.ok(delay.maxRunMs !== undefined && delay.worstStall !== undefined, 'Linux: the scheduler figures are there');
+    assert.ok(delay.maxRunMs < HOST_RUN_BOUND_MS, `the extension host thread itself ran ${delay.maxRunMs} ms without yielding during the job`);
+    assert.ok(delay.worstStall.ranMs <= delay.maxRunMs + 0.1);
+  }
 });
 
 test('Grain: Choose Model through the palette makes brown-gpt current', async () => {
-  const page = session.page;
-  await startCommand('Grain: Choose Model');
-  const widget = page.locator('.quick-input-widget');
-  await widget.locator('.quick-input-box input').fill('brown-gpt');
-  await widget.locator('.quick-input-list .monaco-list-row', { hasText: 'brown-gpt' }).first().click();
-  await widget.waitFor({ state: 'hidden' });
-  await page.locator('.part.statusbar .statusbar-item', { hasText: 'brown-gpt' }).first().waitFor();
-  await openGrainContainer();
-  const row = view('Models').locator('.monaco-list-row', { hasText: 'brown-gpt' }).first();
-  await row.waitFor();
-  await page.waitForFunction((el) => /current/.test(el?.textContent ?? ''), await row.elementHandle(), { timeout: TIMEOUTS.ui });
-  assert.match(await row.innerText(), /gpt · 5 × 256 · current/);
-  await session.screenshot('commands-05-model-chosen');
+  const pick = await ui.palette.start('Grain: Choose Model');
+  await pick.titled('Grain: Choose Model');
+  await pick.pick('brown-gpt', 'brown-gpt');
+  await pick.closed();
+  await ui.statusBar.shows('brown-gpt');
+  await ui.sideBar.open('Grain');
+  const models = ui.sideBar.view('Models');
+  await models.rowSays('brown-gpt', /current/);
+  assert.match(await models.row('brown-gpt').innerText(), /gpt · 5 × 256 · current/);
+  await ui.screenshot('commands-05-model-chosen');
 });
 
 test('Choose Model → Browse... on a folder that is not a model says what is missing', async () => {
-  const page = session.page;
-  await startCommand('Grain: Choose Model');
-  const widget = page.locator('.quick-input-widget');
-  await widget.locator('.quick-input-list .monaco-list-row', { hasText: 'Browse...' }).first().click();
-  // The browser UI has VS Code's own file dialog: a quick input that takes a path.
-  const input = widget.locator('.quick-input-box input');
-  await page.waitForFunction(() => {
-    const el = document.querySelector<HTMLInputElement>('.quick-input-widget .quick-input-box input');
-    return !!el && el.offsetParent !== null && el.value.startsWith('/');
-  }, undefined, { timeout: TIMEOUTS.ui });
-  // Type only once the dialog has listed the workspace folder: typing earlier races its first load.
-  await widget.locator('.quick-input-list .monaco-list-row', { hasText: 'not-a-model' }).first().waitFor();
+  const pick = await ui.palette.start('Grain: Choose Model');
+  await pick.titled('Grain: Choose Model');
+  await pick.pick('Browse...');
+  const dialog = ui.fileDialog;
+  await dialog.opened('not-a-model');
   const folder = join(workspace, 'not-a-model');
-  await input.fill(`${folder}/`);
-  // The dialog has moved into the folder when the workspace's entries are gone from its list.
-  await widget.locator('.quick-input-list .monaco-list-row', { hasText: 'not-a-model' }).first().waitFor({ state: 'hidden' });
-  await widget.locator('.quick-input-list .monaco-list-row', { hasText: '..' }).first().waitFor();
-  assert.equal(await input.inputValue(), `${folder}/`);
-  await session.screenshot('commands-06-browse-dialog');
-  await widget.locator('.monaco-button', { hasText: 'Use This Model' }).first().click();
-  const toast = page.locator('.notification-toast', { hasText: 'not a model folder' }).first();
-  await toast.waitFor();
-  await session.screenshot('commands-07-not-a-model');
-  const text = (await toast.innerText()).replace(/\s+/g, ' ');
+  await dialog.enter(folder, 'not-a-model');
+  assert.equal(await dialog.path(), `${folder}/`);
+  await ui.screenshot('commands-06-browse-dialog');
+  await dialog.accept('Use This Model');
+  const toast = await ui.notifications.toast('not a model folder').shown();
+  await ui.screenshot('commands-07-not-a-model');
   // The CLI's words (src/core/model/folder.ts): which folder, and what is missing.
-  assert.match(text, /not-a-model: not a model folder: it has no model\.onnx, nor any other \.onnx file in it or in its onnx\/ subfolder/);
+  assert.match(await toast.text(), /not-a-model: not a model folder: it has no model\.onnx, nor any other \.onnx file in it or in its onnx\/ subfolder/);
   // Nothing changed: brown-gpt is still current.
-  await page.locator('.part.statusbar .statusbar-item', { hasText: 'brown-gpt' }).first().waitFor();
+  await ui.statusBar.shows('brown-gpt');
   assert.ok(existsSync(folder));
 });
 
 test('Grain: Extract Activations for Current File writes .grain/activations and lists it in Datasets', async () => {
-  const page = session.page;
-  await session.openFile('notes.txt');
-  await session.runCommand('Grain: Extract Activations for Current File');
+  await ui.openFile('notes.txt');
+  await ui.palette.run('Grain: Extract Activations for Current File');
   // brown-gpt is current (the test above): one sentence of 12 words.
-  const toast = page.locator('.notification-toast', { hasText: 'extracted 12 words' }).first();
-  await toast.waitFor({ timeout: 60_000 });
-  await session.screenshot('commands-08-extracted');
+  const toast = await ui.notifications.toast('extracted 12 words').shown(60_000);
+  await ui.screenshot('commands-08-extracted');
   const out = join(workspace, '.grain', 'activations', 'notes-brown-gpt.grain');
-  assert.match((await toast.innerText()).replace(/\s+/g, ' '), /extracted 12 words × \d+ neurons of 1 sentence to .*notes-brown-gpt\.grain/);
+  assert.match(await toast.text(), /extracted 12 words × \d+ neurons of 1 sentence to .*notes-brown-gpt\.grain/);
   assert.ok(existsSync(out), out);
-  await openGrainContainer();
-  await expandView('Datasets');
-  await view('Datasets').locator('.monaco-list-row', { hasText: 'notes-brown-gpt.grain' }).first().waitFor();
+  await ui.sideBar.open('Grain');
+  const datasets = ui.sideBar.view('Datasets');
+  await datasets.expand();
+  await datasets.row('notes-brown-gpt.grain').waitFor();
 });
-
-/**
- * Runs a palette command that opens a quick pick of its own: like session.runCommand, but does
- * not wait for the quick input to close (the command's own pick takes its place).
- */
-async function startCommand(title: string): Promise<void> {
-  const page = session.page;
-  const widget = page.locator('.quick-input-widget');
-  const input = widget.locator('.quick-input-box input');
-  const row = widget.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${title}\\s*$`) }) }).first();
-  await page.keyboard.press('F1');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${title}`);
-  await row.waitFor({ state: 'visible' });
-  await row.click();
-  // The command's pick replaces the palette: its title shows when it is there.
-  await widget.locator('.quick-input-title', { hasText: title }).waitFor();
-}
 
 function locate(sites: { name: string; width: number }[], neuron: number): string {
   let offset = 0;

@@ -7,7 +7,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
-import { REPO, TIMEOUTS, VsCodeSession, useWorkbench } from './harness';
+import { REPO, TIMEOUTS, useWorkbench } from './harness';
+import { Workbench } from './pages/workbench';
 import { closeCachedModels } from '../../src/jobs/model-cache';
 import { runTextActivations } from '../../src/jobs/text-activations';
 import type { ContextsResult, ProbeResult } from '../../src/shared/results';
@@ -17,44 +18,27 @@ const DEMO_TIMEOUT = 240_000;
 const CONTEXTS_TIMEOUT = 240_000;
 const LINES = readFileSync(join(REPO, 'models', 'brown-test-2000.txt'), 'utf8').split('\n');
 
-let session: VsCodeSession;
+let wb: Workbench;
 let workspace: string;
 
 useWorkbench(
   'contexts-',
   (ws) => writeFileSync(join(ws, 'notes.txt'), 'The jury said it did find that the election was conducted .\n'),
   (s, w) => {
-    session = s;
+    wb = new Workbench(s);
     workspace = w;
   },
   closeCachedModels,
 );
 
-function view(name: string) {
-  const page = session.page;
-  return page.locator('.pane', { has: page.locator('.pane-header', { hasText: new RegExp(`^\\s*${name}\\s*$`) }) });
-}
-
-async function expandView(name: string): Promise<void> {
-  const header = view(name).locator('.pane-header');
-  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
-}
-
-async function openGrainContainer(): Promise<void> {
-  const button = session.page.locator('.part.activitybar .action-item a.action-label[aria-label^="Grain"]');
-  const checked = await button.locator('xpath=..').getAttribute('aria-selected').catch(() => null);
-  if (checked !== 'true') await button.click();
-  await view('Models').waitFor();
-}
-
 /** The frame of the top-contexts report (other webviews may be open too). */
 async function contextsFrame(timeout = TIMEOUTS.ui): Promise<FrameLocator> {
   const deadline = Date.now() + timeout;
   for (;;) {
-    const frames = session.page.locator('iframe.webview.ready');
+    const frames = wb.page.locator('iframe.webview.ready');
     const n = await frames.count();
     for (let i = 0; i < n; i++) {
-      const f = session.page.frameLocator('iframe.webview.ready').nth(i).frameLocator('#active-frame');
+      const f = wb.page.frameLocator('iframe.webview.ready').nth(i).frameLocator('#active-frame');
       if ((await f.locator('.report[data-report="contexts"]').count().catch(() => 0)) > 0) return f;
     }
     if (Date.now() > deadline) throw new Error('no top-contexts report is open');
@@ -74,9 +58,9 @@ function locate(sites: { name: string; width: number }[], neuron: number): strin
 const grainFiles = () => readdirSync(join(workspace, '.grain'));
 
 test('Neurons view: Show Top Contexts on the demo\'s top neuron shows real sentences and values; a context opens its line', async () => {
-  const page = session.page;
+  const page = wb.page;
   await page.locator('.part.statusbar .statusbar-item', { hasText: 'no model' }).first().waitFor();
-  await session.runCommand('Grain: Run Demo');
+  await wb.palette.run('Grain: Run Demo');
   await page.locator('.tab', { hasText: 'demo.txt' }).waitFor({ timeout: DEMO_TIMEOUT });
   const probeFile = grainFiles().find((f) => /^probe-brown-lstm-s1-brown-universal-.*\.json$/.test(f))!;
   const probe = JSON.parse(readFileSync(join(workspace, '.grain', probeFile), 'utf8')) as ProbeResult;
@@ -87,12 +71,13 @@ test('Neurons view: Show Top Contexts on the demo\'s top neuron shows real sente
   console.log(`# ${where}: ${described.summary}`);
 
   // The Neurons view: the top neuron's row carries its description.
-  await openGrainContainer();
-  await expandView('Neurons');
-  const row = view('Neurons').locator('.monaco-list-row', { hasText: `neuron ${top} (${where})` }).first();
+  await wb.sideBar.open('Grain');
+  const neurons = wb.sideBar.view('Neurons');
+  await neurons.expand();
+  const row = neurons.row(`neuron ${top} (${where})`);
   await row.waitFor();
   assert.match(await row.innerText(), /#1 · .*fires on /);
-  await session.screenshot('contexts-01-neurons-described');
+  await wb.screenshot('contexts-01-neurons-described');
 
   // Its inline action computes the contexts (once) and opens the report on it.
   const started = Date.now();
@@ -126,7 +111,7 @@ test('Neurons view: Show Top Contexts on the demo\'s top neuron shows real sente
   assert.ok(Math.abs(value - mine.top.value[0]!) < 1e-4, `the line alone gives ${value}, the report ${mine.top.value[0]}`);
   const bottom = await frame.locator('table[data-table="bottom"] tbody tr').first().locator('td').allInnerTexts();
   assert.equal(bottom[1], mine.bottom.value[0]!.toFixed(3));
-  await session.screenshot('contexts-02-report');
+  await wb.screenshot('contexts-02-report');
 
   // A click opens the corpus line beside the report, the word selected.
   await frame.locator('table[data-table="top"] tbody tr').first().click();
@@ -134,11 +119,11 @@ test('Neurons view: Show Top Contexts on the demo\'s top neuron shows real sente
   // The status bar shows the selection's end, where the cursor is: just after the word.
   const start = LINES[first.line - 1]!.split(' ').slice(0, mine.top.word[0]!).join(' ').length + (mine.top.word[0]! > 0 ? 1 : 0);
   await page.locator('.part.statusbar .statusbar-item', { hasText: `Ln ${first.line}, Col ${start + word.length + 1} (${word.length} selected)` }).first().waitFor();
-  await session.screenshot('contexts-03-line-opened');
+  await wb.screenshot('contexts-03-line-opened');
 });
 
 test('the hover\'s "contexts" link shows another neuron\'s contexts at once; the keyboard opens a line too', async () => {
-  const page = session.page;
+  const page = wb.page;
   await page.locator('.tab', { hasText: 'demo.txt' }).first().click();
   // Hover a word of the sample text; its rows have show, pin and contexts links, and descriptions.
   const box = await page.locator('.editor-instance .monaco-editor .view-lines').first().evaluate((root) => {
@@ -164,7 +149,7 @@ test('the hover\'s "contexts" link shows another neuron\'s contexts at once; the
   await hover.waitFor({ state: 'visible', timeout: 60_000 });
   const text = await hover.innerText();
   assert.match(text, /fires on /, 'the hover describes neurons');
-  await session.screenshot('contexts-04-hover');
+  await wb.screenshot('contexts-04-hover');
   const rows = hover.locator('tr', { has: page.locator('a', { hasText: /^contexts$/ }) });
   const rowText = await rows.first().innerText();
   const neuron = Number(/neuron (\d+)/.exec(rowText)![1]);
@@ -172,7 +157,7 @@ test('the hover\'s "contexts" link shows another neuron\'s contexts at once; the
 
   const frame = await contextsFrame();
   await frame.locator(`h2[data-neuron="${neuron}"]`).waitFor();
-  await session.screenshot('contexts-05-hover-neuron');
+  await wb.screenshot('contexts-05-hover-neuron');
 
   // Keyboard: focus the second top context and press Enter.
   const second = frame.locator('table[data-table="top"] tbody tr').nth(1);
@@ -181,5 +166,5 @@ test('the hover\'s "contexts" link shows another neuron\'s contexts at once; the
   await page.keyboard.press('Enter');
   await page.locator('.tab.active[data-resource-name="brown-test-2000.txt"]').first().waitFor();
   await page.locator('.part.statusbar .statusbar-item', { hasText: new RegExp(`^Ln ${line}, Col \\d+ \\(\\d+ selected\\)`) }).first().waitFor();
-  assert.deepEqual(session.consoleErrors().filter((e) => /Content Security Policy|Refused/.test(e)), []);
+  assert.deepEqual(wb.session.consoleErrors().filter((e) => /Content Security Policy|Refused/.test(e)), []);
 });

@@ -11,6 +11,9 @@
  *   GRAIN_E2E_VSIX=<file>      install this already packaged VSIX instead of packaging one
  *                              (otherwise one is packaged and cached in .e2e/vsix).
  *   GRAIN_E2E_KEEP=1           keep the temp folder (logs, settings) for a post-mortem.
+ *
+ * This file starts and stops the session; tests drive the UI through the page objects in
+ * pages/ (new Workbench(session)).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -18,7 +21,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { chromium, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { after, afterEach, before } from 'node:test';
 
 export const REPO = join(import.meta.dirname, '..', '..');
@@ -43,8 +46,25 @@ const SETTINGS = {
   'chat.commandCenter.enabled': false,
 };
 
+/** Workspace trust as VS Code sees it: off (every folder trusted, no Restricted Mode), or on with the opened folder untrusted. */
+export type TrustMode = 'disabled' | 'untrusted';
+
+/**
+ * Settings for trust on with the workspace untrusted: no start-up dialog asking for trust (the
+ * folder opens in Restricted Mode, as after the user chose "Don't Trust"), the banner shown.
+ */
+const UNTRUSTED_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'always',
+  'security.workspace.trust.untrustedFiles': 'open',
+  'security.workspace.trust.emptyWindow': false,
+};
+
 export interface SessionOptions {
   install?: 'vsix' | 'link';
+  /** 'disabled' (default): trust is off, as in every test but the Restricted Mode one. */
+  trust?: TrustMode;
   /** Browser viewport; screenshots have this size. */
   viewport?: { width: number; height: number };
 }
@@ -92,7 +112,9 @@ export class VsCodeSession {
     };
     for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
     mkdirSync(join(dirs.userData, 'User'), { recursive: true });
-    writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify(SETTINGS, null, 2));
+    const trust = options.trust ?? 'disabled';
+    const settings = trust === 'untrusted' ? { ...SETTINGS, ...UNTRUSTED_SETTINGS } : SETTINGS;
+    writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       HOME: dirs.home,
@@ -120,7 +142,7 @@ export class VsCodeSession {
         '--bind-addr', `127.0.0.1:${port}`,
         '--disable-telemetry',
         '--disable-update-check',
-        '--disable-workspace-trust',
+        ...(trust === 'disabled' ? ['--disable-workspace-trust'] : []),
         '--disable-getting-started-override',
         '--extensions-dir', dirs.extensions,
         '--user-data-dir', dirs.userData,
@@ -164,79 +186,27 @@ export class VsCodeSession {
     await this.page.locator('.part.statusbar').waitFor({ timeout: TIMEOUTS.workbench });
   }
 
-  /** Runs a command by its palette title ("Grain: Show Demo Models") through F1. */
-  async runCommand(title: string): Promise<void> {
-    const widget = this.page.locator('.quick-input-widget');
-    const input = widget.locator('.quick-input-box input');
-    // Click the row rather than Enter: Enter may pick a recently used command listed first.
-    const row = widget
-      .locator('.quick-input-list .monaco-list-row')
-      .filter({ has: this.page.locator('.label-name', { hasText: exactText(title) }) })
-      .first();
-    // Extensions register their contributions a moment after the workbench shows, and an open
-    // palette does not pick up commands that arrive later: reopen it until the row is there.
-    const deadline = Date.now() + TIMEOUTS.ui;
-    for (;;) {
-      await this.page.keyboard.press('F1');
-      await input.waitFor({ state: 'visible' });
-      await input.fill(`>${title}`);
-      try {
-        await row.waitFor({ state: 'visible', timeout: Math.min(3_000, Math.max(1, deadline - Date.now())) });
-        break;
-      } catch (err) {
-        await this.page.keyboard.press('Escape');
-        await widget.waitFor({ state: 'hidden' });
-        if (Date.now() >= deadline) throw new Error(`no command "${title}" in the palette after ${TIMEOUTS.ui} ms`, { cause: err });
-      }
-    }
-    await row.click();
-    await widget.waitFor({ state: 'hidden' });
-  }
-
-  /** Opens a workspace file by its path relative to the folder, through Quick Open (Ctrl+P). */
-  async openFile(relativePath: string): Promise<void> {
-    const widget = this.page.locator('.quick-input-widget');
-    await this.page.keyboard.press('Control+P');
-    const input = widget.locator('.quick-input-box input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(relativePath);
-    const name = relativePath.split('/').at(-1)!;
-    await widget.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
-    await this.page.keyboard.press('Enter');
-    await widget.waitFor({ state: 'hidden' });
-    await this.page.locator('.tab.active', { hasText: name }).waitFor();
-  }
-
-  /** The content frame of the active webview (VS Code nests it in two iframes). */
-  webviewFrame(): FrameLocator {
-    return this.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
-  }
-
-  /** The visible lines of the active text editor, top to bottom. */
-  async editorLines(): Promise<string[]> {
-    const lines = this.page.locator('.editor-instance .monaco-editor .view-lines .view-line');
-    await lines.first().waitFor();
-    const rows = await lines.evaluateAll((els) =>
-      els.map((e) => ({ top: parseFloat((e as HTMLElement).style.top) || 0, text: (e.textContent ?? '').replace(/\u00a0/g, ' ') })),
-    );
-    return rows.sort((a, b) => a.top - b.top).map((r) => r.text);
-  }
-
-  /** Moves the mouse over the first token with `text` in the editor; returns the hover's text. */
-  async hoverWord(text: string): Promise<string> {
-    const token = this.page.locator('.editor-instance .monaco-editor .view-lines .view-line span span', { hasText: text }).first();
-    await token.hover();
-    const hover = this.page.locator('.monaco-hover:not(.hidden)').filter({ hasText: /\S/ }).first();
-    await hover.waitFor({ state: 'visible' });
-    return (await hover.innerText()).trim();
-  }
-
   /** Saves a PNG of the whole window as test-results/e2e/<name>.png; returns its path. */
   async screenshot(name: string): Promise<string> {
     mkdirSync(RESULTS_DIR, { recursive: true });
     const file = join(RESULTS_DIR, `${name.replace(/[^\w.-]+/g, '-')}.png`);
     await this.page.screenshot({ path: file, timeout: TIMEOUTS.ui });
     return file;
+  }
+
+  /**
+   * The text of the server's log files (user-data/logs: extension host, output channels) that
+   * match `which`, e.g. Grain's log channel by its first line. Channels write their file a
+   * moment after a line is logged.
+   */
+  logText(which: RegExp): string {
+    const dir = join(this.root, 'user-data', 'logs');
+    if (!existsSync(dir)) return '';
+    return readdirSync(dir, { withFileTypes: true, recursive: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.log'))
+      .map((e) => readFileSync(join(e.parentPath, e.name), 'utf8'))
+      .filter((text) => which.test(text))
+      .join('\n');
   }
 
   /** What code-server printed so far, for failure messages. */
@@ -413,12 +383,8 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
-function exactText(text: string): RegExp {
-  return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
-}
-
 /**
- * One VS Code session for a whole test file, on a fresh workspace folder that `prepare` fills:
+ * One VS Code session (started with `options`) for a whole test file, on a fresh workspace folder that `prepare` fills:
  * started before the file's tests, closed with its workspace removed after them (then
  * `cleanup`, if given), and a screenshot after every test, passed or failed, for the post-mortem.
  */
@@ -427,13 +393,14 @@ export function useWorkbench(
   prepare: (workspace: string) => void,
   ready: (session: VsCodeSession, workspace: string) => void,
   cleanup?: () => Promise<void>,
+  options: SessionOptions = {},
 ): void {
   let session: VsCodeSession | undefined;
   let workspace: string | undefined;
   before(async () => {
     workspace = mkdtempSync(join(tmpdir(), 'grain-e2e-'));
     prepare(workspace);
-    session = await VsCodeSession.start();
+    session = await VsCodeSession.start(options);
     await session.openWorkbench(workspace);
     ready(session, workspace);
   });

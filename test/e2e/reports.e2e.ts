@@ -1,17 +1,18 @@
-// The report webviews in a real VS Code: "Grain: Open Report" on the real result fixtures copied into
+// The report webviews in a real VS Code: "Grain: Open Report..." on the real result fixtures copied into
 // the workspace's .grain/, the numbers in the pages, selecting a neuron, the chart's table fallback,
 // restoring after a reload, a broken file's error page, and no CSP violations.
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { REPO, TIMEOUTS, VsCodeSession, useWorkbench } from './harness';
+import { REPO, TIMEOUTS, useWorkbench } from './harness';
+import { Workbench } from './pages/workbench';
 
 const FIXTURES = join(REPO, 'test', 'fixtures', 'results');
 const FILES = ['probe-lstm-upos.json', 'experiments-lstm-upos.json', 'ablation-lstm.json', 'correlation-lstm.json'];
 const probe = JSON.parse(readFileSync(join(FIXTURES, 'probe-lstm-upos.json'), 'utf8')) as { ordering: number[]; test: { accuracy: number } };
 
-let session: VsCodeSession;
+let ui: Workbench;
 
 useWorkbench(
   'reports-',
@@ -22,50 +23,26 @@ useWorkbench(
     writeFileSync(join(ws, 'notes.txt'), 'Results are in .grain/\n');
   },
   (s) => {
-    session = s;
+    ui = new Workbench(s);
   },
 );
 
-/**
- * Runs Grain: Open Report from the palette and picks `file` from its list of .grain/*.json. Not
- * through session.runCommand: that waits for the palette to close, but the command's own pick may
- * reuse the open quick-input widget at once.
- */
+/** Grain: Open Report..., then `file` from its list of .grain/*.json. */
 async function openReport(file: string): Promise<void> {
-  const page = session.page;
-  const widget = page.locator('.quick-input-widget');
-  const input = widget.locator('.quick-input-box input');
-  const rowWith = (text: string | RegExp) => widget.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: text }) }).first();
-  const command = rowWith(/^\s*Grain: Open Report\.\.\.\s*$/);
-  const deadline = Date.now() + TIMEOUTS.ui;
-  for (;;) {
-    await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('>Grain: Open Report...');
-    try {
-      await command.waitFor({ state: 'visible', timeout: 3_000 });
-      break;
-    } catch (err) {
-      await page.keyboard.press('Escape');
-      await widget.waitFor({ state: 'hidden' });
-      if (Date.now() >= deadline) throw new Error('no "Grain: Open Report" in the palette', { cause: err });
-    }
-  }
-  await command.click();
-  // The command's own pick lists the saved results: filter it down to the file and accept it
-  // (typing works even when the list has not scrolled the row into view).
-  await rowWith(file).waitFor({ state: 'attached', timeout: TIMEOUTS.ui });
-  await input.fill(file);
-  await rowWith(file).waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
-  await page.keyboard.press('Enter');
-  await widget.waitFor({ state: 'hidden' });
+  const pick = await ui.palette.start('Grain: Open Report...');
+  // Filter the list down to the file and accept it (typing works even when the list has not
+  // scrolled the row into view).
+  await pick.rowLabelled(file).waitFor({ state: 'attached', timeout: TIMEOUTS.ui });
+  await pick.type(file);
+  await pick.rowLabelled(file).waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+  await pick.accept();
+  await pick.closed();
 }
 
-const cspErrors = () => session.consoleErrors().filter((e) => /Content Security Policy|unsafe-eval|Refused to/i.test(e));
+const cspErrors = () => ui.session.consoleErrors().filter((e) => /Content Security Policy|unsafe-eval|Refused to/i.test(e));
 
 async function neuronIds(count: number): Promise<number[]> {
-  const frame = session.webviewFrame();
-  const cells = frame.locator('table[data-table=neurons] tbody tr td:nth-child(2)');
+  const cells = ui.webview.locator('table[data-table=neurons] tbody tr td:nth-child(2)');
   await cells.first().waitFor({ timeout: TIMEOUTS.ui });
   return (await cells.evaluateAll((els, n) => els.slice(0, n).map((e) => (e.textContent ?? '').trim()), count)).map(Number);
 }
@@ -73,86 +50,76 @@ async function neuronIds(count: number): Promise<number[]> {
 test('Open Report on a probe result shows the ranked neurons with the real ids and accuracy', async () => {
   const started = Date.now();
   await openReport('probe-lstm-upos.json');
-  await session.page.locator('.tab', { hasText: 'Ranked neurons: probe-lstm-upos.json' }).waitFor();
+  await ui.editor.tab('Ranked neurons: probe-lstm-upos.json').waitFor();
   assert.deepEqual(await neuronIds(5), probe.ordering.slice(0, 5));
   assert.deepEqual(probe.ordering.slice(0, 5), [26, 44, 113, 149, 176]);
-  const frame = session.webviewFrame();
-  const accuracy = await frame.locator('[data-headline="Test accuracy"] dd').innerText();
+  const accuracy = await ui.webview.locator('[data-headline="Test accuracy"] dd').innerText();
   assert.match(accuracy, /^93\.43%/);
   assert.equal(accuracy.slice(0, 6), `${(probe.test.accuracy * 100).toFixed(2)}%`);
   // The experiments of the same task were found next to it.
-  assert.match(await frame.locator('.report .meta').first().innerText(), /probe-lstm-upos\.json \+ experiments-lstm-upos\.json/);
+  assert.match(await ui.webview.locator('.report .meta').first().innerText(), /probe-lstm-upos\.json \+ experiments-lstm-upos\.json/);
   // Charts drew (chart.js under the webview's CSP) and there were no CSP violations.
-  const widths = await frame.locator('canvas').evaluateAll((cs) => cs.map((c) => (c as HTMLCanvasElement).width));
+  const widths = await ui.webview.locator('canvas').evaluateAll((cs) => cs.map((c) => (c as HTMLCanvasElement).width));
   assert.ok(widths.length >= 4 && widths.every((w) => w > 0), `canvas widths ${widths}`);
-  await session.screenshot('reports-01-ranking');
+  await ui.screenshot('reports-01-ranking');
   assert.deepEqual(cspErrors(), []);
   console.log(`ranking report shown in ${Date.now() - started} ms`);
 });
 
-test('picking a neuron in the table makes it Grain\'s selected neuron (status bar)', async () => {
-  const frame = session.webviewFrame();
-  const row = frame.locator('table[data-table=neurons] tbody tr[data-key="44"]');
+test("picking a neuron in the table makes it Grain's selected neuron (status bar)", async () => {
+  const row = ui.webview.locator('table[data-table=neurons] tbody tr[data-key="44"]');
   await row.click();
-  await session.page.locator('.part.statusbar', { hasText: 'n44 embeddings:44' }).waitFor({ timeout: TIMEOUTS.ui });
+  await ui.statusBar.shows('n44 embeddings:44', TIMEOUTS.ui);
   assert.equal(await row.getAttribute('aria-selected'), 'true');
   // Keyboard: focus the next row and press Enter.
-  await frame.locator('table[data-table=neurons] tbody tr[data-key="113"]').focus();
-  await session.page.keyboard.press('Enter');
-  await session.page.locator('.part.statusbar', { hasText: 'n113 embeddings:113' }).waitFor({ timeout: TIMEOUTS.ui });
+  await ui.webview.locator('table[data-table=neurons] tbody tr[data-key="113"]').focus();
+  await ui.page.keyboard.press('Enter');
+  await ui.statusBar.shows('n113 embeddings:113', TIMEOUTS.ui);
 });
 
 test('filtering and sorting in the webview', async () => {
-  const frame = session.webviewFrame();
-  await frame.locator('[data-filter]').fill('layer2');
-  await frame.locator('[data-count]', { hasText: '256 of 768 neurons' }).waitFor();
-  await frame.locator('table[data-table=neurons] th[data-column=neuron] button').click();
-  const ids = await neuronIds(3);
-  assert.deepEqual(ids, [767, 766, 765]);
-  await frame.locator('[data-filter]').fill('');
-  await frame.locator('[data-count]', { hasText: /^768 neurons$/ }).waitFor();
+  await ui.webview.locator('[data-filter]').fill('layer2');
+  await ui.webview.locator('[data-count]', { hasText: '256 of 768 neurons' }).waitFor();
+  await ui.webview.locator('table[data-table=neurons] th[data-column=neuron] button').click();
+  assert.deepEqual(await neuronIds(3), [767, 766, 765]);
+  await ui.webview.locator('[data-filter]').fill('');
+  await ui.webview.locator('[data-count]', { hasText: /^768 neurons$/ }).waitFor();
 });
 
 test('the ranking report comes back after a window reload, with its filter', async () => {
-  const frame = session.webviewFrame();
-  await frame.locator('[data-filter]').fill('layer1');
-  await frame.locator('[data-count]', { hasText: '256 of 768 neurons' }).waitFor();
-  const loaded = session.page.waitForEvent('load');
-  await session.runCommand('Developer: Reload Window');
-  await loaded;
-  await session.page.locator('.monaco-workbench').waitFor({ timeout: TIMEOUTS.workbench });
-  await session.page.locator('.tab', { hasText: 'Ranked neurons: probe-lstm-upos.json' }).waitFor({ timeout: TIMEOUTS.workbench });
-  const restored = session.webviewFrame();
-  await restored.locator('[data-count]', { hasText: '256 of 768 neurons' }).waitFor({ timeout: TIMEOUTS.workbench });
-  assert.equal(await restored.locator('[data-filter]').inputValue(), 'layer1');
-  await session.screenshot('reports-02-ranking-restored');
+  await ui.webview.locator('[data-filter]').fill('layer1');
+  await ui.webview.locator('[data-count]', { hasText: '256 of 768 neurons' }).waitFor();
+  await ui.reload();
+  await ui.editor.tab('Ranked neurons: probe-lstm-upos.json').waitFor({ timeout: TIMEOUTS.workbench });
+  await ui.webview.locator('[data-count]', { hasText: '256 of 768 neurons' }).waitFor({ timeout: TIMEOUTS.workbench });
+  assert.equal(await ui.webview.locator('[data-filter]').inputValue(), 'layer1');
+  await ui.screenshot('reports-02-ranking-restored');
 });
 
 test('the ablation report draws the loss curves and lists the same numbers in its table', async () => {
   await openReport('ablation-lstm.json');
-  await session.page.locator('.tab', { hasText: 'Ablation curves: ablation-lstm.json' }).waitFor();
-  const frame = session.webviewFrame();
-  const canvas = frame.locator('figure[data-figure=loss] canvas');
+  await ui.editor.tab('Ablation curves: ablation-lstm.json').waitFor();
+  const canvas = ui.webview.locator('figure[data-figure=loss] canvas');
   await canvas.waitFor();
   assert.ok((await canvas.evaluate((c) => (c as HTMLCanvasElement).width)) > 0);
-  await session.screenshot('reports-03-ablation');
-  await frame.locator('[data-toggle=loss]').click();
-  const last = await frame.locator('table[data-table=loss-table] tbody tr').last().innerText();
+  await ui.screenshot('reports-03-ablation');
+  await ui.webview.locator('[data-toggle=loss]').click();
+  const last = await ui.webview.locator('table[data-table=loss-table] tbody tr').last().innerText();
   assert.match(last, /50\.0% \(384\)\s+6\.1382\s+6\.7992\s+6\.2717\s+6\.2587/);
-  assert.match(await frame.locator('[data-headline="Baseline mean NLL"]').innerText(), /4\.7246/);
-  assert.match(await frame.locator('table[data-table=retrain-table]').innerText(), /91\.44%/);
-  await session.screenshot('reports-04-ablation-table');
+  assert.match(await ui.webview.locator('[data-headline="Baseline mean NLL"]').innerText(), /4\.7246/);
+  assert.match(await ui.webview.locator('table[data-table=retrain-table]').innerText(), /91\.44%/);
+  await ui.screenshot('reports-04-ablation-table');
   assert.deepEqual(cspErrors(), []);
 });
 
-test('a theme switch redraws the charts in the new theme\'s colours', async () => {
-  const frame = session.webviewFrame();
-  await frame.locator('[data-toggle=loss]').click();
-  const canvas = frame.locator('figure[data-figure=loss] canvas');
+test("a theme switch redraws the charts in the new theme's colours", async () => {
+  await ui.webview.locator('[data-toggle=loss]').click();
+  const canvas = ui.webview.locator('figure[data-figure=loss] canvas');
   await canvas.waitFor();
   const before = await canvas.evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+  const frame = ui.webview.frame();
   const bodyClass = await frame.locator('body').getAttribute('class');
-  await session.runCommand('Preferences: Toggle between Light/Dark Themes');
+  await ui.palette.run('Preferences: Toggle between Light/Dark Themes');
   await frame.locator('body').and(frame.locator(`body:not([class="${bodyClass}"])`)).waitFor({ timeout: TIMEOUTS.ui });
   const deadline = Date.now() + TIMEOUTS.ui;
   let after = before;
@@ -161,27 +128,25 @@ test('a theme switch redraws the charts in the new theme\'s colours', async () =
     after = await canvas.evaluate((c) => (c as HTMLCanvasElement).toDataURL());
   }
   assert.notEqual(after, before, 'the chart was not redrawn after the theme changed');
-  await session.screenshot('reports-04b-ablation-other-theme');
-  await session.runCommand('Preferences: Toggle between Light/Dark Themes');
+  await ui.screenshot('reports-04b-ablation-other-theme');
+  await ui.palette.run('Preferences: Toggle between Light/Dark Themes');
 });
 
 test('the correlation report shows the CKA matrix and the top shared neurons', async () => {
   await openReport('correlation-lstm.json');
-  await session.page.locator('.tab', { hasText: 'Cross-model correlation: correlation-lstm.json' }).waitFor();
-  const frame = session.webviewFrame();
-  const shared = frame.locator('table[data-table=shared] tbody tr').first();
+  await ui.editor.tab('Cross-model correlation: correlation-lstm.json').waitFor();
+  const shared = ui.webview.locator('table[data-table=shared] tbody tr').first();
   await shared.waitFor();
   assert.match(await shared.innerText(), /^1\s+564\s+layer2:52\s+brown-lstm-s2\s+705/);
-  assert.match(await frame.locator('table[data-table=cka-0-1] tbody tr').first().innerText(), /embeddings\s+0\.970\s+0\.702\s+0\.567/);
-  await session.screenshot('reports-05-correlation');
+  assert.match(await ui.webview.locator('table[data-table=cka-0-1] tbody tr').first().innerText(), /embeddings\s+0\.970\s+0\.702\s+0\.567/);
+  await ui.screenshot('reports-05-correlation');
 });
 
 test('a truncated result file opens a panel that says what is wrong', async () => {
   await openReport('broken.json');
-  const frame = session.webviewFrame();
-  const alert = frame.locator('[role=alert]');
+  const alert = ui.webview.locator('[role=alert]');
   await alert.waitFor();
   assert.match(await alert.innerText(), /Cannot show broken\.json[\s\S]*not valid JSON[\s\S]*is it complete\?/);
-  await session.screenshot('reports-06-broken');
+  await ui.screenshot('reports-06-broken');
   assert.deepEqual(cspErrors(), []);
 });

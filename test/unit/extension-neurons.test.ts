@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { checkModelFolder, currentVariantIn, knownModels, modelPathEntry, modelSummary, resolveModelPaths } from '../../src/extension/known-models';
-import { formatHostDelay, measureHostDelay } from '../../src/extension/commands/host-delay';
+import { formatHostDelay, measureHostDelay, type HostDelay } from '../../src/extension/commands/host-delay';
+import { parseHostDelay } from '../helpers/host-delay-log';
 
 const MODELS = join(import.meta.dirname, '..', '..', 'models');
 const root = mkdtempSync(join(tmpdir(), 'grain-ext-'));
@@ -126,5 +127,19 @@ test('host delay: a 120 ms block on this thread shows in the figures, with the t
   assert.ok(seen >= 100, `max ${delay.maxMs}, worst stall ${delay.worstStall?.ms}`);
   // CPU time, not wall time: on a busy machine the loop is descheduled part of the 120 ms.
   if (delay.maxRunMs !== undefined) assert.ok(delay.maxRunMs >= 30, `ran ${delay.maxRunMs}`);
-  assert.match(formatHostDelay(delay), /^host event-loop delay p99\/max during the job: [\d.]+\/[\d.]+ ms \(\d+ samples\).*; load average [\d.]+ on \d+ CPUs$/);
+  assert.match(formatHostDelay(delay), /^host event-loop delay p50\/p99\/max during the job: [\d.]+\/[\d.]+\/[\d.]+ ms \(\d+ samples\).*; load average [\d.]+ on \d+ CPUs$/);
+});
+
+test('the logged host delay reads back as logged, from a log file or a wrapped Output panel line (bench and E2E read it)', () => {
+  const delay: HostDelay = { p50Ms: 0.3, p99Ms: 12.5, maxMs: 132.7, samples: 1834, maxRunMs: 21.4, worstStall: { ms: 132.6, ranMs: 21.4, waitedMs: 104.2 }, cpus: 2, loadAverage: 6.6 };
+  const title = 'Run Demo: probe (brown-lstm-s1, brown-universal)';
+  const line = `2026-12-06 17:15:35.379 [info] ${title}: ${formatHostDelay(delay)}`;
+  assert.deepEqual(parseHostDelay(`earlier line\n${line}\nlater line\n`, title), delay);
+  // Wrapped in the Output panel at any column.
+  const wrapped = line.replace(/(.{37})/g, '$1\n ');
+  assert.deepEqual(parseHostDelay(wrapped, title), delay);
+  // Off Linux there are no scheduler figures.
+  const { maxRunMs: _r, worstStall: _w, ...portable } = delay;
+  assert.deepEqual(parseHostDelay(`${title}: ${formatHostDelay(portable)}`, title), portable);
+  assert.equal(parseHostDelay(line, 'Extract activations of notes.txt'), undefined);
 });

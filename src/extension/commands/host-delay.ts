@@ -10,6 +10,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface HostDelay {
+  p50Ms: number;
   p99Ms: number;
   maxMs: number;
   samples: number;
@@ -64,15 +65,15 @@ export async function measureHostDelay<T>(work: () => Promise<T>): Promise<{ val
 
 // The histogram records the whole interval between its timer's ticks, resolution included:
 // subtract it to get the delay itself.
-function summarize(h: ReturnType<typeof monitorEventLoopDelay>): Pick<HostDelay, 'p99Ms' | 'maxMs' | 'samples'> {
-  if (h.count === 0) return { p99Ms: 0, maxMs: 0, samples: 0 };
+function summarize(h: ReturnType<typeof monitorEventLoopDelay>): Pick<HostDelay, 'p50Ms' | 'p99Ms' | 'maxMs' | 'samples'> {
+  if (h.count === 0) return { p50Ms: 0, p99Ms: 0, maxMs: 0, samples: 0 };
   const ms = (ns: number) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
-  return { p99Ms: ms(h.percentile(99)), maxMs: ms(h.max), samples: h.count };
+  return { p50Ms: ms(h.percentile(50)), p99Ms: ms(h.percentile(99)), maxMs: ms(h.max), samples: h.count };
 }
 
 export function formatHostDelay(d: HostDelay): string {
   const f = (x: number) => x.toFixed(1);
-  let s = `host event-loop delay p99/max during the job: ${f(d.p99Ms)}/${f(d.maxMs)} ms (${d.samples} samples)`;
+  let s = `host event-loop delay p50/p99/max during the job: ${f(d.p50Ms)}/${f(d.p99Ms)}/${f(d.maxMs)} ms (${d.samples} samples)`;
   if (d.maxRunMs !== undefined) s += `; host thread ran at most ${f(d.maxRunMs)} ms between ticks`;
   if (d.worstStall) s += `; worst stall ${f(d.worstStall.ms)} ms: ran ${f(d.worstStall.ranMs)} ms, waited for a CPU ${f(d.worstStall.waitedMs)} ms`;
   return `${s}; load average ${d.loadAverage.toFixed(1)} on ${d.cpus} CPUs`;

@@ -1,0 +1,33 @@
+// Notification toasts and their buttons.
+import type { Locator, Page } from 'playwright-core';
+
+export class Toast {
+  constructor(readonly locator: Locator) {}
+
+  async shown(timeout?: number): Promise<this> {
+    await this.locator.waitFor({ timeout });
+    return this;
+  }
+
+  /** The toast's text with whitespace runs made single spaces. */
+  async text(): Promise<string> {
+    return (await this.locator.innerText()).replace(/\s+/g, ' ');
+  }
+
+  button(label: string): Locator {
+    return this.locator.locator('.monaco-button', { hasText: label }).first();
+  }
+
+  async click(label: string): Promise<void> {
+    await this.button(label).click();
+  }
+}
+
+export class Notifications {
+  constructor(private readonly page: Page) {}
+
+  /** The first toast that says `text`. */
+  toast(text: string | RegExp): Toast {
+    return new Toast(this.page.locator('.notification-toast', { hasText: text }).first());
+  }
+}
