@@ -11,7 +11,7 @@ import {
   type ModelFolderFacts,
   type ModelFolderScan,
 } from '../core/model/folder';
-import { GrainError } from '../core/errors';
+import { formatLocation, GrainError } from '../core/errors';
 
 export interface KnownModel {
   /** Folder name, e.g. brown-lstm-s1. */
@@ -27,7 +27,8 @@ export interface KnownModel {
   entry?: string;
 }
 
-export type CheckedFolder = { facts: ModelFolderFacts; scan: ModelFolderScan } | { error: string };
+/** A usable folder, or the CLI's message for it (`error`, with its location) and its reason alone. */
+export type CheckedFolder = { facts: ModelFolderFacts; scan: ModelFolderScan } | { error: string; reason: string; file?: string; line?: number };
 
 /**
  * Checks a folder (or an .onnx file inside one): its facts, or the message the CLI would print
@@ -40,7 +41,11 @@ export function checkModelFolder(path: string): CheckedFolder {
     if (scan.givenFile || scan.defaultVariant) chooseVariant(scan);
     return { facts: readModelFolderFacts(scan), scan };
   } catch (err) {
-    if (err instanceof GrainError) return { error: err.message };
+    if (err instanceof GrainError) {
+      const prefix = formatLocation(err.where);
+      const reason = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+      return { error: err.message, reason, file: err.where.file, line: err.where.line };
+    }
     throw err;
   }
 }

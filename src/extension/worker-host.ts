@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { JobKind, JobOf, JobResults } from '../shared/jobs';
 import { JobFailedError, WorkerClient } from './worker-client';
 import type { Log } from './log';
+import { showError } from './notify';
 
 /**
  * Runs analysis jobs in the worker thread, never on the extension host: each job gets a
@@ -16,7 +17,7 @@ export class GrainWorker implements vscode.Disposable {
     this.client = new WorkerClient(join(extensionUri.fsPath, 'dist', 'worker.js'));
     this.client.onCrash = (message) => {
       log.error(message);
-      void vscode.window.showErrorMessage(`Grain: ${message}. The worker was restarted; saved results are untouched.`);
+      void showError(`${message}. The worker was restarted; saved results are untouched`);
     };
   }
 
@@ -49,7 +50,7 @@ export class GrainWorker implements vscode.Disposable {
       }
       const message = e instanceof JobFailedError ? e.error.message : (e as Error).message;
       this.log.error(`${title}: ${message}${e instanceof JobFailedError && e.error.stack ? `\n${e.error.stack}` : ''}`);
-      void vscode.window.showErrorMessage(`Grain: ${title} failed: ${message}`);
+      void showError(e, { what: title });
       return undefined;
     }
   }

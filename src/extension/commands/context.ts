@@ -1,11 +1,12 @@
 // What every command needs: the services, the known models, workspace trust, running a job
 // (with the host's event-loop delay logged), opening reports, and loading the current probe.
 import * as vscode from 'vscode';
-import { basename, isAbsolute, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { modelDisplayName } from '../../core/model/folder';
 import type { JobKind, JobOf, JobResults } from '../../shared/jobs';
 import type { ProbeResult } from '../../shared/results';
 import type { GrainServices } from '../services';
+import { showError } from '../notify';
 import { formatHostDelay, measureHostDelay } from './host-delay';
 import { checkModelFolder, knownModels, resolveModelPaths, type KnownModel } from '../known-models';
 import { locateNeuron, neuronTitle } from '../../shared/neurons';
@@ -96,14 +97,13 @@ export class CommandContext {
     try {
       const read = this.services.results.read(path);
       if (read.kind !== 'probe') {
-        void vscode.window.showErrorMessage(`Grain: ${basename(path)} is a ${read.kind} result; choose a probe result.`);
+        void showError({ message: `this is a ${read.kind} result; choose a probe result`, file: path });
         return undefined;
       }
       this.state.setProbe({ result: read.result, path });
       return read.result;
     } catch (err) {
-      this.log.error(`cannot load the probe ${path}: ${(err as Error).message}`);
-      void vscode.window.showErrorMessage(`Grain: cannot load the probe: ${(err as Error).message}`);
+      void showError(err, { what: 'Loading the probe', log: this.log });
       return undefined;
     }
   }

@@ -5,6 +5,7 @@ import { locateNeuron, neuronTitle, parseNeuron, totalNeurons, type NeuronLocati
 import type { CommandRegistry } from '../commands/registry';
 import { neuronArg, neuronOfArg } from '../command-args';
 import type { GrainServices } from '../services';
+import { showError } from '../notify';
 import { EditorAnalysis, type StatsInfo } from './analysis';
 import { HeatDecorations } from './decorations';
 import { heatLanguages, probeFor } from './documents';
@@ -51,7 +52,7 @@ export function registerEditor(context: vscode.ExtensionContext, services: Grain
     const at = arg === undefined ? await pickNeuron(ms.name, siteInfo) : neuronOfArg(arg, siteInfo);
     if (!at) return;
     if ('error' in at) {
-      void vscode.window.showErrorMessage(`Grain: ${at.error} (${ms.name}).`);
+      void showError(`${at.error} (${ms.name})`);
       return;
     }
     services.state.setNeuron(at);

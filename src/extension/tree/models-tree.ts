@@ -10,6 +10,7 @@ import { failed, type InspectReport } from '../../shared/inspect';
 import { modelIdentity } from '../../core/model/folder';
 import type { GrainState } from '../state';
 import { currentVariantIn, formatBytes, modelSummary, type KnownModel } from '../known-models';
+import { splitProblem } from '../error-text';
 
 export type ModelNode =
   | { kind: 'model'; model: KnownModel }
@@ -54,7 +55,7 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
     if (!model.facts) {
       // What the CLI would print for it, readable without hovering.
       return [
-        { kind: 'fact', label: 'cannot be used', value: model.problem ?? 'not checked', parent: model.folder, tone: 'error' },
+        { kind: 'fact', label: 'cannot be used', value: model.problem ? splitProblem({ message: model.problem }).reason : 'not checked', parent: model.folder, tone: 'error', tooltip: model.problem },
         { kind: 'fact', label: 'folder', value: model.folder, parent: model.folder },
       ];
     }
