@@ -4,6 +4,7 @@ import type { JobKind, JobOf, JobResults } from '../shared/jobs';
 import { JobFailedError, WorkerClient } from './worker-client';
 import type { Log } from './log';
 import { showError } from './notify';
+import { expectedPhases, ProgressBar } from './progress';
 
 /**
  * Runs analysis jobs in the worker thread, never on the extension host: each job gets a
@@ -32,8 +33,10 @@ export class GrainWorker implements vscode.Disposable {
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Grain: ${title}`, cancellable: true },
         (progress, token) => {
+          // Increments, not only counts: VS Code draws the bar from them.
+          const bar = new ProgressBar(expectedPhases(job));
           const running = this.client.run(job, {
-            onProgress: (p) => progress.report({ message: `${p.stage} ${p.done}/${p.total}` }),
+            onProgress: (p) => progress.report(bar.next(p)),
             onWarning: (m) => this.log.warn(m),
             onLog: (m) => this.log.info(m),
           });
@@ -46,6 +49,8 @@ export class GrainWorker implements vscode.Disposable {
     } catch (e) {
       if (e instanceof JobFailedError && e.error.kind === 'cancelled') {
         this.log.info(`${title}: cancelled; nothing was saved`);
+        // The progress toast is gone: say what became of the run, so Cancel is not a guess.
+        void vscode.window.showInformationMessage(`Grain: ${title} cancelled; nothing was saved.`);
         return undefined;
       }
       const message = e instanceof JobFailedError ? e.error.message : (e as Error).message;
