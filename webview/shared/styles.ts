@@ -41,8 +41,15 @@ table.data th { position: sticky; top: 0; background: var(--vscode-editor-backgr
 table.data .num { text-align: right; }
 table.data th button.sort { background: none; border: none; color: inherit; font-weight: 600; padding: 0; text-align: inherit; width: 100%; }
 table.data tbody tr[tabindex]:hover { background: var(--vscode-list-hoverBackground); cursor: pointer; }
-table.data tbody tr.selected { background: var(--vscode-list-activeSelectionBackground); color: var(--vscode-list-activeSelectionForeground); }
-table.data tbody tr:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
+/* The selected row: a background where the theme has one, and always an edge and an outline, since
+   high-contrast themes give list selections no background at all. */
+table.data tbody tr.selected {
+  background: var(--vscode-list-activeSelectionBackground); color: var(--vscode-list-activeSelectionForeground);
+  box-shadow: inset 4px 0 0 var(--vscode-contrastActiveBorder, var(--vscode-focusBorder));
+  outline: 2px solid var(--vscode-contrastActiveBorder, transparent); outline-offset: -2px;
+}
+table.data tbody tr:focus-visible { outline: 1px dashed var(--vscode-focusBorder); outline-offset: -1px; }
+table.data tbody tr.selected:focus-visible { outline: 2px dashed var(--vscode-contrastActiveBorder, var(--vscode-focusBorder)); outline-offset: -2px; }
 .heat { margin-bottom: 12px; }
 .heat table.data { width: auto; min-width: 50%; }
 .heat td.num { min-width: 4.5em; }
