@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import { DEFAULTS } from '../../shared/defaults';
 import type { ConlluColumn } from '../../core/corpus';
 import { makeTempDir } from '../../core/io/temp';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { splitLines, splitWords } from '../../core/text/words';
 import { basename, extname, join } from 'node:path';
 import { EXPERIMENTS, type AblateJob, type CorrelateJob, type ExperimentJob, type ExtractJob, type LabelledData, type ProbeJob } from '../../shared/jobs';
 import type { CommandContext } from './context';
@@ -40,7 +41,7 @@ export function brownData(ctx: CommandContext, tagset: 'universal' | 'normalized
 async function activeTextFile(ctx: CommandContext): Promise<{ path: string; name: string; dispose?: () => void } | undefined> {
   const doc = vscode.window.activeTextEditor?.document;
   if (!doc) {
-    void showError('open a text file first (one sentence per line); there is no active editor');
+    void showError('open a text file first (one sentence per line, blank lines between paragraphs); there is no active editor');
     return undefined;
   }
   const name = basename(doc.uri.path) || 'untitled';
@@ -53,8 +54,11 @@ async function activeTextFile(ctx: CommandContext): Promise<{ path: string; name
   return { path: tmp, name, dispose: dir.dispose };
 }
 
-async function pickTextFile(title: string): Promise<string | undefined> {
-  const picked = await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectMany: false, title, openLabel: 'Use', filters: { 'Text (one sentence per line)': ['txt', 'tok', 'in', 'text'], 'All files': ['*'] } });
+/** Plain text: blank lines are paragraph breaks. Only the files of a labelled pair must be parallel line by line. */
+const PLAIN_TEXT = 'Text (one sentence per line; blank lines between paragraphs)';
+
+async function pickTextFile(title: string, kind = PLAIN_TEXT): Promise<string | undefined> {
+  const picked = await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectMany: false, title, openLabel: 'Use', filters: { [kind]: ['txt', 'tok', 'in', 'text', 'labels'], 'All files': ['*'] } });
   return picked?.[0]?.fsPath;
 }
 
@@ -69,9 +73,24 @@ async function extract(ctx: CommandContext, input: { path: string; name: string 
   const job: ExtractJob = { kind: 'extract', model, input: input.path, out, format: 'grain', subword: false, keepSpecial: false, dtype: 'float32', ...ctx.jobBasics() };
   const r = await ctx.runJob(`Extract activations of ${input.name}`, job);
   if (!r) return;
-  const msg = `extracted ${r.rows} words × ${r.neurons} neurons of ${r.sentences} sentence${r.sentences === 1 ? '' : 's'} to ${out}`;
-  ctx.log.info(msg);
-  void vscode.window.showInformationMessage(`Grain: ${msg}.`);
+  const blank = blankLines(input.path);
+  const paragraphs = blank > 0 ? ` (${blank} blank line${blank === 1 ? '' : 's'} between paragraphs skipped)` : '';
+  const msg = `extracted ${r.rows} words × ${r.neurons} neurons of ${r.sentences} sentence${r.sentences === 1 ? '' : 's'}${paragraphs} to ${vscode.workspace.asRelativePath(out)}`;
+  ctx.log.info(`${msg} (${out})`);
+  const summary = 'Show Summary';
+  void vscode.window.showInformationMessage(`Grain: ${msg}.`, summary).then((choice) => {
+    if (choice === summary) void vscode.commands.executeCommand('grain.showActivations', vscode.Uri.file(out));
+  });
+}
+
+/** Blank lines of a text (paragraph breaks; sentence files skip them), for files small enough to read again. */
+function blankLines(path: string): number {
+  try {
+    if (statSync(path).size > 20_000_000) return 0;
+    return splitLines(readFileSync(path, 'utf8')).filter((l) => splitWords(l).length === 0).length;
+  } catch {
+    return 0;
+  }
 }
 
 export async function extractCurrentFile(ctx: CommandContext): Promise<void> {
@@ -97,7 +116,7 @@ type DataPick = vscode.QuickPickItem & { source: 'brown' | 'pair' | 'conllu' };
 export async function pickLabelledData(ctx: CommandContext): Promise<{ data: LabelledData; name: string } | undefined> {
   const items: DataPick[] = [
     { label: '$(book) Brown corpus (POS tags)', description: 'the demo split', source: 'brown' },
-    { label: '$(file) NeuroX sentence + label files...', description: 'one sentence per line, one label per word', source: 'pair' },
+    { label: '$(file) NeuroX sentence + label files...', description: 'parallel files: one sentence per line, one label per word', source: 'pair' },
     { label: '$(file) CoNLL-U file...', description: 'UPOS, XPOS or a feature column', source: 'conllu' },
   ];
   const pick = await vscode.window.showQuickPick(items, { title: 'Grain: labelled data', placeHolder: 'What to probe for' });
@@ -117,9 +136,12 @@ export async function pickLabelledData(ctx: CommandContext): Promise<{ data: Lab
     return data && { data, name: `brown-${tagset.label}` };
   }
   if (pick.source === 'pair') {
-    const input = await pickTextFile('Grain: sentences (one per line, words split on spaces)');
+    const input = await pickTextFile('Grain: sentences (one per line, words split on spaces; parallel to a label file)', 'Sentences (parallel to a label file: no blank lines)');
     if (!input) return undefined;
-    const labels = await pickTextFile(`Grain: labels for ${basename(input)} (one line per sentence, one label per word)`);
+    const labels = await pickTextFile(
+      `Grain: labels for ${basename(input)} (sentence and label files are parallel: one line per sentence, one label per word)`,
+      'Labels (one line per sentence, one label per word)',
+    );
     if (!labels) return undefined;
     return { data: { kind: 'pair', input, labels }, name: basename(input, extname(input)) };
   }
