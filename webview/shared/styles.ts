@@ -2,6 +2,10 @@
 // 'unsafe-inline'). Theme colours only through --vscode-* variables.
 export const REPORT_CSS = `
 .report h2 { font-size: 1.15em; font-weight: 600; margin: 24px 0 8px; }
+.skip-links { display: flex; flex-wrap: wrap; gap: 4px 14px; margin: 2px 0 8px; font-size: 0.95em; }
+.skip-links span { color: var(--vscode-descriptionForeground); }
+.skip-links a { color: var(--vscode-textLink-foreground); }
+.skip-links a:focus-visible, .report h2:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 2px; }
 .report h3 { font-size: 1em; font-weight: 600; margin: 0; }
 .report .meta { color: var(--vscode-descriptionForeground); margin: 0 0 4px; overflow-wrap: anywhere; }
 .headline { display: flex; flex-wrap: wrap; gap: 12px; margin: 12px 0 8px; padding: 0; }
