@@ -2,6 +2,7 @@
 // (src/core/model/folder.ts), with the facts a folder states without running anything. No
 // `vscode` import (unit-tested).
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import {
   chooseVariant,
@@ -50,11 +51,11 @@ export function checkModelFolder(path: string): CheckedFolder {
   }
 }
 
-/** grain.modelPaths entries as paths: relative ones against the first workspace folder. */
-export function resolveModelPaths(entries: readonly string[], workspaceFolder: string | undefined): { entry: string; path: string }[] {
+/** grain.modelPaths entries as paths: `~/` in the home folder, relative ones against the first workspace folder. */
+export function resolveModelPaths(entries: readonly string[], workspaceFolder: string | undefined, home = homedir()): { entry: string; path: string }[] {
   return entries.map((entry) => ({
     entry,
-    path: isAbsolute(entry) ? resolve(entry) : resolve(workspaceFolder ?? process.cwd(), entry),
+    path: entry === '~' || entry.startsWith('~/') ? join(home, entry.slice(1)) : isAbsolute(entry) ? resolve(entry) : resolve(workspaceFolder ?? process.cwd(), entry),
   }));
 }
 
@@ -152,14 +153,15 @@ export function modelKind(m: KnownModel): string | undefined {
 }
 
 /**
- * One line of what a model is: kind, then layer boundaries × hidden size when known (the neurons
- * Grain records at sites "layers"), e.g. "bert · 5 × 256"; "onnx" when the folder states no kind.
+ * One line of what a model is: kind, then its layers (the embeddings and each block's output, the
+ * sites Grain records by default) × the neurons of each, e.g. "bert · 5 layers × 256 neurons";
+ * "onnx" when the folder states no kind.
  */
 export function modelSummary(facts: ModelFolderFacts): string {
   const parts = [facts.kind ?? 'onnx'];
   const boundaries = expectedBoundaries(facts);
-  if (boundaries !== undefined && facts.hiddenSize !== undefined) parts.push(`${boundaries} × ${facts.hiddenSize}`);
-  else if (facts.hiddenSize !== undefined) parts.push(`hidden ${facts.hiddenSize}`);
+  if (boundaries !== undefined && facts.hiddenSize !== undefined) parts.push(`${boundaries} layers × ${facts.hiddenSize} neurons`);
+  else if (facts.hiddenSize !== undefined) parts.push(`${facts.hiddenSize} neurons a layer`);
   if (facts.variants.length > 1) parts.push(`${facts.variants.length} variants`);
   return parts.join(' · ');
 }

@@ -122,7 +122,7 @@ test('Grain: Choose Model through the palette makes brown-gpt current', async ()
   const row = view('Models').locator('.monaco-list-row', { hasText: 'brown-gpt' }).first();
   await row.waitFor();
   await page.waitForFunction((el) => /current/.test(el?.textContent ?? ''), await row.elementHandle(), { timeout: TIMEOUTS.ui });
-  assert.match(await row.innerText(), /gpt · 5 × 256 · current/);
+  assert.match(await row.innerText(), /gpt · 5 layers × 256 neurons · current/);
   await session.screenshot('commands-05-model-chosen');
 });
 

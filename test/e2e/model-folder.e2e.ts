@@ -146,7 +146,7 @@ test('Add Model Folder... adds a Hugging Face export folder to the workspace set
   await widget.locator('.quick-input-title', { hasText: 'add my-bert to grain.modelPaths' }).waitFor();
   await session.screenshot('model-folder-02-settings-target');
   await widget.locator('.quick-input-list .monaco-list-row', { hasText: 'Workspace settings' }).first().click();
-  await page.locator('.notification-toast', { hasText: 'added my-bert (bert · 5 × 256) to the Models view' }).first().waitFor();
+  await page.locator('.notification-toast', { hasText: 'added my-bert (bert · 5 layers × 256 neurons) to the Models view' }).first().waitFor();
   const settings = await waitFor(
     'the workspace settings file',
     async () => {
@@ -169,7 +169,7 @@ test('the Models view shows the folder as usable, with its config facts and the 
   const row = view('Models').locator('.monaco-list-row', { hasText: 'my-bert' }).first();
   await row.waitFor();
   const text = (await row.innerText()).replace(/\s+/g, ' ');
-  assert.match(text, /my-bert\s*bert · 5 × 256/);
+  assert.match(text, /my-bert\s*bert · 5 layers × 256 neurons/);
   assert.doesNotMatch(text, /unusable/);
   await row.click();
   // First what the folder states, then what the inspect job read from the graph.
@@ -181,7 +181,7 @@ test('the Models view shows the folder as usable, with its config facts and the 
     return found.slice(label.length).trim();
   };
   assert.equal(fact('kind'), 'bert (BertForMaskedLM)');
-  assert.equal(fact('layers'), '4');
+  assert.equal(fact('blocks'), '4');
   assert.equal(fact('hidden size'), '256');
   assert.equal(fact('vocabulary'), '4096');
   assert.equal(fact('max positions'), '256');
@@ -196,7 +196,7 @@ test('the Models view shows the folder as usable, with its config facts and the 
   assert.equal(fact('output logits'), 'float32 [batch, sequence, 4096]');
   assert.match(fact('sites'), /^5 layer boundaries found by node-scopes: node names with block scopes m\.layer\.N \(4 blocks\)$/);
   assert.equal(fact('widths'), 'embeddings 256, layer1 256, layer2 256, layer3 256, layer4 256');
-  assert.equal(fact('MLP sites'), '4 × 1024 (mlp1–mlp4)');
+  assert.equal(fact('MLP sites'), '4 sites × 1024 neurons (mlp1–mlp4)');
   assert.match(fact('ablation objective'), /^masked-lm /);
   assert.ok(!rows.some((r) => /^(problem|warning)/.test(r)), `no problems or warnings: ${JSON.stringify(rows)}`);
 });
@@ -208,13 +208,13 @@ test('Choose Model makes it the current model, and Show Neuron colours a plain t
   await widget.locator('.quick-input-title', { hasText: 'Grain: Choose Model' }).waitFor();
   await widget.locator('.quick-input-box input').fill('my-bert');
   const pick = widget.locator('.quick-input-list .monaco-list-row', { hasText: 'my-bert' }).first();
-  assert.match((await pick.innerText()).replace(/\s+/g, ' '), /bert · 5 × 256/);
+  assert.match((await pick.innerText()).replace(/\s+/g, ' '), /bert · 5 layers × 256 neurons/);
   await pick.click();
   await widget.waitFor({ state: 'hidden' });
   await page.locator('.part.statusbar .statusbar-item', { hasText: 'my-bert' }).first().waitFor();
   const row = view('Models').locator('.monaco-list-row', { hasText: 'my-bert' }).first();
   await page.waitForFunction((el) => /current/.test(el?.textContent ?? ''), await row.elementHandle(), { timeout: TIMEOUTS.ui });
-  assert.match((await row.innerText()).replace(/\s+/g, ' '), /bert · 5 × 256 · current/);
+  assert.match((await row.innerText()).replace(/\s+/g, ' '), /bert · 5 layers × 256 neurons · current/);
   await session.screenshot('model-folder-04-current');
 
   await session.openFile('story.txt');
@@ -291,7 +291,7 @@ test('a folder that cannot be used is refused by Add Model Folder and shown as s
   await session.screenshot('model-folder-07-unusable');
   assert.equal(rows.find((x) => x.startsWith('cannot be used')), `cannot be used ${message}`);
   // The working model is still usable and current.
-  assert.ok(rows.some((x) => /^my-bert bert · 5 × 256 · current$/.test(x)), JSON.stringify(rows));
+  assert.ok(rows.some((x) => /^my-bert bert · 5 layers × 256 neurons · current$/.test(x)), JSON.stringify(rows));
 });
 
 /** Overlay decorations drawn by Grain: position and computed background of each layer. */

@@ -75,7 +75,7 @@ test('the Grain activity-bar container shows the Models tree', async () => {
   const tree = view.locator('.monaco-list-row');
   for (const id of DEMO_MODELS) await tree.filter({ hasText: id }).first().waitFor();
   const gpt = tree.filter({ hasText: 'brown-gpt' }).first();
-  assert.match(await gpt.innerText(), /gpt · 5 × 256/);
+  assert.match(await gpt.innerText(), /gpt · 5 layers × 256 neurons/);
   await gpt.click();
   const hidden = tree.filter({ hasText: 'hidden size' }).first();
   await hidden.waitFor();

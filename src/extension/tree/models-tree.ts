@@ -112,7 +112,9 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
     const out: ModelNode[] = [];
     const fact = (label: string, value: string, tone?: 'warning' | 'error', tooltip?: string) => out.push({ kind: 'fact', label, value, parent, tone, tooltip });
     fact('kind', f.kind ? `${f.kind}${f.architectures ? ` (${f.architectures.join(', ')})` : ''}` : 'not stated (no config.json)');
-    if (f.layers !== undefined && f.source !== 'card') fact('layers', String(f.layers));
+    if (f.layers !== undefined && f.source !== 'card') {
+      fact('blocks', String(f.layers), undefined, `${f.layers} blocks (num_hidden_layers in config.json); Grain records the embeddings and each block's output: ${f.layers + 1} layers of neurons`);
+    }
     if (f.hiddenSize !== undefined) fact('hidden size', String(f.hiddenSize));
     if (f.layerBoundaries) fact('layer boundaries', f.layerBoundaries.join(', '));
     else if (f.layers !== undefined) fact('layer boundaries', `embeddings, layer1 … layer${f.layers} (from config.json)`);
@@ -224,7 +226,7 @@ export function reportRows(r: InspectReport, row: Row, knownMissing: readonly st
       out.push(row('sites', `${s.boundaries.length} layer boundaries found by ${s.method}: ${s.detail}`));
       out.push(row('widths', s.boundaries.map((b) => `${b.name} ${b.width ?? '?'}`).join(', '), undefined, s.boundaries.map((b) => `${b.name}: ${b.tensor} (${b.layout ?? '?'})`).join('\n')));
       if (failed(s.mlp)) out.push(row('MLP sites', `none: ${s.mlp.error}`));
-      else if (s.mlp.length > 0) out.push(row('MLP sites', `${s.mlp.length} × ${s.mlp[0].width ?? '?'} (${s.mlp[0].name}–${s.mlp[s.mlp.length - 1].name})`));
+      else if (s.mlp.length > 0) out.push(row('MLP sites', `${s.mlp.length} sites × ${s.mlp[0].width ?? '?'} neurons (${s.mlp[0].name}–${s.mlp[s.mlp.length - 1].name})`));
     }
   }
   const run = r.run;
