@@ -276,7 +276,11 @@ test('a folder that cannot be used is refused by Add Model Folder and shown as s
   await widget.locator('.monaco-button', { hasText: 'Add Model Folder' }).first().click();
   const toast = page.locator('.notification-toast', { hasText: 'no tokenizer.json' }).first();
   await toast.waitFor();
-  assert.ok((await toast.innerText()).replace(/\s+/g, ' ').includes(message), `the toast says what the CLI says: ${message}`);
+  // The CLI's reason first, then the folder relative to the workspace (not a long absolute path).
+  const reason = message.slice(`${broken}: `.length);
+  const toastText = (await toast.innerText()).replace(/\s+/g, ' ');
+  assert.ok(toastText.includes(`Grain: ${reason.replace(/\.$/, '').replace(workspace + '/', '')}`), `the toast leads with the CLI's reason: ${toastText}`);
+  assert.match(toastText, /— Add Model Folder failed · broken/);
 
   // Listed anyway (by hand in the settings): the Models view shows it unusable, with that message.
   const settingsFile = join(workspace, '.vscode', 'settings.json');
@@ -289,7 +293,7 @@ test('a folder that cannot be used is refused by Add Model Folder and shown as s
   await row.click();
   const rows = await waitFor('the problem row', modelRows, (r) => r.some((x) => x.startsWith('cannot be used')), TIMEOUTS.ui);
   await session.screenshot('model-folder-07-unusable');
-  assert.equal(rows.find((x) => x.startsWith('cannot be used')), `cannot be used ${message}`);
+  assert.equal(rows.find((x) => x.startsWith('cannot be used')), `cannot be used ${reason.replace(/\.$/, '')}`);
   // The working model is still usable and current.
   assert.ok(rows.some((x) => /^my-bert bert · 5 layers × 256 neurons · current$/.test(x)), JSON.stringify(rows));
 });

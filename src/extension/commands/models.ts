@@ -46,7 +46,7 @@ export function modelItem(m: KnownModel, current: string | undefined): ModelPick
   const variant = currentVariantIn(m, current);
   const tag = m.source === 'demo' ? ' · demo' : '';
   return {
-    label: `${variant !== undefined ? '$(check) ' : ''}${m.facts?.name ?? m.id}`,
+    label: `${variant !== undefined ? '$(check) ' : ''}${m.id}`,
     description: m.facts ? `${modelSummary(m.facts)}${tag}` : `unusable${tag}`,
     detail: m.problem ? `cannot be used: ${splitProblem({ message: m.problem }).reason}` : m.folder,
     folder: m.folder,

@@ -87,13 +87,14 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
       return item;
     }
     const f = model.facts;
-    const item = new vscode.TreeItem(f.name, vscode.TreeItemCollapsibleState.Collapsed);
+    // The folder's name, as the status bar and the reports name it; a card's own name is in the tooltip.
+    const item = new vscode.TreeItem(model.id, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `model:${model.folder}`;
     const variantNote = variant && variant !== f.defaultVariant ? ` (${variant})` : '';
     item.description = `${modelSummary(f)}${current ? ` · current${variantNote}` : ''}`;
     const from = f.source === 'card' ? "Grain's model card" : f.source === 'hf-config' ? 'the Hugging Face config.json' : 'the folder alone (no config.json)';
     item.tooltip = new vscode.MarkdownString(
-      `**${f.name}**${current ? ` (current model${variantNote})` : ''}\n\n${modelSummary(f)}, from ${from}\n\n\`${model.folder}\``,
+      `**${model.id}**${f.name !== model.id ? ` (its card calls it ${f.name})` : ''}${current ? ` (current model${variantNote})` : ''}\n\n${modelSummary(f)}, from ${from}\n\n\`${model.folder}\``,
     );
     item.iconPath = current ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('charts.green')) : new vscode.ThemeIcon('circuit-board');
     item.contextValue = current ? 'grain.model.current' : 'grain.model';
