@@ -48,7 +48,10 @@ export function activate(context: vscode.ExtensionContext): GrainServices {
 
   // Side panel.
   const modelsTree = new ModelsTree(
-    () => ctx.models(),
+    () => {
+      const listed = ctx.models();
+      return [...listed, ...ctx.untrustedModels(listed)];
+    },
     state,
     (message) => {
       void showError(message, { what: 'Reading the models', log });

@@ -19,7 +19,8 @@ export interface KnownModel {
   id: string;
   /** The folder (or .onnx file) as listed: a demo folder, a grain.modelPaths entry resolved, or the current model. */
   folder: string;
-  source: 'demo' | 'setting' | 'current';
+  /** 'untrusted': listed in the workspace's grain.modelPaths, which Restricted Mode ignores (not checked). */
+  source: 'demo' | 'setting' | 'current' | 'untrusted';
   /** What the folder states (card or Hugging Face config, files, variants): present when it is a model. */
   facts?: ModelFolderFacts;
   /** Why the folder cannot be used, in the words the CLI would print. */
@@ -57,6 +58,21 @@ export function resolveModelPaths(entries: readonly string[], workspaceFolder: s
     entry,
     path: entry === '~' || entry.startsWith('~/') ? join(home, entry.slice(1)) : isAbsolute(entry) ? resolve(entry) : resolve(workspaceFolder ?? process.cwd(), entry),
   }));
+}
+
+/**
+ * Folders the workspace's own grain.modelPaths lists while Restricted Mode ignores them: shown as
+ * needing trust, not checked (checking reads files a workspace named), and not the listed ones.
+ */
+export function untrustedModels(entries: readonly { entry: string; path: string }[], listed: readonly KnownModel[]): KnownModel[] {
+  const shown = new Set(listed.map((m) => resolve(m.folder)));
+  const out: KnownModel[] = [];
+  for (const { entry, path } of entries) {
+    if (shown.has(resolve(path))) continue;
+    shown.add(resolve(path));
+    out.push({ id: basename(resolve(path)), folder: path, source: 'untrusted', entry });
+  }
+  return out;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { CommandRegistry } from '../commands/registry';
 import { neuronArg, neuronOfArg } from '../command-args';
 import type { GrainServices } from '../services';
 import { showError } from '../notify';
+import { requireTrust } from '../trust';
 import { EditorAnalysis, type StatsInfo } from './analysis';
 import { HeatDecorations } from './decorations';
 import { heatLanguages, probeFor } from './documents';
@@ -21,10 +22,7 @@ export function registerEditor(context: vscode.ExtensionContext, services: Grain
 
   /** The current model and its statistics (sites and widths), asking for a model if none is set. */
   const modelAndStats = async (ask: boolean): Promise<{ name: string; stats: StatsInfo } | undefined> => {
-    if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Grain: neuron heat maps run the model on your text, which needs a trusted workspace.');
-      return undefined;
-    }
+    if (!(await requireTrust(services.log, 'Show Neuron'))) return undefined;
     let model = analysis.model();
     if (!model && ask) {
       // Choose Model: the demo models, grain.modelPaths and Browse..., with a variant pick when needed.

@@ -52,6 +52,7 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
     if (!node) return this.load().map((model) => ({ kind: 'model', model }));
     if (node.kind !== 'model') return [];
     const { model } = node;
+    if (model.source === 'untrusted') return [];
     if (!model.facts) {
       // What the CLI would print for it, readable without hovering.
       return [
@@ -75,6 +76,16 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
       return item;
     }
     const { model } = node;
+    if (model.source === 'untrusted') {
+      const item = new vscode.TreeItem(model.id, vscode.TreeItemCollapsibleState.None);
+      item.id = `model:${model.folder}`;
+      item.description = 'needs trust';
+      item.tooltip = `${model.folder}\n\nListed in this workspace's grain.modelPaths (${JSON.stringify(model.entry)}). Restricted Mode ignores the workspace's model paths, so Grain has not looked at it; trust the workspace to use it. Click to manage workspace trust.`;
+      item.iconPath = new vscode.ThemeIcon('shield');
+      item.contextValue = 'grain.untrustedModel';
+      item.command = { command: 'workbench.trust.manage', title: 'Manage Workspace Trust' };
+      return item;
+    }
     const variant = currentVariantIn(model, this.state.model);
     const current = variant !== undefined;
     if (!model.facts) {
