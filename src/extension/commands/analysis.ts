@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { DEFAULTS } from '../../shared/defaults';
 import type { ConlluColumn } from '../../core/corpus';
+import { conlluLabelColumns, type ConlluLabelColumn } from '../../core/corpus/conllu-features';
 import { makeTempDir } from '../../core/io/temp';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { splitLines, splitWords } from '../../core/text/words';
@@ -148,11 +149,39 @@ export async function pickLabelledData(ctx: CommandContext): Promise<{ data: Lab
   const picked = await vscode.window.showOpenDialog({ canSelectFiles: true, title: 'Grain: a CoNLL-U file', filters: { 'CoNLL-U': ['conllu', 'conll'], 'All files': ['*'] } });
   const train = picked?.[0]?.fsPath;
   if (!train) return undefined;
-  const columns: ConlluColumn[] = ['upos', 'xpos', 'feats'];
-  const choice = await vscode.window.showQuickPick(columns, { title: 'Grain: which column holds the labels' });
-  const column = columns.find((c) => c === choice);
+  const column = await pickConlluColumn(train);
   if (!column) return undefined;
-  return { data: { kind: 'conllu', train, column }, name: `${basename(train, extname(train))}-${column}` };
+  return { data: { kind: 'conllu', train, column }, name: `${basename(train, extname(train))}-${column.replace(':', '-')}` };
+}
+
+const COLUMN_NAMES: Record<string, string> = { upos: 'UPOS (universal part of speech)', xpos: 'XPOS (language-specific part of speech)', feats: 'FEATS, whole bundles' };
+
+/**
+ * Which CoNLL-U column holds the labels: UPOS, XPOS, the whole FEATS bundles, or one feature
+ * (feats:Number, ...), each with how many classes it makes, as the file holds them.
+ */
+async function pickConlluColumn(file: string): Promise<ConlluColumn | undefined> {
+  let columns: ConlluLabelColumn[];
+  try {
+    columns = statSync(file).size <= 200_000_000 ? conlluLabelColumns(readFileSync(file, 'utf8')) : [];
+  } catch {
+    columns = [];
+  }
+  if (columns.length === 0) columns = (['upos', 'xpos', 'feats'] as ConlluColumn[]).map((column) => ({ column, classes: 0, labelled: 0, top: [] }));
+  type Item = vscode.QuickPickItem & { column?: ConlluColumn };
+  const items: Item[] = [];
+  for (const c of columns) {
+    const single = c.column.startsWith('feats:');
+    if (single && !items.some((i) => i.kind === vscode.QuickPickItemKind.Separator)) items.push({ label: 'One feature of FEATS', kind: vscode.QuickPickItemKind.Separator });
+    items.push({
+      label: single ? c.column : (COLUMN_NAMES[c.column] ?? c.column),
+      description: c.classes > 0 ? `${c.classes} classes${single ? ` (with _ for words without ${c.column.slice(6)})` : ''}` : undefined,
+      detail: c.top.length > 0 ? `${c.top.join(', ')}${c.classes > c.top.length + (single ? 1 : 0) ? ', …' : ''}` : undefined,
+      column: c.column,
+    });
+  }
+  const pick = await vscode.window.showQuickPick(items, { title: `Grain: which labels of ${basename(file)}`, placeHolder: 'A column, or one feature of FEATS (feats:Number, ...)', matchOnDescription: true });
+  return pick?.column;
 }
 
 /** Trains a probe; on success it becomes the current probe. Returns the result path. */
