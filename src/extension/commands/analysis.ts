@@ -139,10 +139,7 @@ export async function pickLabelledData(ctx: CommandContext): Promise<{ data: Lab
   if (pick.source === 'pair') {
     const input = await pickTextFile('Grain: sentences (one per line, words split on spaces; parallel to a label file)', 'Sentences (parallel to a label file: no blank lines)');
     if (!input) return undefined;
-    const labels = await pickTextFile(
-      `Grain: labels for ${basename(input)} (sentence and label files are parallel: one line per sentence, one label per word)`,
-      'Labels (one line per sentence, one label per word)',
-    );
+    const labels = await pickLabelFile(basename(input));
     if (!labels) return undefined;
     return { data: { kind: 'pair', input, labels }, name: basename(input, extname(input)) };
   }
@@ -152,6 +149,14 @@ export async function pickLabelledData(ctx: CommandContext): Promise<{ data: Lab
   const column = await pickConlluColumn(train);
   if (!column) return undefined;
   return { data: { kind: 'conllu', train, column }, name: `${basename(train, extname(train))}-${column.replace(':', '-')}` };
+}
+
+/** A label file for a sentence file: the two are parallel, line by line. */
+export function pickLabelFile(sentences: string): Promise<string | undefined> {
+  return pickTextFile(
+    `Grain: labels for ${sentences} (sentence and label files are parallel: one line per sentence, one label per word)`,
+    'Labels (one line per sentence, one label per word)',
+  );
 }
 
 const COLUMN_NAMES: Record<string, string> = { upos: 'UPOS (universal part of speech)', xpos: 'XPOS (language-specific part of speech)', feats: 'FEATS, whole bundles' };
@@ -232,7 +237,8 @@ export async function experimentsCommand(ctx: CommandContext): Promise<void> {
   if (r) await ctx.openReport(out);
 }
 
-export async function correlateCommand(ctx: CommandContext): Promise<void> {
+/** Correlate Models; `given` fixes the text and pre-picks a model (from an activation file). */
+export async function correlateCommand(ctx: CommandContext, given: { input?: string; include?: string } = {}): Promise<void> {
   if (!(await ctx.requireTrust('Correlate Models'))) return;
   const usable = ctx.models().filter((m) => m.facts);
   const kinds = [...new Set(usable.map(modelKind))].filter((k): k is string => !!k && usable.filter((m) => modelKind(m) === k).length >= 2);
@@ -242,7 +248,12 @@ export async function correlateCommand(ctx: CommandContext): Promise<void> {
   }
   const items = usable
     .filter((m) => kinds.includes(modelKind(m)!))
-    .map((m) => ({ label: m.id, description: modelSummary(m.facts!), picked: (ctx.state.model !== undefined && sameModel(m.folder, ctx.state.model)) || m.id.startsWith('brown-lstm'), m }));
+    .map((m) => ({
+      label: m.id,
+      description: modelSummary(m.facts!),
+      picked: given.include !== undefined ? sameModel(m.folder, given.include) : (ctx.state.model !== undefined && sameModel(m.folder, ctx.state.model)) || m.id.startsWith('brown-lstm'),
+      m,
+    }));
   const picks = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Grain: Correlate Models (two or more of the same kind)' });
   if (!picks) return;
   const pickedKinds = new Set(picks.map((p) => modelKind(p.m)));
@@ -250,7 +261,7 @@ export async function correlateCommand(ctx: CommandContext): Promise<void> {
     void showError(`pick two or more models of one kind; you picked ${picks.length} model(s) of kind ${[...pickedKinds].join(', ') || 'none'}.`);
     return;
   }
-  const input = (await pickCorrelationText(ctx)) ?? undefined;
+  const input = given.input ?? (await pickCorrelationText(ctx));
   if (!input) return;
   const results = ctx.services.results;
   results.ensureDir();

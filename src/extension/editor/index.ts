@@ -89,15 +89,25 @@ export function registerEditor(context: vscode.ExtensionContext, services: Grain
     vscode.window.setStatusBarMessage(`Grain: ${pinned ? 'pinned' : 'unpinned'} neuron ${id} in the heat-map view`, 4000);
   };
 
-  const selector: vscode.DocumentSelector = heatLanguages().flatMap((language) => [
-    { language, scheme: 'file' },
-    { language, scheme: 'untitled' },
-  ]);
+  // Hovers for the languages of grain.decorations.languages, registered again when it changes.
+  let hovers: vscode.Disposable | undefined;
+  const registerHovers = () => {
+    hovers?.dispose();
+    const selector: vscode.DocumentSelector = heatLanguages().flatMap((language) => [
+      { language, scheme: 'file' },
+      { language, scheme: 'untitled' },
+    ]);
+    hovers = vscode.languages.registerHoverProvider(selector, hover);
+  };
+  registerHovers();
 
   context.subscriptions.push(
     pins,
     decorations,
-    vscode.languages.registerHoverProvider(selector, hover),
+    { dispose: () => hovers?.dispose() },
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('grain.decorations.languages')) registerHovers();
+    }),
     ...HeatmapView.register(services, analysis, pins),
   );
   commands.register('grain.showNeuron', showNeuron);
