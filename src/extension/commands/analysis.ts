@@ -8,7 +8,7 @@ import { makeTempDir } from '../../core/io/temp';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { splitLines, splitWords } from '../../core/text/words';
 import { basename, extname, join } from 'node:path';
-import { EXPERIMENTS, type AblateJob, type CorrelateJob, type ExperimentJob, type ExtractJob, type LabelledData, type ProbeJob } from '../../shared/jobs';
+import { EXPERIMENTS, type CorrelateJob, type ExperimentJob, type ExtractJob, type LabelledData, type ProbeJob } from '../../shared/jobs';
 import type { CommandContext } from './context';
 import { showError } from '../notify';
 import { sameModel } from '../../core/model/folder';
@@ -283,37 +283,3 @@ async function pickCorrelationText(ctx: CommandContext): Promise<string | undefi
   if (!pick) return undefined;
   return pick.path ?? (await pickTextFile('Grain: text to correlate over'));
 }
-
-export async function ablationCommand(ctx: CommandContext): Promise<void> {
-  if (!(await ctx.requireTrust('Run Ablation Curves'))) return;
-  const model = await ctx.currentModel();
-  if (!model) return;
-  const probe = ctx.state.probe;
-  const orderingFiles: string[] = [];
-  if (probe && probe.result.source.model && sameModel(ctx.resultModelPath(probe.result.source.model), model)) orderingFiles.push(probe.path);
-  else {
-    void showError(`ablation curves order neurons by a probe of ${ctx.modelName(model)}; run a probe on it first (Grain: Run Probe on a Labelled Corpus)`);
-    return;
-  }
-  // A correlation result covering this model adds the CCA ordering.
-  const correlation = ctx.services.results.list().results.find((r) => r.kind === 'correlation' && r.models.some((m) => sameModel(ctx.resultModelPath(m), model)));
-  if (correlation) orderingFiles.push(correlation.path);
-  const input = join(ctx.demoDir, 'brown-test-2000.txt');
-  const results = ctx.services.results;
-  results.ensureDir();
-  const out = results.newPath(`ablation-${ctx.modelName(model)}`);
-  const job: AblateJob = {
-    kind: 'ablate',
-    model,
-    input,
-    out,
-    masks: [],
-    curve: { orderingFiles, percents: [...DEFAULTS.ablation.quick.percents], randomDraws: DEFAULTS.ablation.quick.randomDraws, seed: DEFAULTS.ablation.seed },
-    maxSentences: DEFAULTS.ablation.quick.maxSentences,
-    ...ctx.jobBasics(),
-  };
-  ctx.log.info(`ablation orderings: ${orderingFiles.join(', ')}`);
-  const r = await ctx.runJob(`Ablation curves (${ctx.modelName(model)})`, job);
-  if (r) await ctx.openReport(out);
-}
-

@@ -3,8 +3,9 @@
 import * as vscode from 'vscode';
 import type { CommandContext } from './context';
 import type { CommandRegistry } from './registry';
-import { ablationCommand, correlateCommand, experimentsCommand, extractCorpus, extractCurrentFile, probeCommand } from './analysis';
+import { correlateCommand, experimentsCommand, extractCorpus, extractCurrentFile, probeCommand } from './analysis';
 import { runDemo } from './demo';
+import { ablationCommand } from './ablation';
 import { showActivations } from './activations';
 import { addModelFolder, chooseModel, openModelCard } from './models';
 import { deleteResult } from './reports';

@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { GrainError } from '../../core/errors';
-import { buildPayload, findCompanion } from '../../results/companions';
+import { belongTogether, buildPayload, findCompanion } from '../../results/companions';
 import type { AnyResult } from '../../results/read';
 import { locateNeuron } from '../../shared/neurons';
 import {
@@ -112,18 +112,25 @@ export class ReportPanel implements vscode.Disposable {
       return;
     }
     let second: AnyResult | undefined;
+    let refused: AnyResult | undefined;
     if (this.files.companion) {
       try {
         second = this.services.results.read(this.files.companion);
       } catch (e) {
         this.services.log.warn(`report ${main}: leaving out ${this.files.companion}: ${(e as Error).message}`);
       }
+      // Only results that belong together are drawn together; the report says what was left out.
+      if (second && !belongTogether(view, first, second)) {
+        this.services.log.warn(`report ${main}: leaving out ${second.path}: it is not of the same probing task`);
+        refused = second;
+        second = undefined;
+      }
     } else if (this.files.findCompanion !== false) {
       second = findCompanion(first, view);
       if (second) this.services.log.info(`report ${main}: shown with ${second.path}`);
     }
     try {
-      this.payload = buildPayload(view, first, second);
+      this.payload = buildPayload(view, first, second, refused);
     } catch (e) {
       this.fail(main, e);
       return;

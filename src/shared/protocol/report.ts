@@ -36,7 +36,8 @@ export interface Loaded<T> {
 /** What one report draws; every view needs at least one of its results. */
 export type ReportPayload =
   | { view: 'ranking'; probe?: Loaded<ProbeResult>; experiments?: Loaded<ExperimentsResult> }
-  | { view: 'ablation'; ablation?: Loaded<AnyAblationResult>; experiments?: Loaded<ExperimentsResult> }
+  /** `note`: why the curves are drawn without the experiments' probe accuracies (src/results/companions.ts). */
+  | { view: 'ablation'; ablation?: Loaded<AnyAblationResult>; experiments?: Loaded<ExperimentsResult>; note?: string }
   | { view: 'correlation'; correlation: Loaded<CorrelationResult> };
 
 /** Host -> report webview. */
