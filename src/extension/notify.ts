@@ -2,7 +2,7 @@
 // elsewhere): the reason first, the file relative to the workspace, and an action to open that
 // file at its line, or the log where the whole message (absolute paths, stack) is.
 import * as vscode from 'vscode';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { GrainError } from '../core/errors';
 import { errorText, isTextFile, type PathRoots, type Problem } from './error-text';
 import type { Log } from './log';
@@ -28,8 +28,15 @@ export function problemOf(e: unknown): Problem {
   return { message: String(e) };
 }
 
+/** The folders paths are shown relative to: the workspace folder, then the extension's (as installed, and its real path). */
 export function pathRoots(): PathRoots {
-  return { workspace: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, others: extensionRoot ? [extensionRoot] : [] };
+  const others = extensionRoot ? [extensionRoot] : [];
+  try {
+    if (extensionRoot && realpathSync(extensionRoot) !== extensionRoot) others.push(realpathSync(extensionRoot));
+  } catch {
+    // a root that is gone shortens nothing
+  }
+  return { workspace: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, others };
 }
 
 export interface ErrorOptions {

@@ -43,7 +43,8 @@ export async function ablationCommand(ctx: CommandContext): Promise<void> {
   }
   const current = ctx.state.probePath;
   const firstLca = lca.find((r) => r.path === current) ?? lca[0];
-  const describe = (r: SavedResult) => [r.createdAt?.replace('T', ' ').slice(0, 16), r.data.map((d) => basename(d)).join(', ')].filter(Boolean).join(' · ');
+  const short = (d: string) => (d.length > 48 ? `${d.slice(0, 47)}…` : d);
+  const describe = (r: SavedResult) => [r.createdAt?.replace('T', ' ').slice(0, 16), r.data.map((d) => short(basename(d))).join(' / ')].filter(Boolean).join(' · ');
   const items: RankingItem[] = [];
   if (lca.length) items.push({ label: 'Probe rankings (LCA top and bottom): one', kind: vscode.QuickPickItemKind.Separator });
   for (const r of lca) items.push({ label: r.name, description: `${r.kind}${r.path === current ? ' · current probe' : ''}`, detail: describe(r), picked: r === firstLca, result: r, lca: true });

@@ -11,7 +11,8 @@ import { modelDisplayName } from '../../core/model/folder';
 import type { CommandContext } from './context';
 import { resultPathOf } from '../command-args';
 import { checkModelFolder, formatBytes } from '../known-models';
-import { showError } from '../notify';
+import { pathRoots, showError } from '../notify';
+import { displayPath } from '../error-text';
 import { correlateCommand, pickLabelFile, runProbe } from './analysis';
 
 /** What the summary says about a store, read from its header and index (no activations). */
@@ -77,7 +78,7 @@ export async function showActivations(ctx: CommandContext, arg?: unknown): Promi
   const model = facts.model ? modelDisplayName(facts.model) : 'an unknown model';
   const text = facts.input ? (existsSync(facts.input) ? vscode.workspace.asRelativePath(facts.input) : `${vscode.workspace.asRelativePath(facts.input)} (no longer there)`) : 'not recorded';
   const detail = [
-    `Model: ${model}${facts.model ? ` (${vscode.workspace.asRelativePath(facts.model)})` : ''}`,
+    `Model: ${model}${facts.model ? ` (${displayPath(facts.model, pathRoots())})` : ''}`,
     `Text: ${text}`,
     `Sentences: ${facts.sentences.toLocaleString('en-US')}`,
     `Rows: ${facts.rows.toLocaleString('en-US')} ${facts.subword ? 'subword pieces' : 'words'}${facts.aggregation && !facts.subword ? ` (${facts.aggregation} subword of each word)` : ''}`,

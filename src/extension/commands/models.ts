@@ -48,7 +48,7 @@ export function modelItem(m: KnownModel, current: string | undefined): ModelPick
   return {
     label: `${variant !== undefined ? '$(check) ' : ''}${m.id}`,
     description: m.facts ? `${modelSummary(m.facts)}${tag}` : `unusable${tag}`,
-    detail: m.problem ? `cannot be used: ${splitProblem({ message: m.problem }).reason}` : m.folder,
+    detail: m.problem ? `cannot be used: ${splitProblem({ message: m.problem }).reason}` : m.source === 'demo' ? 'a demo model, bundled with Grain' : vscode.workspace.asRelativePath(m.folder),
     folder: m.folder,
   };
 }
