@@ -151,8 +151,8 @@ test('Choose Model → Browse... on a folder that is not a model says what is mi
   await toast.waitFor();
   await session.screenshot('commands-07-not-a-model');
   const text = (await toast.innerText()).replace(/\s+/g, ' ');
-  // The CLI's words (src/core/model/folder.ts): which folder, and what is missing.
-  assert.match(text, /not-a-model: not a model folder: it has no model\.onnx, nor any other \.onnx file in it or in its onnx\/ subfolder/);
+  // The CLI's words (src/core/model/folder.ts): what is missing first, then the folder (relative).
+  assert.match(text, /Grain: not a model folder: it has no model\.onnx, nor any other \.onnx file in it or in its onnx\/ subfolder.* — Choose Model failed · not-a-model/);
   // Nothing changed: brown-gpt is still current.
   await page.locator('.part.statusbar .statusbar-item', { hasText: 'brown-gpt' }).first().waitFor();
   assert.ok(existsSync(folder));
