@@ -54,6 +54,8 @@ export function registerReports(context: vscode.ExtensionContext, services: Grai
   );
 }
 
+const unusableTold = new Set<string>();
+
 /**
  * Makes the model a ranking was made on the current model: at once when none is current, after
  * asking when another one is (the user may be reading an old report next to their work).
@@ -67,6 +69,9 @@ async function followModel(services: GrainServices, written: string | undefined,
   const checked = checkModelFolder(model);
   if ('error' in checked) {
     services.log.warn(`report ${report}: its model ${model} cannot be used here (${checked.error}); neurons picked in it colour nothing`);
+    // Once per model and session: reopening the report need not say it again.
+    if (unusableTold.has(model)) return;
+    unusableTold.add(model);
     void vscode.window.showWarningMessage(`Grain: ${report} was made on ${name}, which cannot be used here (${checked.reason}); picking its neurons colours nothing.`);
     return;
   }
