@@ -78,6 +78,11 @@ const nodeBuiltins = (where, allowTypeImports) => ({
   message: `[node-builtins] ${where} is bundled for the browser: no Node built-ins${allowTypeImports ? ' (type-only imports are fine)' : ''}.`,
 });
 const restricted = (paths, patterns = []) => ['error', { paths, patterns }];
+// no-restricted-imports sees static imports only; onnxruntime-node loaded at run time too.
+const ortSyntax = [
+  { selector: "ImportExpression[source.value='onnxruntime-node']", message: ort.message },
+  { selector: "CallExpression[callee.name='require'][arguments.0.value='onnxruntime-node']", message: ort.message },
+];
 
 export default defineConfig(
   { ignores: ['dist/', '.e2e/', '.grain/', 'node_modules/', 'test/fixtures/models/'] },
@@ -102,12 +107,7 @@ export default defineConfig(
       ],
       'check-file/folder-naming-convention': ['error', { '{src,webview,test,bench,scripts}/**/': 'KEBAB_CASE' }],
       '@typescript-eslint/no-restricted-imports': restricted([vscode, ort]),
-      // no-restricted-imports sees static imports only; onnxruntime-node loaded at run time too.
-      'no-restricted-syntax': [
-        'error',
-        { selector: "ImportExpression[source.value='onnxruntime-node']", message: ort.message },
-        { selector: "CallExpression[callee.name='require'][arguments.0.value='onnxruntime-node']", message: ort.message },
-      ],
+      'no-restricted-syntax': ['error', ...ortSyntax],
       // Grain strips control characters from text on purpose (terminal output, test transcripts).
       'no-control-regex': 'off',
       // The compiler already reports unused locals and imports (tsconfig noUnusedLocals).
@@ -117,6 +117,19 @@ export default defineConfig(
   // No import cycles in shipped code (type-only imports are erased and do not count).
   { files: ['src/**', 'webview/**'], rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] } },
   { files: ['src/extension/**', 'test/**'], rules: { '@typescript-eslint/no-restricted-imports': restricted([ort]) } },
+  // One way to show an error: notify.ts's showError leads with the reason and names the file
+  // relative to the workspace, with Open File / Show in Log.
+  {
+    files: ['src/extension/**'],
+    ignores: ['src/extension/notify.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...ortSyntax,
+        { selector: "MemberExpression[property.name='showErrorMessage']", message: '[notify] Show errors through showError (src/extension/notify.ts): the reason first, the file relative to the workspace.' },
+      ],
+    },
+  },
   { files: ['src/core/runtime/ort.ts'], rules: { '@typescript-eslint/no-restricted-imports': restricted([vscode]), 'no-restricted-syntax': 'off' } },
   {
     files: ['src/shared/**'],

@@ -52,7 +52,13 @@ export function neuronLabel(sites: readonly SiteWidth[], id: number): string {
 
 /** The full label: `neuron 273 (layer1:17)`. */
 export function neuronTitle(sites: readonly SiteWidth[], id: number): string {
-  return `neuron ${id} (${neuronLabel(sites, id)})`;
+  const at = locateNeuron(sites, id);
+  return at ? locationTitle(at) : `neuron ${id} (#${id})`;
+}
+
+/** The full label of a located neuron: `neuron 273 (layer1:17)`. */
+export function locationTitle(at: NeuronLocation): string {
+  return `neuron ${at.neuron} (${at.site}:${at.unit})`;
 }
 
 /**

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { listDemoModels } from './demo-models';
 import { createLog, type Log } from './log';
+import { setExtensionRoot, showError } from './notify';
 import { ModelsPanel, type ModelsPanelDeps } from './models-panel';
 import { ResultsStore } from './results-store';
 import type { GrainServices } from './services';
@@ -30,6 +31,7 @@ export type { GrainServices } from './services';
 export function activate(context: vscode.ExtensionContext): GrainServices {
   const log = createLog();
   context.subscriptions.push(log);
+  setExtensionRoot(context.extensionUri.fsPath);
   const modelsDir = vscode.Uri.joinPath(context.extensionUri, 'models');
   log.info(`Grain ${context.extension.packageJSON.version} activated; demo models in ${modelsDir.fsPath}`);
 
@@ -48,11 +50,13 @@ export function activate(context: vscode.ExtensionContext): GrainServices {
 
   // Side panel.
   const modelsTree = new ModelsTree(
-    () => ctx.models(),
+    () => {
+      const listed = ctx.models();
+      return [...listed, ...ctx.untrustedModels(listed)];
+    },
     state,
     (message) => {
-      log.error(`cannot read the models: ${message}`);
-      void vscode.window.showErrorMessage(`Grain: cannot read the models: ${message}`);
+      void showError(message, { what: 'Reading the models', log });
     },
     {
       trusted: () => vscode.workspace.isTrusted,

@@ -2,6 +2,7 @@
 // (src/core/model/folder.ts), with the facts a folder states without running anything. No
 // `vscode` import (unit-tested).
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import {
   chooseVariant,
@@ -11,14 +12,15 @@ import {
   type ModelFolderFacts,
   type ModelFolderScan,
 } from '../core/model/folder';
-import { GrainError } from '../core/errors';
+import { formatLocation, GrainError } from '../core/errors';
 
 export interface KnownModel {
   /** Folder name, e.g. brown-lstm-s1. */
   id: string;
   /** The folder (or .onnx file) as listed: a demo folder, a grain.modelPaths entry resolved, or the current model. */
   folder: string;
-  source: 'demo' | 'setting' | 'current';
+  /** 'untrusted': listed in the workspace's grain.modelPaths, which Restricted Mode ignores (not checked). */
+  source: 'demo' | 'setting' | 'current' | 'untrusted';
   /** What the folder states (card or Hugging Face config, files, variants): present when it is a model. */
   facts?: ModelFolderFacts;
   /** Why the folder cannot be used, in the words the CLI would print. */
@@ -27,7 +29,8 @@ export interface KnownModel {
   entry?: string;
 }
 
-export type CheckedFolder = { facts: ModelFolderFacts; scan: ModelFolderScan } | { error: string };
+/** A usable folder, or the CLI's message for it (`error`, with its location) and its reason alone. */
+export type CheckedFolder = { facts: ModelFolderFacts; scan: ModelFolderScan } | { error: string; reason: string; file?: string; line?: number };
 
 /**
  * Checks a folder (or an .onnx file inside one): its facts, or the message the CLI would print
@@ -40,17 +43,36 @@ export function checkModelFolder(path: string): CheckedFolder {
     if (scan.givenFile || scan.defaultVariant) chooseVariant(scan);
     return { facts: readModelFolderFacts(scan), scan };
   } catch (err) {
-    if (err instanceof GrainError) return { error: err.message };
+    if (err instanceof GrainError) {
+      const prefix = formatLocation(err.where);
+      const reason = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+      return { error: err.message, reason, file: err.where.file, line: err.where.line };
+    }
     throw err;
   }
 }
 
-/** grain.modelPaths entries as paths: relative ones against the first workspace folder. */
-export function resolveModelPaths(entries: readonly string[], workspaceFolder: string | undefined): { entry: string; path: string }[] {
+/** grain.modelPaths entries as paths: `~/` in the home folder, relative ones against the first workspace folder. */
+export function resolveModelPaths(entries: readonly string[], workspaceFolder: string | undefined, home = homedir()): { entry: string; path: string }[] {
   return entries.map((entry) => ({
     entry,
-    path: isAbsolute(entry) ? resolve(entry) : resolve(workspaceFolder ?? process.cwd(), entry),
+    path: entry === '~' || entry.startsWith('~/') ? join(home, entry.slice(1)) : isAbsolute(entry) ? resolve(entry) : resolve(workspaceFolder ?? process.cwd(), entry),
   }));
+}
+
+/**
+ * Folders the workspace's own grain.modelPaths lists while Restricted Mode ignores them: shown as
+ * needing trust, not checked (checking reads files a workspace named), and not the listed ones.
+ */
+export function untrustedModels(entries: readonly { entry: string; path: string }[], listed: readonly KnownModel[]): KnownModel[] {
+  const shown = new Set(listed.map((m) => resolve(m.folder)));
+  const out: KnownModel[] = [];
+  for (const { entry, path } of entries) {
+    if (shown.has(resolve(path))) continue;
+    shown.add(resolve(path));
+    out.push({ id: basename(resolve(path)), folder: path, source: 'untrusted', entry });
+  }
+  return out;
 }
 
 /**
@@ -147,14 +169,15 @@ export function modelKind(m: KnownModel): string | undefined {
 }
 
 /**
- * One line of what a model is: kind, then layer boundaries × hidden size when known (the neurons
- * Grain records at sites "layers"), e.g. "bert · 5 × 256"; "onnx" when the folder states no kind.
+ * One line of what a model is: kind, then its layers (the embeddings and each block's output, the
+ * sites Grain records by default) × the neurons of each, e.g. "bert · 5 layers × 256 neurons";
+ * "onnx" when the folder states no kind.
  */
 export function modelSummary(facts: ModelFolderFacts): string {
   const parts = [facts.kind ?? 'onnx'];
   const boundaries = expectedBoundaries(facts);
-  if (boundaries !== undefined && facts.hiddenSize !== undefined) parts.push(`${boundaries} × ${facts.hiddenSize}`);
-  else if (facts.hiddenSize !== undefined) parts.push(`hidden ${facts.hiddenSize}`);
+  if (boundaries !== undefined && facts.hiddenSize !== undefined) parts.push(`${boundaries} layers × ${facts.hiddenSize} neurons`);
+  else if (facts.hiddenSize !== undefined) parts.push(`${facts.hiddenSize} neurons a layer`);
   if (facts.variants.length > 1) parts.push(`${facts.variants.length} variants`);
   return parts.join(' · ');
 }

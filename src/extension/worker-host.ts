@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import type { JobKind, JobOf, JobResults } from '../shared/jobs';
+import type { Progress } from '../shared/protocol/worker';
 import { JobFailedError, WorkerClient } from './worker-client';
 import type { Log } from './log';
+import { showError } from './notify';
+import { expectedPhases, ProgressBar } from './progress';
 
 /** What GrainWorker needs of a worker client: WorkerClient, or in unit tests one that runs the jobs in-process. */
 export type JobClient = Pick<WorkerClient, 'run' | 'dispose' | 'onCrash'>;
@@ -20,7 +23,7 @@ export class GrainWorker implements vscode.Disposable {
   ) {
     this.client.onCrash = (message) => {
       log.error(message);
-      void vscode.window.showErrorMessage(`Grain: ${message}. The worker was restarted; saved results are untouched.`);
+      void showError(`${message}. The worker was restarted; saved results are untouched`);
     };
   }
 
@@ -35,8 +38,10 @@ export class GrainWorker implements vscode.Disposable {
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Grain: ${title}`, cancellable: true },
         (progress, token) => {
+          // Increments, not only counts: VS Code draws the bar from them.
+          const bar = new ProgressBar(expectedPhases(job));
           const running = this.client.run(job, {
-            onProgress: (p) => progress.report({ message: `${p.stage} ${p.done}/${p.total}` }),
+            onProgress: (p) => progress.report(bar.next(p)),
             onWarning: (m) => this.log.warn(m),
             onLog: (m) => this.log.info(m),
           });
@@ -49,18 +54,20 @@ export class GrainWorker implements vscode.Disposable {
     } catch (e) {
       if (e instanceof JobFailedError && e.error.kind === 'cancelled') {
         this.log.info(`${title}: cancelled; nothing was saved`);
+        // The progress toast is gone: say what became of the run, so Cancel is not a guess.
+        void vscode.window.showInformationMessage(`Grain: ${title} cancelled; nothing was saved.`);
         return undefined;
       }
       const message = e instanceof JobFailedError ? e.error.message : (e as Error).message;
       this.log.error(`${title}: ${message}${e instanceof JobFailedError && e.error.stack ? `\n${e.error.stack}` : ''}`);
-      void vscode.window.showErrorMessage(`Grain: ${title} failed: ${message}`);
+      void showError(e, { what: title });
       return undefined;
     }
   }
 
   /** Runs a job quietly (no notification), e.g. recomputing decorations; throws on failure. */
-  runQuiet<K extends JobKind>(job: JobOf<K>) {
-    return this.client.run(job, { onWarning: (m) => this.log.warn(m) });
+  runQuiet<K extends JobKind>(job: JobOf<K>, onProgress?: (p: Progress) => void) {
+    return this.client.run(job, { onWarning: (m) => this.log.warn(m), onProgress });
   }
 
   dispose(): void {

@@ -45,9 +45,9 @@ function siblings(path: string): AnyResult[] {
 
 /**
  * The result drawn together with `main` in `view`, from its folder: for a probe, the experiments of
- * the same task; for experiments, the probe of the same task (ranking) or an ablation of the same
- * model (ablation); for an ablation, the experiments of the task whose probe gave its lca-top
- * ordering, else any experiments on the same model.
+ * the same task; for experiments, the probe of the same task (ranking) or the ablation whose LCA
+ * ordering came from this task (ablation); for an ablation, the experiments of the task whose
+ * probe gave its lca-top ordering. Results that merely share a model are not drawn together.
  */
 export function findCompanion(main: AnyResult, view: ReportView | undefined = viewOfKind(main.kind)): AnyResult | undefined {
   if (view === undefined || view === 'correlation' || view === 'contexts') return undefined;
@@ -58,19 +58,73 @@ export function findCompanion(main: AnyResult, view: ReportView | undefined = vi
       return experiments.find((r) => sameTask(r.result, main.result));
     case 'experiments':
       if (view === 'ranking') return near.find((r) => r.kind === 'probe' && sameTask(r.result, main.result));
-      return near.find((r) => r.kind === 'ablation' && sameModelOrNone(r.result.model, main.result.source.model));
-    case 'ablation': {
-      const probeSource = main.result.curve?.curves.find((c) => c.name === 'lca-top')?.source;
-      const probe = probeSource ? near.find((r) => r.kind === 'probe' && sameFile(r.path, probeSource)) : undefined;
-      if (probe?.kind === 'probe') {
-        const same = experiments.find((x) => sameTask(x.result, probe.result));
-        if (same) return same;
-      }
-      return experiments.find((x) => sameModelOrNone(x.result.source.model, main.result.model));
-    }
+      return near.find((r) => r.kind === 'ablation' && ablationPartner(r, [main, ...near])?.path === main.path);
+    case 'ablation':
+      return ablationPartner(main, near);
     default:
       return undefined;
   }
+}
+
+type Ablation = Extract<AnyResult, { kind: 'ablation' }>;
+type Experiments = Extract<AnyResult, { kind: 'experiments' }>;
+
+/** The file that gave an ablation's lca-top ordering (a probe or an experiments result), as the file names it. */
+function lcaSource(a: Ablation): string | undefined {
+  return a.result.curve?.curves.find((c) => c.name === 'lca-top')?.source;
+}
+
+/**
+ * The experiments result an ablation's curves belong with: the file that gave its lca-top ordering,
+ * or the experiments of the same probing task as the probe that gave it (looked for in `results`,
+ * else read where the ablation names it). None when the curves have no LCA ordering.
+ */
+export function ablationPartner(ablation: Ablation, results: readonly AnyResult[]): Experiments | undefined {
+  const source = lcaSource(ablation);
+  if (!source) return undefined;
+  const experiments = results.filter((r): r is Experiments => r.kind === 'experiments');
+  const direct = experiments.find((x) => sameFile(x.path, source));
+  if (direct) return direct;
+  const probe = results.find((r) => r.kind === 'probe' && sameFile(r.path, source)) ?? readNamed(source, ablation.path);
+  if (probe?.kind !== 'probe') return undefined;
+  return experiments.find((x) => sameTask(x.result, probe.result));
+}
+
+/** A result file an ablation names: as written, or next to the ablation. */
+function readNamed(source: string, from: string): AnyResult | undefined {
+  for (const path of [source, join(dirname(from), basename(source))]) {
+    try {
+      return readResult(path);
+    } catch {
+      // not there, or not a result
+    }
+  }
+  return undefined;
+}
+
+/** Whether two results belong in one report of `view` (the same probing task; an ablation with its ordering's experiments). */
+export function belongTogether(view: ReportView, a: AnyResult, b: AnyResult): boolean {
+  if (view === 'ranking') {
+    return (a.kind === 'probe' || a.kind === 'experiments') && (b.kind === 'probe' || b.kind === 'experiments') && sameTask(a.result, b.result);
+  }
+  if (view === 'ablation') {
+    const [ablation, experiments] = a.kind === 'ablation' ? [a, b] : [b, a];
+    if (ablation.kind !== 'ablation' || experiments.kind !== 'experiments') return false;
+    return ablationPartner(ablation, [experiments, ...siblings(ablation.path)])?.path === experiments.path;
+  }
+  return false;
+}
+
+/**
+ * What an ablation report says when it draws the curves alone: why no probe accuracies of the
+ * paper's experiments are next to them. Undefined for other reports, or when they are drawn.
+ */
+export function pairingNote(view: ReportView, main: AnyResult, companion: AnyResult | undefined, refused?: AnyResult): string | undefined {
+  if (view !== 'ablation' || main.kind !== 'ablation' || companion) return undefined;
+  const source = lcaSource(main);
+  const left = refused ? `${basename(refused.path)} is not drawn: it is of another probing task than the ordering of these curves. ` : '';
+  if (!source) return `${left}These curves have no probe (LCA) ordering, so no probe accuracies of the paper's experiments belong with them.`;
+  return `${left}The probe accuracies of the paper's experiments are drawn only from an experiments result of the probing task that ordered these curves (${basename(source)}); there is none next to this file.`;
 }
 
 /** Both results are of the same model (see sameModel), or both of none (activation files). */
@@ -83,10 +137,11 @@ function sameFile(a: string, b: string): boolean {
 }
 
 /**
- * The payload of the report `view` on `main` with an optional companion. Throws when the files do
- * not make that report (e.g. a correlation result for the ablation view).
+ * The payload of the report `view` on `main` with an optional companion (and a result left out
+ * because it does not belong, which the report names). Throws when the files do not make that
+ * report (e.g. a correlation result for the ablation view).
  */
-export function buildPayload(view: ReportView, main: AnyResult, companion?: AnyResult): ReportPayload {
+export function buildPayload(view: ReportView, main: AnyResult, companion?: AnyResult, refused?: AnyResult): ReportPayload {
   const all = companion ? [main, companion] : [main];
   type ResultOf<K extends AnyResult['kind']> = Extract<AnyResult, { kind: K }>['result'];
   const pick = <K extends AnyResult['kind']>(kind: K): Loaded<ResultOf<K>> | undefined => {
@@ -107,7 +162,8 @@ export function buildPayload(view: ReportView, main: AnyResult, companion?: AnyR
       const ablation = pick('ablation');
       const experiments = pick('experiments');
       if (!ablation && !experiments?.result.subsets && !experiments?.result.zeroOut) refuse();
-      return { view, ablation, experiments };
+      const note = pairingNote(view, main, companion, refused);
+      return { view, ablation, experiments, ...(note ? { note } : {}) };
     }
     case 'correlation': {
       const correlation = pick('correlation');

@@ -5,7 +5,7 @@
  * one page; several are tabs, each an iframe holding its own page.
  */
 import { REPORT_APPS, REPORT_TITLES, type HostToReport, type ReportPayload, type ReportView } from '../shared/protocol/report';
-import { buildPayload, sameModelOrNone, sameTask } from './companions';
+import { ablationPartner, buildPayload, sameTask } from './companions';
 import type { AnyResult } from './read';
 
 export interface StaticReport {
@@ -76,11 +76,8 @@ export function groupReports(results: AnyResult[]): StaticReport[] {
       if (x) usedInRanking.add(x);
       add('ranking', r, x);
     } else if (r.kind === 'ablation') {
-      const source = r.result.curve?.curves.find((c) => c.name === 'lca-top')?.source;
-      const probe = results.find((p) => p.kind === 'probe' && source !== undefined && (p.path === source || p.path.endsWith(source.split(/[\\/]/).at(-1)!)));
-      const x =
-        (probe?.kind === 'probe' ? experiments.find((e) => sameTask(e.result, probe.result)) : undefined) ??
-        experiments.find((e) => sameModelOrNone(e.result.source.model, r.result.model));
+      // Only the experiments of the task that ordered the curves, never just any of the same model.
+      const x = ablationPartner(r, results);
       if (x) usedInAblation.add(x);
       add('ablation', r, x);
     } else if (r.kind === 'correlation') {

@@ -22,7 +22,7 @@ export const DEFAULTS = {
     randomDraws: 5,
     seed: 1,
     /** The editor's and demo's quick look: fewer points, draws and sentences. */
-    quick: { percents: [0, 10, 20, 30, 40, 50], randomDraws: 3, maxSentences: 500 },
+    quick: { percents: [0, 10, 20, 30, 40, 50], randomDraws: 3, maxSentences: 500, sentenceChoices: [100, 250, 500, 1000] },
   },
   /** Top (and bottom) contexts kept per neuron, and the text files of a corpus folder. */
   contexts: { top: 20, extensions: ['.txt', '.text', '.tok'] },

@@ -2,6 +2,7 @@
 export {
   countBySite,
   locateNeuron,
+  locationTitle,
   neuronLabel,
   neuronTitle,
   parseNeuron,

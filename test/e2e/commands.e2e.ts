@@ -133,7 +133,7 @@ test('Grain: Choose Model through the palette makes brown-gpt current', async ()
   await ui.sideBar.open('Grain');
   const models = ui.sideBar.view('Models');
   await models.rowSays('brown-gpt', /current/);
-  assert.match(await models.row('brown-gpt').innerText(), /gpt · 5 × 256 · current/);
+  assert.match(await models.row('brown-gpt').innerText(), /gpt · 5 layers × 256 neurons · current/);
   await ui.screenshot('commands-05-model-chosen');
 });
 
@@ -150,8 +150,8 @@ test('Choose Model → Browse... on a folder that is not a model says what is mi
   await dialog.accept('Use This Model');
   const toast = await ui.notifications.toast('not a model folder').shown();
   await ui.screenshot('commands-07-not-a-model');
-  // The CLI's words (src/core/model/folder.ts): which folder, and what is missing.
-  assert.match(await toast.text(), /not-a-model: not a model folder: it has no model\.onnx, nor any other \.onnx file in it or in its onnx\/ subfolder/);
+  // The CLI's words (src/core/model/folder.ts): what is missing first, then the folder (relative).
+  assert.match(await toast.text(), /Grain: not a model folder: it has no model\.onnx, nor any other \.onnx file in it or in its onnx\/ subfolder.* — Choose Model failed · not-a-model/);
   // Nothing changed: brown-gpt is still current.
   await ui.statusBar.shows('brown-gpt');
   assert.ok(existsSync(folder));

@@ -69,7 +69,7 @@ test('Add Model Folder... adds a Hugging Face export folder to the workspace set
   await quick.titled('add my-bert to grain.modelPaths');
   await ui.screenshot('model-folder-02-settings-target');
   await quick.pick('Workspace settings');
-  await ui.notifications.toast('added my-bert (bert · 5 × 256) to the Models view').shown();
+  await ui.notifications.toast('added my-bert (bert · 5 layers × 256 neurons) to the Models view').shown();
   const settings = await waitFor(
     'the workspace settings file',
     async () => {
@@ -90,7 +90,7 @@ test('the Models view shows the folder as usable, with its config facts and the 
   await ui.sideBar.open('Grain');
   await ui.sideBar.only('Models');
   const text = await models().rowText('my-bert');
-  assert.match(text, /my-bert\s*bert · 5 × 256/);
+  assert.match(text, /my-bert\s*bert · 5 layers × 256 neurons/);
   assert.doesNotMatch(text, /unusable/);
   await models().click('my-bert');
   // First what the folder states, then what the inspect job read from the graph.
@@ -102,7 +102,7 @@ test('the Models view shows the folder as usable, with its config facts and the 
     return found.slice(label.length).trim();
   };
   assert.equal(fact('kind'), 'bert (BertForMaskedLM)');
-  assert.equal(fact('layers'), '4');
+  assert.equal(fact('blocks'), '4');
   assert.equal(fact('hidden size'), '256');
   assert.equal(fact('vocabulary'), '4096');
   assert.equal(fact('max positions'), '256');
@@ -117,7 +117,7 @@ test('the Models view shows the folder as usable, with its config facts and the 
   assert.equal(fact('output logits'), 'float32 [batch, sequence, 4096]');
   assert.match(fact('sites'), /^5 layer boundaries found by node-scopes: node names with block scopes m\.layer\.N \(4 blocks\)$/);
   assert.equal(fact('widths'), 'embeddings 256, layer1 256, layer2 256, layer3 256, layer4 256');
-  assert.equal(fact('MLP sites'), '4 × 1024 (mlp1–mlp4)');
+  assert.equal(fact('MLP sites'), '4 sites × 1024 neurons (mlp1–mlp4)');
   assert.match(fact('ablation objective'), /^masked-lm /);
   assert.ok(!rows.some((r) => /^(problem|warning)/.test(r)), `no problems or warnings: ${JSON.stringify(rows)}`);
 });
@@ -126,12 +126,12 @@ test('Choose Model makes it the current model, and Show Neuron colours a plain t
   const quick = await ui.palette.start('Grain: Choose Model');
   await quick.titled('Grain: Choose Model');
   await quick.type('my-bert');
-  assert.match((await quick.row('my-bert').innerText()).replace(/\s+/g, ' '), /bert · 5 × 256/);
+  assert.match((await quick.row('my-bert').innerText()).replace(/\s+/g, ' '), /bert · 5 layers × 256 neurons/);
   await quick.pick('my-bert');
   await quick.closed();
   await ui.statusBar.shows('my-bert');
   await models().rowSays('my-bert', /current/);
-  assert.match(await models().rowText('my-bert'), /bert · 5 × 256 · current/);
+  assert.match(await models().rowText('my-bert'), /bert · 5 layers × 256 neurons · current/);
   await ui.screenshot('model-folder-04-current');
 
   await ui.openFile('story.txt');
@@ -201,5 +201,5 @@ test('a folder that cannot be used is refused by Add Model Folder and shown as s
   await ui.screenshot('model-folder-07-unusable');
   assert.equal(rows.find((x) => x.startsWith('cannot be used')), `cannot be used ${message}`);
   // The working model is still usable and current.
-  assert.ok(rows.some((x) => /^my-bert bert · 5 × 256 · current$/.test(x)), JSON.stringify(rows));
+  assert.ok(rows.some((x) => /^my-bert bert · 5 layers × 256 neurons · current$/.test(x)), JSON.stringify(rows));
 });

@@ -67,7 +67,7 @@ test('the Grain activity-bar container shows the Models tree', async () => {
   await ui.sideBar.open('Grain');
   const models = ui.sideBar.view('Models');
   for (const id of DEMO_MODELS) await models.row(id).waitFor();
-  assert.match(await models.row('brown-gpt').innerText(), /gpt · 5 × 256/);
+  assert.match(await models.row('brown-gpt').innerText(), /gpt · 5 layers × 256 neurons/);
   await models.click('brown-gpt');
   await models.row('hidden size').waitFor();
   assert.match(await models.row('hidden size').innerText(), /hidden size\s*256/);

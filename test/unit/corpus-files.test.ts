@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readLabelledPair, parseLabelledPair, readConllu, parseConllu } from '../../src/core/corpus';
 import { GrainError } from '../../src/core/errors';
+import { conlluLabelColumns } from '../../src/core/corpus/conllu-features';
 
 const dir = mkdtempSync(join(tmpdir(), 'grain-corpus-'));
 function file(name: string, content: string | Uint8Array): string {
@@ -102,4 +103,25 @@ test('CoNLL-U: wrong column count, bad IDs and empty input are errors with file 
   assert.throws(() => parseConllu(badId, 'c.conllu'), grainError(/bad word ID 'x'/, { line: 12 }));
   assert.throws(() => parseConllu('# only a comment\n\n', 'd.conllu'), grainError(/no sentences/, { file: 'd.conllu' }));
   assert.throws(() => parseConllu(CONLLU, 'e', 'lemma' as never), grainError(/unknown CoNLL-U label column/));
+});
+
+test('CoNLL-U label columns: UPOS, XPOS, whole FEATS bundles and each single feature', () => {
+  const text = [
+    '# sent_id = 1',
+    '1\tDogs\tdog\tNOUN\tNNS\tNumber=Plur\t2\tnsubj\t_\t_',
+    '2\tbark\tbark\tVERB\tVBP\tMood=Ind|Number=Plur|Tense=Pres\t0\troot\t_\t_',
+    '3-4\tdon\'t\t_\t_\t_\t_\t_\t_\t_\t_',
+    '',
+    '1\tIt\tit\tPRON\tPRP\tCase=Nom|Number=Sing\t2\tnsubj\t_\t_',
+    '2\truns\trun\tVERB\tVBZ\tMood=Ind|Number=Sing|Tense=Pres\t0\troot\t_\t_',
+    '3\t.\t.\tPUNCT\t.\t_\t2\tpunct\t_\t_',
+    '',
+  ].join('\n');
+  const columns = conlluLabelColumns(text);
+  assert.deepEqual(columns.map((c) => c.column), ['upos', 'xpos', 'feats', 'feats:Case', 'feats:Mood', 'feats:Number', 'feats:Tense']);
+  const number = columns.find((c) => c.column === 'feats:Number')!;
+  assert.deepEqual([number.classes, number.labelled, number.top], [3, 4, ['Plur', 'Sing']]);
+  assert.equal(columns.find((c) => c.column === 'feats')!.classes, 5);
+  // The core reads the same column as these counts say.
+  assert.deepEqual(parseConllu(text, 't.conllu', 'feats:Number').labels, [['Plur', 'Plur'], ['Sing', 'Sing', '_']]);
 });

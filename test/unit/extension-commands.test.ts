@@ -191,7 +191,7 @@ test('Add Model Folder: inside the workspace the workspace setting gets a relati
   const config = vscode.workspace.getConfiguration('grain');
   assert.deepEqual(config.inspect('modelPaths')?.workspaceValue, ['models/hf-bert']);
   assert.equal(config.inspect('modelPaths')?.globalValue, undefined);
-  assert.equal(fake.messages('info').at(-1)?.message, 'Grain: added hf-bert (bert · 3 × 16) to the Models view.');
+  assert.equal(fake.messages('info').at(-1)?.message, 'Grain: added hf-bert (bert · 3 layers × 16 neurons) to the Models view.');
   // "Use This Model" on the message makes it current.
   await new Promise((r) => setImmediate(r));
   assert.equal(services.state.model, join(ws, 'models', 'hf-bert'));
@@ -223,13 +223,14 @@ test('Add Model Folder and Choose Model refuse a folder that is no model with th
 
   fake.answerOpenDialog([folder]);
   await vscode.commands.executeCommand('grain.addModelFolder');
-  assert.equal(fake.messages('error').at(-1)?.message, `Grain: ${expected.error}.`);
+  // The reason first, then what failed and the folder relative to the workspace.
+  assert.equal(fake.messages('error').at(-1)?.message, `Grain: ${expected.reason} — Add Model Folder failed · not-a-model`);
   assert.equal(vscode.workspace.getConfiguration('grain').inspect('modelPaths')?.workspaceValue, undefined);
 
   fake.pick('Browse...', 'Grain: Choose Model');
   fake.answerOpenDialog([folder]);
   await vscode.commands.executeCommand('grain.chooseModel');
-  assert.equal(fake.messages('error').at(-1)?.message, `Grain: ${expected.error}.`);
+  assert.equal(fake.messages('error').at(-1)?.message, `Grain: ${expected.reason} — Choose Model failed · not-a-model`);
   assert.equal(services.state.model, join(REPO, 'models', 'brown-gpt'));
   // The dialog opened in the workspace, not next to whatever file was open.
   assert.equal(fake.state.openDialogs.at(-1)?.options?.defaultUri?.fsPath, ws);
@@ -276,7 +277,7 @@ test('Show Neuron...: the current probe\'s top neurons offered, an id or site:un
       qp.accept();
     });
     await vscode.commands.executeCommand('grain.showNeuron');
-    assert.equal(fake.messages('error').at(-1)?.message, 'Grain: no site "layer9"; the sites are embeddings, layer1, layer2 (brown-lstm-s1).');
+    assert.equal(fake.messages('error').at(-1)?.message, 'Grain: no site "layer9"; the sites are embeddings, layer1, layer2 (brown-lstm-s1)');
     assert.deepEqual(shown(), { neuron: 300, site: 'layer1', unit: 44 }, 'unchanged');
 
     // Escape: nothing changes.
@@ -292,7 +293,7 @@ test('Show Neuron...: the current probe\'s top neurons offered, an id or site:un
     await vscode.commands.executeCommand('grain.showNeuron', 'layer1:44');
     assert.deepEqual(shown(), { neuron: 300, site: 'layer1', unit: 44 });
     await vscode.commands.executeCommand('grain.showNeuron', 768);
-    assert.equal(fake.messages('error').at(-1)?.message, 'Grain: neuron 768 does not exist: there are neurons 0 to 767 (brown-lstm-s1).');
+    assert.equal(fake.messages('error').at(-1)?.message, 'Grain: neuron 768 does not exist: there are neurons 0 to 767 (brown-lstm-s1)');
     assert.equal(shown()?.neuron, 300, 'unchanged');
     assert.equal(fake.state.quickPickWidgets.length, picks);
   } finally {

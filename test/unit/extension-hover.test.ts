@@ -212,12 +212,20 @@ test('a probe of another model gives no prediction, and the hover says why', asy
   await settled();
 });
 
-test('Restricted Mode, whitespace and other languages: no hover, no job, no message', async () => {
+test('Restricted Mode says why a word has no neurons, with the trust link; whitespace and other languages: no hover; no job, no message', async () => {
   const jobs = es.client.started.length;
   const messages = fake.messages().length;
   fake.state.trusted = false;
-  assert.deepEqual(await fake.hover(doc, new Position(0, 6)), []);
-  fake.state.trusted = true;
+  try {
+    const restricted = await hoverText(0, 6);
+    assert.equal(
+      restricted?.value,
+      '**Grain** · no neurons here: hovers run the model on this text, which Restricted Mode does not allow. [Manage Workspace Trust](command:workbench.trust.manage "Trust this workspace to run models on its files")',
+    );
+    assert.deepEqual(restricted.trusted, { enabledCommands: ['workbench.trust.manage'] }, 'only the trust command runs from it');
+  } finally {
+    fake.state.trusted = true;
+  }
   assert.deepEqual(await fake.hover(doc, new Position(0, 3)), [], 'between two words');
   const json = (await fake.openEditor(join(ws, 'settings.json'))).document;
   assert.deepEqual(await fake.hover(json, new Position(0, 4)), [], 'JSON is not a heat-map language');
@@ -238,7 +246,7 @@ test('a failing job: no hover, and one message however often it fails', async ()
     await settled();
     const shown = fake.messages('error').slice(before).map((m) => m.message);
     assert.ok(shown.length <= 1, shown.join('\n'));
-    assert.ok(fake.messages('error').some((m) => /^Grain: (hover|heat-map decorations) failed: onnxruntime: bad allocation$/.test(m.message)));
+    assert.ok(fake.messages('error').some((m) => /^Grain: onnxruntime: bad allocation — (Hover|Heat-map decorations) failed$/.test(m.message)));
     assert.ok(es.log.text('error').filter((l) => l.endsWith('onnxruntime: bad allocation')).length >= 2);
   } finally {
     es.client.fail.clear();

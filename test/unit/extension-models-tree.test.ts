@@ -74,15 +74,15 @@ test('the Models view lists the demo models by their cards, then grain.modelPath
   );
   for (const id of DEMOS) {
     const c = card(id);
-    assert.equal(row(rows, id).description, `${c.architecture} · ${c.layer_boundaries.length} × ${c.hidden_size}`, id);
+    assert.equal(row(rows, id).description, `${c.architecture} · ${c.layer_boundaries.length} layers × ${c.hidden_size} neurons`, id);
     assert.match(row(rows, id).tooltip, /from Grain's model card/);
   }
   // The relative entry is the folder inside the workspace, not one under the process's cwd.
   const hf = row(rows, 'hf-bert');
-  assert.equal(hf.description, `bert · ${hfConfig.num_hidden_layers + 1} × ${hfConfig.hidden_size}`);
+  assert.equal(hf.description, `bert · ${hfConfig.num_hidden_layers + 1} layers × ${hfConfig.hidden_size} neurons`);
   assert.ok(hf.tooltip.includes(`\`${join(ws, 'hf-bert')}\``), hf.tooltip);
   assert.match(hf.tooltip, /from the Hugging Face config\.json/);
-  assert.equal(row(rows, 'transformersjs-bert').description, `bert · ${hfConfig.num_hidden_layers + 1} × ${hfConfig.hidden_size} · 3 variants`);
+  assert.equal(row(rows, 'transformersjs-bert').description, `bert · ${hfConfig.num_hidden_layers + 1} layers × ${hfConfig.hidden_size} neurons · 3 variants`);
   for (const r of rows) assert.equal(r.command, undefined, 'a model row runs nothing when clicked: it expands');
 });
 
@@ -103,7 +103,7 @@ test('a demo model expands to what its card states, a Hugging Face folder to wha
   const hfRows = await rowsOf(models(), row(rows, 'hf-bert').element);
   const hf = facts(hfRows);
   assert.equal(hf.get('kind'), `bert (${hfConfig.architectures.join(', ')})`);
-  assert.equal(hf.get('layers'), String(hfConfig.num_hidden_layers));
+  assert.equal(hf.get('blocks'), String(hfConfig.num_hidden_layers));
   assert.equal(hf.get('hidden size'), String(hfConfig.hidden_size));
   assert.equal(hf.get('layer boundaries'), `embeddings, layer1 … layer${hfConfig.num_hidden_layers} (from config.json)`);
   assert.equal(hf.get('vocabulary'), String(hfConfig.vocab_size));
@@ -135,7 +135,8 @@ test('"unusable" marks exactly the folder the CLI refuses, with the message the 
   assert.equal(bad.contextValue, 'grain.badModel');
   assert.equal(bad.tooltip, broken.error);
   const why = facts(await rowsOf(models(), bad.element));
-  assert.equal(why.get('cannot be used'), broken.error);
+  // Under the folder's row the reason stands alone: the CLI's message less the folder it names first.
+  assert.equal(`${join(ws, 'broken')}: ${why.get('cannot be used')}`, broken.error);
   assert.equal(why.get('folder'), join(ws, 'broken'));
   // Usable rows carry the "Use This Model" context, the refused one does not.
   for (const r of rows.filter((x) => x.label !== 'broken')) assert.equal(r.contextValue, 'grain.model', r.label);
@@ -179,7 +180,7 @@ test('Use This Model on a row marks it current; a model in no list is listed whi
   fake.pick('model_quantized', /which graph of transformersjs-bert/);
   await vscode.commands.executeCommand('grain.useModel', vscode.Uri.file(TJS));
   rows = await rowsOf(models());
-  assert.equal(row(rows, 'transformersjs-bert').description, 'bert · 3 × 16 · 3 variants · current (model_quantized)');
+  assert.equal(row(rows, 'transformersjs-bert').description, 'bert · 3 layers × 16 neurons · 3 variants · current (model_quantized)');
   const variants = facts(await rowsOf(models(), row(rows, 'transformersjs-bert').element)).get('variants');
   assert.match(variants ?? '', /model_quantized \(current, quantized, [\d.]+ kB\)/);
   assert.equal(row(rows, 'brown-gpt').description, gptRow.description);
@@ -227,7 +228,7 @@ test('in a trusted workspace a model expands to what the inspect job read from i
   assert.equal(f.get('widths'), sites.map((s) => `${s} ${expected.width.residual}`).join(', '));
   assert.equal(row(rows, 'widths').tooltip.split('\n').map((l) => l.replace(/ \(.*\)$/, '')).join('\n'), sites.map((s) => `${s}: ${expected.sites[s]}`).join('\n'));
   const mlp = Object.keys(expected.mlp);
-  assert.equal(f.get('MLP sites'), `${mlp.length} × ${expected.width.mlp} (${mlp[0]}–${mlp.at(-1)})`);
+  assert.equal(f.get('MLP sites'), `${mlp.length} sites × ${expected.width.mlp} neurons (${mlp[0]}–${mlp.at(-1)})`);
   // No LM logits: ablation measures the representation.
   assert.match(f.get('ablation objective') ?? '', /^representation /);
   assert.ok(!rows.some((r) => r.label.startsWith('problem')), JSON.stringify(texts(rows)));

@@ -15,16 +15,20 @@ after(() => rmSync(root, { recursive: true, force: true }));
 test('a model folder is what the CLI takes: the message names what is missing; config.json is optional', () => {
   const empty = join(root, 'empty');
   mkdirSync(empty);
-  assert.deepEqual(checkModelFolder(empty), {
-    error: `${empty}: not a model folder: it has no model.onnx, nor any other .onnx file in it or in its onnx/ subfolder (a model folder holds model.onnx, or onnx/model.onnx as transformers.js lays it out, and tokenizer.json)`,
-  });
+  const reason = 'not a model folder: it has no model.onnx, nor any other .onnx file in it or in its onnx/ subfolder (a model folder holds model.onnx, or onnx/model.onnx as transformers.js lays it out, and tokenizer.json)';
+  assert.deepEqual(checkModelFolder(empty), { error: `${empty}: ${reason}`, reason, file: empty, line: undefined });
   const half = join(root, 'half');
   mkdirSync(half);
   writeFileSync(join(half, 'model.onnx'), '');
   assert.match((checkModelFolder(half) as { error: string }).error, /half: no tokenizer\.json for this model: looked in .*half\. Grain needs/);
   writeFileSync(join(half, 'tokenizer.json'), '{}');
   // The same words as the CLI's: an empty model.onnx is no ONNX model.
-  assert.deepEqual(checkModelFolder(half), { error: `${join(half, 'model.onnx')}: this file is not an ONNX model: the file is empty` });
+  assert.deepEqual(checkModelFolder(half), {
+    error: `${join(half, 'model.onnx')}: this file is not an ONNX model: the file is empty`,
+    reason: 'this file is not an ONNX model: the file is empty',
+    file: join(half, 'model.onnx'),
+    line: undefined,
+  });
   writeFileSync(join(half, 'model.onnx'), 'onnx');
   const plain = checkModelFolder(half);
   assert.ok('facts' in plain, 'no config.json: still a model');
@@ -41,13 +45,13 @@ test('a model folder is what the CLI takes: the message names what is missing; c
   assert.ok('facts' in ok);
   assert.equal(ok.facts.kind, 'gpt');
   assert.equal(ok.facts.hiddenSize, 256);
-  assert.equal(modelSummary(ok.facts), 'gpt · 5 × 256');
+  assert.equal(modelSummary(ok.facts), 'gpt · 5 layers × 256 neurons');
   // A Hugging Face export: its config.json's facts.
   const hf = hfFolder('hf-bert');
   const checked = checkModelFolder(hf);
   assert.ok('facts' in checked);
   assert.deepEqual([checked.facts.source, checked.facts.kind, checked.facts.layers, checked.facts.hiddenSize], ['hf-config', 'bert', 4, 256]);
-  assert.equal(modelSummary(checked.facts), 'bert · 5 × 256');
+  assert.equal(modelSummary(checked.facts), 'bert · 5 layers × 256 neurons');
 });
 
 /** A Hugging Face style export of brown-bert: model.onnx, tokenizer files, an HF config.json. */
@@ -88,10 +92,12 @@ test('known models: the demo models, then grain.modelPaths folders (checked, dup
 });
 
 test('grain.modelPaths: relative entries against the workspace folder; Add Model Folder writes them relative when inside it', () => {
-  assert.deepEqual(resolveModelPaths(['models/x', '/abs/y', '../z'], '/ws'), [
+  assert.deepEqual(resolveModelPaths(['models/x', '/abs/y', '../z', './w', '~/m'], '/ws', '/home/me'), [
     { entry: 'models/x', path: '/ws/models/x' },
     { entry: '/abs/y', path: '/abs/y' },
     { entry: '../z', path: '/z' },
+    { entry: './w', path: '/ws/w' },
+    { entry: '~/m', path: '/home/me/m' },
   ]);
   assert.equal(modelPathEntry('/ws/models/x', '/ws', 'workspace'), 'models/x');
   assert.equal(modelPathEntry('/ws', '/ws', 'workspace'), '.');

@@ -54,7 +54,7 @@ test('the table lists every neuron in the probe\'s ranking order with its site, 
   assert.equal(rows.length, 768);
   assert.deepEqual(rows.slice(0, 5).map((r) => Number(r[1])), probe.ordering.slice(0, 5));
   assert.deepEqual(rows.slice(0, 5).map((r) => Number(r[1])), [26, 44, 113, 149, 176]);
-  assert.deepEqual(app.header('neurons'), ['Rank', 'Neuron', 'Site', 'Unit', 'w (.)', 'max |w|', 'Strongest classes', 'Top words']);
+  assert.deepEqual(app.header('neurons'), ['Rank', 'Neuron', 'Site', 'Unit', 'Weight (class “.”)', 'max |w|', 'Strongest classes', 'Top words']);
   for (const r of rows.slice(0, 50)) {
     const n = Number(r[1]);
     assert.equal(r[2], siteOf(n));
@@ -113,7 +113,7 @@ test('the class selector switches the weight column to that class\'s ranking wei
   const verb = probe.classes.indexOf('VERB');
   select.value = String(verb);
   select.dispatchEvent(new Event('change'));
-  assert.equal(app.header('neurons')[4], 'w (VERB)');
+  assert.equal(app.header('neurons')[4], 'Weight (class “VERB”)');
   for (const r of app.rows('neurons').slice(0, 20)) {
     const w = probe.rankingWeights[verb * 768 + Number(r[1])]!;
     assert.equal(Number(r[4].replace('−', '-')), Number(w.toFixed(4)));
@@ -242,7 +242,7 @@ test('a restored panel names its file at once and gets its filter, class and sor
   app.send({ type: 'report', report: payload, main: PROBE_PATH, companion: EXPERIMENTS_PATH });
   const rows = app.rows('neurons');
   assert.equal(rows.length, 256);
-  assert.equal(app.header('neurons')[4], 'w (VERB)');
+  assert.equal(app.header('neurons')[4], 'Weight (class “VERB”)');
   const w = rows.map((r) => Number(r[4].replace('−', '-')));
   assert.deepEqual(w, [...w].sort((a, b) => b - a));
 });
@@ -265,4 +265,19 @@ test('the table\'s caption says how neurons are ordered inside NeuroX\'s chunks:
   const text = opened(byMass).root.textContent;
   assert.match(text, /inside a chunk, the neuron that enters at the smallest share of a class's weight mass first \(grain probe --neurox-order keeps NeuroX's sequence\)/);
   assert.doesNotMatch(text, /ascending neuron id/);
+});
+
+test('test words the accuracy leaves out are explained in the report, not only in the log', () => {
+  assert.equal(opened().root.withAttr('data-scoring-note'), undefined, 'nothing to explain in the fixture');
+  const odd: ClassifierProbeResult = {
+    ...probe,
+    data: { ...probe.data, testWords: 32, unseenTest: [{ label: 'INTJ', count: 1 }], classFilter: { ...probe.data.classFilter, dropped: [{ label: 'SYM', count: 1 }] } },
+    test: { ...probe.test, rows: 31 },
+  };
+  const app = opened(buildPayload('ranking', { ...probeFile, result: odd } as typeof probeFile));
+  assert.match(app.root.withAttr('data-headline', 'Test accuracy')!.textContent, /of 31 words/);
+  assert.equal(
+    app.root.withAttr('data-scoring-note')!.textContent,
+    '1 test word is not scored: its label INTJ (1) never occurs in the training words, so the probe cannot predict it. Classes seen too rarely in training were left out: SYM (1).',
+  );
 });

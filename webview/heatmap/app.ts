@@ -35,7 +35,8 @@ export function startHeatmapApp(env: HeatmapAppEnv): void {
   };
   const save = () => api.setState(state);
 
-  const toolbar = (): HTMLElement => {
+  /** The toolbar; `withStatus` only over data (without data the status is the page's one line). */
+  const toolbar = (withStatus = true): HTMLElement => {
     const bar = el('div', undefined, 'toolbar');
     const label = el('label', undefined, 'toggle');
     const box = doc.createElement('input');
@@ -51,7 +52,11 @@ export function startHeatmapApp(env: HeatmapAppEnv): void {
     });
     label.append(box, doc.createTextNode(' Subword pieces'));
     bar.append(label);
-    if (status) bar.append(el('span', status, 'status'));
+    if (status && withStatus) {
+      const live = el('span', status, 'status');
+      live.setAttribute('role', 'status');
+      bar.append(live);
+    }
     return bar;
   };
 
@@ -122,7 +127,9 @@ export function startHeatmapApp(env: HeatmapAppEnv): void {
   const render = () => {
     const data = state.data;
     if (!data) {
-      root.replaceChildren(toolbar(), el('p', status || 'Open a text file and select a neuron.', 'subtitle'));
+      const message = el('p', status || 'Open a text file and select a neuron.', 'subtitle');
+      message.setAttribute('role', 'status');
+      root.replaceChildren(toolbar(false), message);
       return;
     }
     const title = el('p', `${data.file} · ${data.model}${data.subword ? ' · subword pieces' : ''}`, 'subtitle');

@@ -62,11 +62,12 @@ export function renderAblation(report: AblationPayload, ctx: ReportContext): Chi
   } else {
     out.push(h(doc, 'p', { className: 'meta', text: 'No ablation result with this experiments result: only the probe accuracies are shown.' }));
   }
+  if (report.note) out.push(h(doc, 'p', { className: 'meta', attrs: { 'data-pairing-note': '' }, text: report.note }));
   const figures: Child[] = [];
   if (a?.curve) figures.push(a.objective === 'representation' ? changeSection(a, ctx) : lossSection(a, ctx));
   if (x?.subsets) figures.push(accuracyFigure('retrain', 'Probe retrained on k% of the neurons', x.subsets.rows, x.subsets.fullAccuracy, x, ctx, 'A new probe on the top, random or bottom k% of the neurons in the full probe\'s ordering.'));
   if (x?.zeroOut) figures.push(accuracyFigure('zero-out', 'Full probe with all but k% zeroed', x.zeroOut.rows, x.zeroOut.fullAccuracy, x, ctx, 'The full probe, evaluated with every neuron but the kept k% set to zero.'));
-  if (figures.length) out.push(h(doc, 'div', { className: 'figures' }, figures));
+  if (figures.length) out.push(h(doc, 'h2', { text: a?.curve ? 'Curves' : 'Probe accuracies' }), h(doc, 'div', { className: 'figures' }, figures));
   if (a && a.masks.length) out.push(h(doc, 'h2', { text: 'Fixed masks' }), masksTable(a, ctx));
   return out;
 }

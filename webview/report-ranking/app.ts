@@ -34,7 +34,7 @@ export function renderRanking(report: RankingPayload, ctx: ReportContext): Child
   ];
   const task = taskLine(probe ?? experiments!);
   if (task) out.push(h(doc, 'p', { className: 'meta', attrs: { 'data-task': '' }, text: task }));
-  out.push(headlineOf(report, ctx));
+  out.push(headlineOf(report, ctx), scoringNote(probe ?? experiments!, ctx));
   if (report.experiments && (experiments?.subsets || experiments?.zeroOut)) {
     const path = report.experiments.path;
     out.push(
@@ -119,6 +119,32 @@ function regressionHeadline(probe: RegressionProbeResult, unit: string, ctx: Rep
   return headline(ctx.doc, items);
 }
 
+/**
+ * Why the accuracy counts fewer words than the test set has: test words whose label the training
+ * words never had (and classes too rare to keep) are counted in the test set but not scored.
+ */
+function scoringNote(r: NonNullable<RankingPayload['probe']>['result'] | NonNullable<RankingPayload['experiments']>['result'], ctx: ReportContext): Child {
+  const unseen = r.data.unseenTest;
+  const dropped = r.data.classFilter.dropped;
+  const parts: string[] = [];
+  const words = (n: number) => `${int(n)} test word${n === 1 ? '' : 's'}`;
+  if (unseen.length > 0) {
+    const n = unseen.reduce((sum, u) => sum + u.count, 0);
+    const labels = unseen.map((u) => `${u.label} (${int(u.count)})`).join(', ');
+    parts.push(`${words(n)} ${n === 1 ? 'is' : 'are'} not scored: ${unseen.length === 1 ? 'its label' : 'their labels'} ${labels} never occur${unseen.length === 1 ? 's' : ''} in the training words, so the probe cannot predict ${unseen.length === 1 ? 'it' : 'them'}.`);
+  }
+  if (dropped.length > 0) {
+    const labels = dropped.map((d) => `${d.label} (${int(d.count)})`).join(', ');
+    parts.push(
+      r.data.classFilter.mode === 'drop'
+        ? `Classes seen too rarely in training were left out: ${labels}.`
+        : `Classes seen too rarely in training were merged into OTHER: ${labels}.`,
+    );
+  }
+  if (parts.length === 0) return null;
+  return h(ctx.doc, 'p', { className: 'meta', attrs: { 'data-scoring-note': '' }, text: parts.join(' ') });
+}
+
 function neuronTable(data: RankingData, ctx: ReportContext): HTMLElement {
   const { doc } = ctx;
   const hasWeights = data.rows[0]?.weights !== undefined;
@@ -139,7 +165,7 @@ function neuronTable(data: RankingData, ctx: ReportContext): HTMLElement {
     ];
     if (hasWeights) {
       cols.push(
-        { id: 'weight', label: `w (${data.classes[cls]})`, value: (r) => r.weights![cls]!, format: (v) => signed(v as number, 4), numeric: true, title: `Ranking weight (probe weight x the neuron's standard deviation) for class ${data.classes[cls]}` },
+        { id: 'weight', label: `Weight (class “${data.classes[cls]}”)`, value: (r) => r.weights![cls]!, format: (v) => signed(v as number, 4), numeric: true, title: `Ranking weight (probe weight x the neuron's standard deviation) for class ${data.classes[cls]}` },
         { id: 'maxAbs', label: 'max |w|', value: (r) => r.maxAbs!, format: (v) => fixed(v as number, 4), numeric: true, title: 'Largest |ranking weight| over all classes' },
         { id: 'classes', label: 'Strongest classes', value: (r) => data.classes[r.strongest![0]!]!, format: (_, r) => r.strongest!.map((c) => `${data.classes[c]} ${signed(r.weights![c]!, 3)}`).join(', '), title: 'The three classes with the largest |ranking weight|' },
       );

@@ -114,7 +114,7 @@ export function startReport<V extends ReportView>(env: ReportEnv, view: V, rende
       error(`The result could not be drawn: ${(e as Error).message}`, state.path);
       return;
     }
-    show(...children);
+    show(...withSkipLinks(doc, children));
     // Charts are drawn once their canvases are in the page (chart.js measures the container).
     const palette = env.palette();
     for (const c of pending) {
@@ -161,6 +161,35 @@ export function startReport<V extends ReportView>(env: ReportEnv, view: V, rende
 
   waiting();
   api.postMessage({ type: 'ready' });
+}
+
+/**
+ * Links to each section (h2) after the title: a keyboard user reaches the charts without tabbing
+ * through the tables before them. A link moves the focus to its heading, so the next Tab is there.
+ */
+function withSkipLinks(doc: Document, children: Child[]): Child[] {
+  const headings = children.filter((c): c is HTMLElement => !!c && typeof c === 'object' && (c as HTMLElement).tagName?.toLowerCase() === 'h2');
+  if (headings.length < 2) return children;
+  const links = headings.map((heading, i) => {
+    const id = `section-${i + 1}`;
+    heading.id = id;
+    heading.setAttribute('tabindex', '-1');
+    return h(doc, 'a', {
+      text: heading.textContent ?? '',
+      attrs: { href: `#${id}`, 'data-skip': id },
+      on: {
+        click: (event) => {
+          event.preventDefault();
+          const target = heading as HTMLElement & { focus?: () => void; scrollIntoView?: (o?: ScrollIntoViewOptions) => void };
+          target.scrollIntoView?.({ block: 'start' });
+          target.focus?.();
+        },
+      },
+    });
+  });
+  const nav = h(doc, 'nav', { className: 'skip-links', attrs: { 'aria-label': 'Sections of this report' } }, [h(doc, 'span', { text: 'Go to:' }), ...links]);
+  const at = children.findIndex((c) => !!c && typeof c === 'object' && (c as HTMLElement).tagName?.toLowerCase() === 'h1');
+  return [...children.slice(0, at + 1), nav, ...children.slice(at + 1)];
 }
 
 /** A chart with a "Show table" toggle; the table lists exactly the spec's numbers. */

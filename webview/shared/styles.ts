@@ -2,6 +2,10 @@
 // 'unsafe-inline'). Theme colours only through --vscode-* variables.
 export const REPORT_CSS = `
 .report h2 { font-size: 1.15em; font-weight: 600; margin: 24px 0 8px; }
+.skip-links { display: flex; flex-wrap: wrap; gap: 4px 14px; margin: 2px 0 8px; font-size: 0.95em; }
+.skip-links span { color: var(--vscode-descriptionForeground); }
+.skip-links a { color: var(--vscode-textLink-foreground); }
+.skip-links a:focus-visible, .report h2:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 2px; }
 .report h3 { font-size: 1em; font-weight: 600; margin: 0; }
 .report .meta { color: var(--vscode-descriptionForeground); margin: 0 0 4px; overflow-wrap: anywhere; }
 .headline { display: flex; flex-wrap: wrap; gap: 12px; margin: 12px 0 8px; padding: 0; }
@@ -41,8 +45,15 @@ table.data th { position: sticky; top: 0; background: var(--vscode-editor-backgr
 table.data .num { text-align: right; }
 table.data th button.sort { background: none; border: none; color: inherit; font-weight: 600; padding: 0; text-align: inherit; width: 100%; }
 table.data tbody tr[tabindex]:hover { background: var(--vscode-list-hoverBackground); cursor: pointer; }
-table.data tbody tr.selected { background: var(--vscode-list-activeSelectionBackground); color: var(--vscode-list-activeSelectionForeground); }
-table.data tbody tr:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
+/* The selected row: a background where the theme has one, and always an edge and an outline, since
+   high-contrast themes give list selections no background at all. */
+table.data tbody tr.selected {
+  background: var(--vscode-list-activeSelectionBackground); color: var(--vscode-list-activeSelectionForeground);
+  box-shadow: inset 4px 0 0 var(--vscode-contrastActiveBorder, var(--vscode-focusBorder));
+  outline: 2px solid var(--vscode-contrastActiveBorder, transparent); outline-offset: -2px;
+}
+table.data tbody tr:focus-visible { outline: 1px dashed var(--vscode-focusBorder); outline-offset: -1px; }
+table.data tbody tr.selected:focus-visible { outline: 2px dashed var(--vscode-contrastActiveBorder, var(--vscode-focusBorder)); outline-offset: -2px; }
 .heat { margin-bottom: 12px; }
 .heat table.data { width: auto; min-width: 50%; }
 .heat td.num { min-width: 4.5em; }

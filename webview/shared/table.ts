@@ -1,5 +1,6 @@
-// Accessible data tables: a focusable, scrollable region; sortable headers are real buttons with
-// aria-sort on the header cell; rows that do something are focusable and answer Enter and Space.
+// Accessible data tables: sortable headers are real buttons with aria-sort on the header cell; rows
+// that do something answer Enter and Space. Each table is one Tab stop (roving tabindex): arrows,
+// Home/End and PageUp/PageDown move between its rows and header buttons.
 import { h } from './dom';
 
 export type CellValue = number | string | null;
@@ -59,6 +60,8 @@ export function dataTable<R>(doc: Document, opts: TableOptions<R>): TableHandle 
   let sort = opts.sort && opts.columns.some((c) => c.id === opts.sort!.column) ? opts.sort : undefined;
   let selected = opts.selected ?? null;
   let shown: R[] = [];
+  let rowEls: HTMLElement[] = [];
+  const interactive = !!opts.onActivate;
   const headRow = h(doc, 'tr');
   const body = h(doc, 'tbody');
   const table = h(doc, 'table', { className: 'data', attrs: { 'data-table': opts.name } }, [
@@ -66,7 +69,7 @@ export function dataTable<R>(doc: Document, opts: TableOptions<R>): TableHandle 
     h(doc, 'thead', {}, [headRow]),
     body,
   ]);
-  const wrap = h(doc, 'div', { className: 'table-wrap', attrs: { tabindex: 0, role: 'region', 'aria-label': opts.caption } }, [table]);
+  const wrap = h(doc, 'div', { className: 'table-wrap', attrs: { role: 'region', 'aria-label': opts.caption } }, [table]);
 
   // Header cells are built once and updated in place, so a sort button keeps the keyboard focus.
   const heads = opts.columns.map((c) => {
@@ -75,12 +78,13 @@ export function dataTable<R>(doc: Document, opts: TableOptions<R>): TableHandle 
     if (c.sortable === false) {
       th.textContent = c.label;
     } else {
-      button = h(doc, 'button', { className: 'sort', attrs: { type: 'button', title: `Sort by ${c.label}` }, on: { click: () => sortBy(c.id) } });
+      button = h(doc, 'button', { className: 'sort', attrs: { type: 'button', title: `Sort by ${c.label}`, tabindex: -1 }, on: { click: () => sortBy(c.id) } });
       th.append(button);
     }
     return { c, th, button };
   });
   headRow.append(...heads.map((x) => x.th));
+  const buttons = heads.flatMap((x) => (x.button ? [x.button] : []));
   const renderHead = () => {
     for (const { c, th, button } of heads) {
       if (!button) continue;
@@ -88,6 +92,75 @@ export function dataTable<R>(doc: Document, opts: TableOptions<R>): TableHandle 
       th.setAttribute('aria-sort', dir ?? 'none');
       button.textContent = c.label + (dir === 'ascending' ? ' ▲' : dir === 'descending' ? ' ▼' : '');
     }
+  };
+
+  // ---- One Tab stop per table (roving tabindex): the sort buttons and, when rows do something,
+  // the rows; arrows, Home/End and PageUp/PageDown move between them. A table with neither is a
+  // focusable region, so it can still be scrolled from the keyboard.
+  let stop: HTMLElement | undefined;
+  const setStop = (el: HTMLElement | undefined) => {
+    if (stop && stop !== el) stop.setAttribute('tabindex', '-1');
+    stop = el;
+    if (el) el.setAttribute('tabindex', '0');
+    if (!el) wrap.setAttribute('tabindex', '0');
+    else wrap.removeAttribute('tabindex');
+  };
+  const focusOn = (el: HTMLElement | undefined) => {
+    if (!el) return;
+    setStop(el);
+    const f = el as HTMLElement & { focus?: (o?: FocusOptions) => void; scrollIntoView?: (o?: ScrollIntoViewOptions) => void };
+    f.focus?.({ preventScroll: true });
+    f.scrollIntoView?.({ block: 'nearest' });
+  };
+  const hasFocus = (els: HTMLElement[]) => {
+    const active = (doc as Document & { activeElement?: Element | null }).activeElement;
+    return !!active && els.includes(active as HTMLElement);
+  };
+  /** Rows in one page of the scrolled region (at least one). */
+  const pageRows = () => {
+    const rowHeight = rowEls[0]?.offsetHeight ?? 0;
+    const height = (wrap as HTMLElement & { clientHeight?: number }).clientHeight ?? 0;
+    return rowHeight > 0 && height > 0 ? Math.max(1, Math.floor(height / rowHeight) - 2) : 10;
+  };
+  const scrollBy = (rows: number) => {
+    const rowHeight = rowEls[0]?.offsetHeight || 20;
+    wrap.scrollTop = Math.max(0, (wrap.scrollTop ?? 0) + rows * rowHeight);
+  };
+  const onButtonKey = (event: Event, i: number) => {
+    const key = (event as KeyboardEvent).key;
+    const to = (el: HTMLElement | undefined) => {
+      event.preventDefault();
+      focusOn(el);
+    };
+    if (key === 'ArrowRight') to(buttons[Math.min(buttons.length - 1, i + 1)]);
+    else if (key === 'ArrowLeft') to(buttons[Math.max(0, i - 1)]);
+    else if (key === 'ArrowDown' && interactive && rowEls.length > 0) to(rowEls[0]);
+    else if (!interactive && ['ArrowDown', 'ArrowUp', 'PageDown', 'PageUp', 'Home', 'End'].includes(key)) {
+      event.preventDefault();
+      const page = pageRows();
+      const rows = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity }[key] ?? 0;
+      if (rows === -Infinity) wrap.scrollTop = 0;
+      else if (rows === Infinity) wrap.scrollTop = wrap.scrollHeight ?? 0;
+      else scrollBy(rows);
+    }
+  };
+  buttons.forEach((b, i) => b.addEventListener('keydown', (event) => onButtonKey(event, i)));
+  const onRowKey = (event: Event, tr: HTMLElement) => {
+    const key = (event as KeyboardEvent).key;
+    const i = rowEls.indexOf(tr);
+    if (i < 0) return;
+    const last = rowEls.length - 1;
+    const target: Record<string, () => HTMLElement | undefined> = {
+      ArrowDown: () => rowEls[Math.min(last, i + 1)],
+      ArrowUp: () => (i === 0 ? (buttons[0] ?? rowEls[0]) : rowEls[i - 1]),
+      Home: () => rowEls[0],
+      End: () => rowEls[last],
+      PageDown: () => rowEls[Math.min(last, i + pageRows())],
+      PageUp: () => rowEls[Math.max(0, i - pageRows())],
+    };
+    if (!(key in target)) return;
+    event.preventDefault();
+    focusOn(target[key]!());
   };
 
   const sortBy = (column: string) => {
@@ -100,6 +173,8 @@ export function dataTable<R>(doc: Document, opts: TableOptions<R>): TableHandle 
   };
 
   const renderBody = () => {
+    const focusedKey = hasFocus(rowEls) && stop ? stop.getAttribute('data-key') : null;
+    const stopKey = stop && rowEls.includes(stop) ? stop.getAttribute('data-key') : null;
     shown = [...opts.rows];
     if (sort) {
       const col = opts.columns.find((c) => c.id === sort!.column)!;
@@ -112,14 +187,23 @@ export function dataTable<R>(doc: Document, opts: TableOptions<R>): TableHandle 
         return dir * compareCells(va, vb);
       });
     }
-    body.replaceChildren(...shown.map(row));
+    rowEls = shown.map(row);
+    body.replaceChildren(...rowEls);
+    if (!interactive) {
+      if (!stop || !buttons.includes(stop)) setStop(buttons[0]);
+      return;
+    }
+    const byKey = (key: string | null) => (key === null ? undefined : rowEls.find((tr) => tr.getAttribute('data-key') === key));
+    const next = byKey(focusedKey) ?? (stop && buttons.includes(stop) ? stop : undefined) ?? byKey(stopKey) ?? byKey(selected) ?? rowEls[0] ?? buttons[0];
+    if (focusedKey !== null && next) focusOn(next);
+    else setStop(next);
   };
 
   const row = (r: R): HTMLElement => {
     const key = opts.key?.(r);
     const tr = h(doc, 'tr', {
       className: key !== undefined && key === selected ? 'selected' : '',
-      attrs: { 'data-key': key, tabindex: opts.onActivate ? 0 : undefined, 'aria-selected': opts.onActivate ? String(key === selected) : undefined },
+      attrs: { 'data-key': key, tabindex: interactive ? -1 : undefined, 'aria-selected': interactive ? String(key === selected) : undefined },
     });
     for (const c of opts.columns) {
       const v = c.value(r);
@@ -133,13 +217,16 @@ export function dataTable<R>(doc: Document, opts: TableOptions<R>): TableHandle 
     }
     if (opts.onActivate) {
       const activate = opts.onActivate;
-      tr.addEventListener('click', () => activate(r));
+      tr.addEventListener('click', () => {
+        setStop(tr);
+        activate(r);
+      });
       tr.addEventListener('keydown', (event) => {
         const key = (event as KeyboardEvent).key;
         if (key === 'Enter' || key === ' ') {
           event.preventDefault();
           activate(r);
-        }
+        } else onRowKey(event, tr);
       });
     }
     return tr;
@@ -152,7 +239,15 @@ export function dataTable<R>(doc: Document, opts: TableOptions<R>): TableHandle 
     rows: () => shown,
     setSelected(key) {
       selected = key;
-      renderBody();
+      // In place: the rows keep their focus.
+      for (const tr of rowEls) {
+        const on = key !== null && tr.getAttribute('data-key') === key;
+        tr.className = on ? 'selected' : '';
+        if (interactive) tr.setAttribute('aria-selected', String(on));
+      }
+      const chosen = key === null ? undefined : rowEls.find((tr) => tr.getAttribute('data-key') === key);
+      // The Tab stop follows the selection unless the keyboard is in the table now.
+      if (chosen && !hasFocus([...rowEls, ...buttons])) setStop(chosen);
     },
   };
 }

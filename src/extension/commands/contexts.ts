@@ -12,6 +12,7 @@ import { contextsAnswer } from '../../results/contexts-cache';
 import { DEFAULTS } from '../../shared/defaults';
 import type { ContextsJob } from '../../shared/jobs';
 import { locateNeuron, neuronTitle } from '../../shared/neurons';
+import { showError } from '../notify';
 import { neuronArg } from '../command-args';
 import type { CommandContext } from './context';
 import type { CommandRegistry } from './registry';
@@ -63,7 +64,7 @@ export function registerContexts(ctx: CommandContext, memento: vscode.Memento, c
     if (read.kind !== 'contexts') return;
     const at = locateNeuron(read.result.sites, neuron);
     if (!at) {
-      void vscode.window.showErrorMessage(`Grain: ${ctx.modelName(model)} has no neuron ${neuron} (it has ${read.result.neurons}).`);
+      void showError(`${ctx.modelName(model)} has no neuron ${neuron} (it has ${read.result.neurons})`);
       return;
     }
     // The report follows Grain's selected neuron, and so do the editor's colours.
@@ -97,7 +98,7 @@ export function registerContexts(ctx: CommandContext, memento: vscode.Memento, c
       try {
         corpusFiles(chosen, DEFAULTS.contexts.extensions);
       } catch (e) {
-        void vscode.window.showErrorMessage(`Grain: ${(e as Error).message}`);
+        void showError(e, { what: 'Choosing the corpus for top contexts', log: ctx.log });
         return;
       }
     }

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandContext } from './context';
+import { showError } from '../notify';
 import { brownData, runProbe } from './analysis';
 import { checkModelFolder } from '../known-models';
 import { classifierResult } from '../../shared/results';
@@ -16,7 +17,7 @@ export async function runDemo(ctx: CommandContext): Promise<void> {
   const model = join(ctx.demoDir, DEMO_MODEL);
   const checked = checkModelFolder(model);
   if ('error' in checked) {
-    void vscode.window.showErrorMessage(`Grain: the demo model is unusable: ${checked.error}.`);
+    void showError({ message: checked.error, file: checked.file, line: checked.line }, { what: 'Run Demo (the demo model is unusable)' });
     return;
   }
   const data = brownData(ctx, 'universal', 1500, 300);

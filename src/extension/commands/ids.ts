@@ -25,6 +25,7 @@ export const COMMAND_IDS = [
   'grain.refreshAnalyses',
   'grain.decorateVisibleRange',
   'grain.showLog',
+  'grain.showActivations',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -3,8 +3,10 @@
 import * as vscode from 'vscode';
 import type { CommandContext } from './context';
 import type { CommandRegistry } from './registry';
-import { ablationCommand, correlateCommand, experimentsCommand, extractCorpus, extractCurrentFile, probeCommand } from './analysis';
+import { correlateCommand, experimentsCommand, extractCorpus, extractCurrentFile, probeCommand } from './analysis';
 import { runDemo } from './demo';
+import { ablationCommand } from './ablation';
+import { showActivations } from './activations';
 import { addModelFolder, chooseModel, openModelCard } from './models';
 import { deleteResult } from './reports';
 import { resultPathOf } from '../command-args';
@@ -32,4 +34,5 @@ export function registerCommands(ctx: CommandContext, commands: CommandRegistry)
   });
   commands.register('grain.deleteResult', (arg) => deleteResult(ctx, arg));
   commands.register('grain.refreshAnalyses', () => ctx.services.results.notifyChanged());
+  commands.register('grain.showActivations', (arg) => showActivations(ctx, arg));
 }

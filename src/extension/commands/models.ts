@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import { dirname, join } from 'node:path';
 import type { CommandContext } from './context';
 import { folderOfArg } from '../command-args';
+import { showError } from '../notify';
+import { splitProblem } from '../error-text';
 import { checkModelFolder, currentVariantIn, formatBytes, modelPathEntry, modelSummary, variantPath, type KnownModel } from '../known-models';
 
 type ModelPick = vscode.QuickPickItem & { folder?: string; browse?: true };
@@ -44,9 +46,9 @@ export function modelItem(m: KnownModel, current: string | undefined): ModelPick
   const variant = currentVariantIn(m, current);
   const tag = m.source === 'demo' ? ' · demo' : '';
   return {
-    label: `${variant !== undefined ? '$(check) ' : ''}${m.facts?.name ?? m.id}`,
+    label: `${variant !== undefined ? '$(check) ' : ''}${m.id}`,
     description: m.facts ? `${modelSummary(m.facts)}${tag}` : `unusable${tag}`,
-    detail: m.problem ?? m.folder,
+    detail: m.problem ? `cannot be used: ${splitProblem({ message: m.problem }).reason}` : m.source === 'demo' ? 'a demo model, bundled with Grain' : vscode.workspace.asRelativePath(m.folder),
     folder: m.folder,
   };
 }
@@ -55,8 +57,7 @@ export function modelItem(m: KnownModel, current: string | undefined): ModelPick
 async function useFolder(ctx: CommandContext, folder: string): Promise<string | undefined> {
   const checked = checkModelFolder(folder);
   if ('error' in checked) {
-    ctx.log.error(`Choose Model: ${checked.error}`);
-    void vscode.window.showErrorMessage(`Grain: ${checked.error}.`);
+    void showError({ message: checked.error, file: checked.file, line: checked.line }, { what: 'Choose Model', log: ctx.log });
     return undefined;
   }
   const { facts, scan } = checked;
@@ -91,8 +92,7 @@ export async function addModelFolder(ctx: CommandContext, arg?: unknown): Promis
   if (!folder) return undefined;
   const checked = checkModelFolder(folder);
   if ('error' in checked) {
-    ctx.log.error(`Add Model Folder: ${checked.error}`);
-    void vscode.window.showErrorMessage(`Grain: ${checked.error}.`);
+    void showError({ message: checked.error, file: checked.file, line: checked.line }, { what: 'Add Model Folder', log: ctx.log });
     return undefined;
   }
   const listed = ctx.models().find((m) => m.facts && currentVariantIn(m, folder) !== undefined);
@@ -143,7 +143,7 @@ export async function openModelCard(ctx: CommandContext, arg?: unknown): Promise
   try {
     await vscode.workspace.fs.stat(uri);
   } catch {
-    void vscode.window.showErrorMessage(`Grain: the model has no MODEL_CARD.md or README.md (${dirname(uri.fsPath)}).`);
+    void showError({ message: 'the model has no MODEL_CARD.md or README.md', file: dirname(uri.fsPath) });
     return;
   }
   await vscode.commands.executeCommand('markdown.showPreview', uri);

@@ -1,6 +1,7 @@
 // Every Grain command is registered here, once, under an id of the CommandId union (ids.ts).
 import * as vscode from 'vscode';
 import type { Log } from '../log';
+import { showError } from '../notify';
 import { COMMAND_IDS, type CommandId } from './ids';
 
 export type { CommandId } from './ids';
@@ -26,7 +27,7 @@ export class CommandRegistry implements vscode.Disposable {
         } catch (err) {
           const e = err as Error;
           this.log.error(`${id}: ${e.stack ?? e.message}`);
-          void vscode.window.showErrorMessage(`Grain: ${e.message}`);
+          void showError(err);
           return undefined;
         }
       }),

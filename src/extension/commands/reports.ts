@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import type { CommandContext } from './context';
 import { resultPathOf } from '../command-args';
+import { showError } from '../notify';
 
 
 
@@ -19,6 +20,6 @@ export async function deleteResult(ctx: CommandContext, arg: unknown): Promise<v
       ctx.state.setNeuron(undefined);
     }
   } catch (err) {
-    void vscode.window.showErrorMessage(`Grain: cannot delete ${basename(path)}: ${(err as Error).message}`);
+    void showError(err, { what: `Deleting ${basename(path)}` });
   }
 }

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { SiteWidth, TextActivationsResult } from '../../shared/job-results';
 import type { TextActivationsJob } from '../../shared/jobs';
 import { JobFailedError } from '../worker-client';
+import { showError } from '../notify';
 import type { GrainServices } from '../services';
 
 export interface ModelRef {
@@ -185,7 +186,7 @@ export class EditorAnalysis {
     this.services.log.error(`${what}: ${message}`);
     if (this.reported.has(message)) return;
     this.reported.add(message);
-    void vscode.window.showErrorMessage(`Grain: ${what} failed: ${message}`);
+    void showError(e, { what: what.charAt(0).toUpperCase() + what.slice(1) });
   }
 }
 

@@ -6,7 +6,7 @@ import { heatBin } from '../../core/heat/z-scores';
 import { planLines, type LineInterval } from '../../core/heat/line-ranges';
 import type { GrainServices } from '../services';
 import { EditorAnalysis, isCancel, LineCache, requestKey, type LineRequest } from './analysis';
-import { isHeatDocument, probeFor } from './documents';
+import { heatLanguages, isHeatDocument, isProseDocument, probeFor } from './documents';
 import { HeatPalette, type HeatWord } from './palette';
 
 const EDIT_DEBOUNCE_MS = 300;
@@ -27,6 +27,7 @@ export class HeatDecorations implements vscode.Disposable {
   private readonly running = new Map<string, DocRun>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly toldLarge = new Set<string>();
+  private readonly toldLanguage = new Set<string>();
   private readonly status: vscode.StatusBarItem;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
@@ -48,6 +49,7 @@ export class HeatDecorations implements vscode.Disposable {
       s.onDidChangeModel(() => this.refreshAll()),
       s.onDidChangeProbe(() => this.refreshAll()),
       vscode.window.onDidChangeVisibleTextEditors(() => this.refreshAll()),
+      vscode.window.onDidChangeActiveTextEditor(() => this.updateStatus()),
       vscode.window.onDidChangeTextEditorVisibleRanges((e) => {
         if (this.isLarge(e.textEditor.document)) this.schedule(e.textEditor.document, SCROLL_DEBOUNCE_MS);
       }),
@@ -207,6 +209,10 @@ export class HeatDecorations implements vscode.Disposable {
   private updateStatus(): void {
     const neuron = this.services.state.neuron;
     const editor = vscode.window.activeTextEditor;
+    if (neuron && editor && this.services.state.model && vscode.workspace.isTrusted && isProseDocument(editor.document)) {
+      this.tellLanguage(editor.document.languageId);
+      return;
+    }
     if (!neuron || !editor || !isHeatDocument(editor.document) || !vscode.workspace.isTrusted) {
       this.status.hide();
       return;
@@ -222,6 +228,36 @@ export class HeatDecorations implements vscode.Disposable {
     this.status.tooltip = `Grain heat map of neuron ${neuron.neuron} (${neuron.site}:${neuron.unit}), coloured by z-score against the corpus statistics${large ? '; this file is large, so only the visible lines are coloured' : ''}`;
     this.status.command = large ? 'grain.decorateVisibleRange' : undefined;
     this.status.show();
+  }
+
+  /**
+   * A prose document in a language Grain does not colour (Markdown, ...): says so in the status bar,
+   * and once per language in a notification that can add it to grain.decorations.languages.
+   */
+  private tellLanguage(language: string): void {
+    const languages = heatLanguages();
+    this.status.text = `$(circle-slash) no heat map in ${language}`;
+    this.status.tooltip = `Grain colours ${languages.join(', ')} documents (grain.decorations.languages); this one is ${language}. Click to open the setting.`;
+    this.status.command = { command: 'workbench.action.openSettings', title: 'Open Setting', arguments: ['grain.decorations.languages'] };
+    this.status.show();
+    if (this.toldLanguage.has(language)) return;
+    this.toldLanguage.add(language);
+    const add = `Colour ${language} Too`;
+    void vscode.window
+      .showInformationMessage(
+        `Grain: this ${language} document gets no neuron colours or hovers: grain.decorations.languages is ${languages.join(', ')}.`,
+        add,
+        'Open Setting',
+      )
+      .then(async (choice) => {
+        if (choice === add) {
+          const config = vscode.workspace.getConfiguration('grain');
+          const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+          await config.update('decorations.languages', [...new Set([...languages, language])], target);
+        } else if (choice === 'Open Setting') {
+          await vscode.commands.executeCommand('workbench.action.openSettings', 'grain.decorations.languages');
+        }
+      });
   }
 
   private forget(uri: vscode.Uri): void {

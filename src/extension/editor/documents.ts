@@ -15,6 +15,14 @@ export function isHeatDocument(doc: vscode.TextDocument): boolean {
   return (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-remote') && heatLanguages().includes(doc.languageId);
 }
 
+/** Languages of prose that Grain could colour but does not by default: told, not silently skipped. */
+const PROSE = new Set(['markdown', 'plaintext', 'restructuredtext', 'latex', 'tex', 'asciidoc', 'org', 'text']);
+
+/** A prose document (a file or untitled) whose language grain.decorations.languages leaves out. */
+export function isProseDocument(doc: vscode.TextDocument): boolean {
+  return (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-remote') && PROSE.has(doc.languageId) && !heatLanguages().includes(doc.languageId);
+}
+
 /** The current probe if it was trained on this model, else why not. */
 export function probeFor(probe: { result: ProbeResult; path: string } | undefined, model: ModelRef): { path: string; result: ProbeResult } | { skipped: string } | undefined {
   if (!probe) return undefined;

@@ -107,16 +107,16 @@ export class HeatmapView implements vscode.WebviewViewProvider, vscode.Disposabl
 
   private async update(): Promise<void> {
     if (!this.view) return;
-    if (!vscode.workspace.isTrusted) return this.post({ type: 'empty', message: 'The heat map needs a trusted workspace.' });
+    if (!vscode.workspace.isTrusted) return this.post({ type: 'empty', message: 'The heat map runs the model on your text, which needs a trusted workspace (Restricted Mode is on).' });
     const editor = this.editor();
     if (!editor) return this.post({ type: 'empty', message: 'Open a plain-text file to see it as a heat map.' });
     const model = this.analysis.model();
-    if (!model) return this.post({ type: 'empty', message: 'Select a model first (Grain: Show Neuron by Id asks for one).' });
+    if (!model) return this.post({ type: 'empty', message: 'Choose a model first (Grain: Choose Model, or Grain: Show Neuron..., which asks for one).' });
     const stats = await this.analysis.ensureStats(model);
     if (!stats) return this.post({ type: 'empty', message: `No corpus statistics for ${model.name}.` });
     const selected = this.services.state.neuron?.neuron;
     const ids = [...new Set([...(selected !== undefined ? [selected] : []), ...this.pins.all])].filter((id) => id < stats.neurons);
-    if (ids.length === 0) return this.post({ type: 'empty', message: 'Select a neuron (Grain: Show Neuron by Id) or pin one from a hover.' });
+    if (ids.length === 0) return this.post({ type: 'empty', message: 'Select a neuron (Grain: Show Neuron..., the Neurons view or a report) or pin one from a hover.' });
 
     const doc = editor.document;
     const shown = Math.min(doc.lineCount, MAX_LINES);

@@ -12,6 +12,8 @@ import { isHeatDocument, probeFor } from './documents';
 import type { Pins } from './pins';
 
 export const HOVER_COMMANDS = ['grain.showNeuron', 'grain.pinNeuron', 'grain.showContexts'];
+/** VS Code's own command behind "Manage Workspace Trust". */
+const TRUST_COMMAND = 'workbench.trust.manage';
 
 export class HeatHover implements vscode.HoverProvider {
   /** Single lines computed for hovers outside decorated lines, by document. */
@@ -25,10 +27,11 @@ export class HeatHover implements vscode.HoverProvider {
   ) {}
 
   async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
-    if (!vscode.workspace.isTrusted || !isHeatDocument(doc)) return undefined;
+    if (!isHeatDocument(doc)) return undefined;
     const text = doc.lineAt(pos.line).text;
     const span = wordSpans(text).find((s) => s.start <= pos.character && pos.character < s.end);
     if (!span) return undefined;
+    if (!vscode.workspace.isTrusted) return this.untrusted(new vscode.Range(pos.line, span.start, pos.line, span.end));
     const model = this.analysis.model();
     if (!model) return undefined;
 
@@ -73,6 +76,21 @@ export class HeatHover implements vscode.HoverProvider {
     if (i < 0) return undefined;
     const md = this.render(cache, lw, i, model.name);
     return new vscode.Hover(md, new vscode.Range(pos.line, span.start, pos.line, span.end));
+  }
+
+  /**
+   * Restricted Mode: a hover says why there are no neurons (once the user has a model or a neuron,
+   * so plain text stays quiet for everyone else), with the way to trust the workspace.
+   */
+  private untrusted(range: vscode.Range): vscode.Hover | undefined {
+    if (!this.services.state.model && !this.services.state.neuron) return undefined;
+    const md = new vscode.MarkdownString(undefined, true);
+    md.isTrusted = { enabledCommands: [TRUST_COMMAND] };
+    md.appendMarkdown(
+      `**Grain** · no neurons here: hovers run the model on this text, which Restricted Mode does not allow. ` +
+        `[Manage Workspace Trust](command:${TRUST_COMMAND} "Trust this workspace to run models on its files")`,
+    );
+    return new vscode.Hover(md, range);
   }
 
   private render(cache: LineCache, lw: LineWords, i: number, modelName: string): vscode.MarkdownString {

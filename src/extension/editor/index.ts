@@ -5,6 +5,8 @@ import { locateNeuron, neuronTitle, parseNeuron, totalNeurons, type NeuronLocati
 import type { CommandRegistry } from '../commands/registry';
 import { neuronArg, neuronOfArg } from '../command-args';
 import type { GrainServices } from '../services';
+import { showError } from '../notify';
+import { requireTrust } from '../trust';
 import { EditorAnalysis, type StatsInfo } from './analysis';
 import { HeatDecorations } from './decorations';
 import { heatLanguages, probeFor } from './documents';
@@ -20,10 +22,7 @@ export function registerEditor(context: vscode.ExtensionContext, services: Grain
 
   /** The current model and its statistics (sites and widths), asking for a model if none is set. */
   const modelAndStats = async (ask: boolean): Promise<{ name: string; stats: StatsInfo } | undefined> => {
-    if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Grain: neuron heat maps run the model on your text, which needs a trusted workspace.');
-      return undefined;
-    }
+    if (!(await requireTrust(services.log, 'Show Neuron'))) return undefined;
     let model = analysis.model();
     if (!model && ask) {
       // Choose Model: the demo models, grain.modelPaths and Browse..., with a variant pick when needed.
@@ -51,7 +50,7 @@ export function registerEditor(context: vscode.ExtensionContext, services: Grain
     const at = arg === undefined ? await pickNeuron(ms.name, siteInfo) : neuronOfArg(arg, siteInfo);
     if (!at) return;
     if ('error' in at) {
-      void vscode.window.showErrorMessage(`Grain: ${at.error} (${ms.name}).`);
+      void showError(`${at.error} (${ms.name})`);
       return;
     }
     services.state.setNeuron(at);
@@ -90,15 +89,25 @@ export function registerEditor(context: vscode.ExtensionContext, services: Grain
     vscode.window.setStatusBarMessage(`Grain: ${pinned ? 'pinned' : 'unpinned'} neuron ${id} in the heat-map view`, 4000);
   };
 
-  const selector: vscode.DocumentSelector = heatLanguages().flatMap((language) => [
-    { language, scheme: 'file' },
-    { language, scheme: 'untitled' },
-  ]);
+  // Hovers for the languages of grain.decorations.languages, registered again when it changes.
+  let hovers: vscode.Disposable | undefined;
+  const registerHovers = () => {
+    hovers?.dispose();
+    const selector: vscode.DocumentSelector = heatLanguages().flatMap((language) => [
+      { language, scheme: 'file' },
+      { language, scheme: 'untitled' },
+    ]);
+    hovers = vscode.languages.registerHoverProvider(selector, hover);
+  };
+  registerHovers();
 
   context.subscriptions.push(
     pins,
     decorations,
-    vscode.languages.registerHoverProvider(selector, hover),
+    { dispose: () => hovers?.dispose() },
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('grain.decorations.languages')) registerHovers();
+    }),
     ...HeatmapView.register(services, analysis, pins),
   );
   commands.register('grain.showNeuron', showNeuron);

@@ -1,6 +1,6 @@
 // The report webviews: the "Grain: Open Report" command (on a file Uri or path, or a pick of the
 // workspace's .grain/*.json) and the serializers that bring report panels back after a reload.
-import { basename } from 'node:path';
+import { basename, isAbsolute, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { GrainError } from '../../core/errors';
 import { sniffResult, viewOfKind } from '../../results/read';
@@ -8,7 +8,8 @@ import { REPORT_VIEW_TYPES, type ReportView, type ReportViewState } from '../../
 import type { GrainServices } from '../services';
 import type { CommandRegistry } from '../commands/registry';
 import { resultPathOf } from '../command-args';
-import { modelDisplayName } from '../../core/model/folder';
+import { modelDisplayName, sameModel } from '../../core/model/folder';
+import { checkModelFolder } from '../known-models';
 import { ReportPanel } from './panel';
 
 
@@ -34,6 +35,8 @@ export function registerReports(context: vscode.ExtensionContext, services: Grai
       view = shown;
       // A probe report's probe becomes the current one: the Neurons view, hovers and heat map follow it.
       if (r.kind === 'probe') services.state.setProbe({ result: r.result, path });
+      // Neurons picked in a ranking colour the current model's words: make the report's model current.
+      if (r.kind === 'probe' || r.kind === 'experiments') void followModel(services, r.result.source.model, basename(path));
     } catch (e) {
       services.log.error(`report on ${path}: ${e instanceof GrainError ? e.message : String(e)}`);
     }
@@ -55,6 +58,44 @@ export function registerReports(context: vscode.ExtensionContext, services: Grai
       }),
     ),
   );
+}
+
+const unusableTold = new Set<string>();
+
+/**
+ * Makes the model a ranking was made on the current model: at once when none is current, after
+ * asking when another one is (the user may be reading an old report next to their work).
+ */
+async function followModel(services: GrainServices, written: string | undefined, report: string): Promise<void> {
+  if (!written) return;
+  const model = isAbsolute(written) ? written : resolve(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? services.results.dir, written);
+  const current = services.state.model;
+  if (current && sameModel(current, model)) return;
+  const name = modelDisplayName(model);
+  const checked = checkModelFolder(model);
+  if ('error' in checked) {
+    services.log.warn(`report ${report}: its model ${model} cannot be used here (${checked.error}); neurons picked in it colour nothing`);
+    // Once per model and session: reopening the report need not say it again.
+    if (unusableTold.has(model)) return;
+    unusableTold.add(model);
+    void vscode.window.showWarningMessage(`Grain: ${report} was made on ${name}, which cannot be used here (${checked.reason}); picking its neurons colours nothing.`);
+    return;
+  }
+  if (!current) {
+    services.state.setModel(model);
+    services.log.info(`report ${report}: its model ${model} is now the current model`);
+    vscode.window.setStatusBarMessage(`Grain: ${name} is the current model (the model of ${report})`, 5000);
+    return;
+  }
+  const use = `Use ${name}`;
+  const choice = await vscode.window.showInformationMessage(
+    `Grain: ${report} was made on ${name}, but the current model is ${modelDisplayName(current)}: its neurons colour the editor only on ${name}.`,
+    use,
+  );
+  if (choice === use) {
+    services.state.setModel(model);
+    services.log.info(`report ${report}: its model ${model} is now the current model`);
+  }
 }
 
 function viewOfDeclared(kind: string): ReportView {

@@ -5,7 +5,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { wordSpans } from '../../core/text/words';
 import * as vscode from 'vscode';
 import { GrainError } from '../../core/errors';
-import { buildPayload, findCompanion } from '../../results/companions';
+import { belongTogether, buildPayload, findCompanion } from '../../results/companions';
 import type { AnyResult } from '../../results/read';
 import { locateNeuron } from '../../shared/neurons';
 import {
@@ -17,6 +17,7 @@ import {
   type ReportToHost,
   type ReportView,
 } from '../../shared/protocol/report';
+import { showError } from '../notify';
 import type { GrainServices } from '../services';
 import { renderWebviewHtml, webviewOptions } from '../webview-host';
 
@@ -116,18 +117,25 @@ export class ReportPanel implements vscode.Disposable {
       return;
     }
     let second: AnyResult | undefined;
+    let refused: AnyResult | undefined;
     if (this.files.companion) {
       try {
         second = this.services.results.read(this.files.companion);
       } catch (e) {
         this.services.log.warn(`report ${main}: leaving out ${this.files.companion}: ${(e as Error).message}`);
       }
+      // Only results that belong together are drawn together; the report says what was left out.
+      if (second && !belongTogether(view, first, second)) {
+        this.services.log.warn(`report ${main}: leaving out ${second.path}: it is not of the same probing task`);
+        refused = second;
+        second = undefined;
+      }
     } else if (this.files.findCompanion !== false) {
       second = findCompanion(first, view);
       if (second) this.services.log.info(`report ${main}: shown with ${second.path}`);
     }
     try {
-      this.payload = buildPayload(view, first, second);
+      this.payload = buildPayload(view, first, second, refused);
     } catch (e) {
       this.fail(main, e);
       return;
@@ -174,9 +182,7 @@ export class ReportPanel implements vscode.Disposable {
       const range = span ? new vscode.Range(line - 1, span.start, line - 1, span.end) : new vscode.Range(line - 1, 0, line - 1, 0);
       await vscode.window.showTextDocument(doc, { selection: range, viewColumn: vscode.ViewColumn.Beside, preserveFocus: false });
     } catch (e) {
-      const message = e instanceof GrainError ? e.message : `cannot open ${path}: ${(e as Error).message}`;
-      this.services.log.error(message);
-      void vscode.window.showErrorMessage(`Grain: ${message}`);
+      void showError(e instanceof GrainError ? e : { message: (e as Error).message, file: path }, { what: 'Opening the context\'s line', log: this.services.log });
     }
   }
 

@@ -67,8 +67,12 @@ export class DatasetsTree implements vscode.TreeDataProvider<DatasetNode>, vscod
         item.tooltip = node.path;
         item.iconPath = new vscode.ThemeIcon(node.icon);
         item.contextValue = node.contextValue;
-        // Activation stores are binary: reveal them rather than open them in a text editor.
-        if (node.contextValue !== 'grain.activations') item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(node.path)] };
+        // Activation stores are binary: a click shows what they hold and what to do with them.
+        item.command =
+          node.contextValue === 'grain.activations'
+            ? { command: 'grain.showActivations', title: 'Show Activation File', arguments: [vscode.Uri.file(node.path)] }
+            : { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(node.path)] };
+        if (node.contextValue === 'grain.activations') item.tooltip = `${node.path}\nClick for what it holds (model, sites, sentences, rows) and what to do with it`;
         return item;
       }
     }

@@ -10,6 +10,7 @@ import { failed, type InspectReport } from '../../shared/inspect';
 import { modelIdentity } from '../../core/model/folder';
 import type { GrainState } from '../state';
 import { currentVariantIn, formatBytes, modelSummary, type KnownModel } from '../known-models';
+import { splitProblem } from '../error-text';
 
 export type ModelNode =
   | { kind: 'model'; model: KnownModel }
@@ -51,10 +52,11 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
     if (!node) return this.load().map((model) => ({ kind: 'model', model }));
     if (node.kind !== 'model') return [];
     const { model } = node;
+    if (model.source === 'untrusted') return [];
     if (!model.facts) {
       // What the CLI would print for it, readable without hovering.
       return [
-        { kind: 'fact', label: 'cannot be used', value: model.problem ?? 'not checked', parent: model.folder, tone: 'error' },
+        { kind: 'fact', label: 'cannot be used', value: model.problem ? splitProblem({ message: model.problem }).reason : 'not checked', parent: model.folder, tone: 'error', tooltip: model.problem },
         { kind: 'fact', label: 'folder', value: model.folder, parent: model.folder },
       ];
     }
@@ -74,6 +76,16 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
       return item;
     }
     const { model } = node;
+    if (model.source === 'untrusted') {
+      const item = new vscode.TreeItem(model.id, vscode.TreeItemCollapsibleState.None);
+      item.id = `model:${model.folder}`;
+      item.description = 'needs trust';
+      item.tooltip = `${model.folder}\n\nListed in this workspace's grain.modelPaths (${JSON.stringify(model.entry)}). Restricted Mode ignores the workspace's model paths, so Grain has not looked at it; trust the workspace to use it. Click to manage workspace trust.`;
+      item.iconPath = new vscode.ThemeIcon('shield');
+      item.contextValue = 'grain.untrustedModel';
+      item.command = { command: 'workbench.trust.manage', title: 'Manage Workspace Trust' };
+      return item;
+    }
     const variant = currentVariantIn(model, this.state.model);
     const current = variant !== undefined;
     if (!model.facts) {
@@ -86,13 +98,14 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
       return item;
     }
     const f = model.facts;
-    const item = new vscode.TreeItem(f.name, vscode.TreeItemCollapsibleState.Collapsed);
+    // The folder's name, as the status bar and the reports name it; a card's own name is in the tooltip.
+    const item = new vscode.TreeItem(model.id, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `model:${model.folder}`;
     const variantNote = variant && variant !== f.defaultVariant ? ` (${variant})` : '';
     item.description = `${modelSummary(f)}${current ? ` · current${variantNote}` : ''}`;
     const from = f.source === 'card' ? "Grain's model card" : f.source === 'hf-config' ? 'the Hugging Face config.json' : 'the folder alone (no config.json)';
     item.tooltip = new vscode.MarkdownString(
-      `**${f.name}**${current ? ` (current model${variantNote})` : ''}\n\n${modelSummary(f)}, from ${from}\n\n\`${model.folder}\``,
+      `**${model.id}**${f.name !== model.id ? ` (its card calls it ${f.name})` : ''}${current ? ` (current model${variantNote})` : ''}\n\n${modelSummary(f)}, from ${from}\n\n\`${model.folder}\``,
     );
     item.iconPath = current ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('charts.green')) : new vscode.ThemeIcon('circuit-board');
     item.contextValue = current ? 'grain.model.current' : 'grain.model';
@@ -111,7 +124,9 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
     const out: ModelNode[] = [];
     const fact = (label: string, value: string, tone?: 'warning' | 'error', tooltip?: string) => out.push({ kind: 'fact', label, value, parent, tone, tooltip });
     fact('kind', f.kind ? `${f.kind}${f.architectures ? ` (${f.architectures.join(', ')})` : ''}` : 'not stated (no config.json)');
-    if (f.layers !== undefined && f.source !== 'card') fact('layers', String(f.layers));
+    if (f.layers !== undefined && f.source !== 'card') {
+      fact('blocks', String(f.layers), undefined, `${f.layers} blocks (num_hidden_layers in config.json); Grain records the embeddings and each block's output: ${f.layers + 1} layers of neurons`);
+    }
     if (f.hiddenSize !== undefined) fact('hidden size', String(f.hiddenSize));
     if (f.layerBoundaries) fact('layer boundaries', f.layerBoundaries.join(', '));
     else if (f.layers !== undefined) fact('layer boundaries', `embeddings, layer1 … layer${f.layers} (from config.json)`);
@@ -223,7 +238,7 @@ export function reportRows(r: InspectReport, row: Row, knownMissing: readonly st
       out.push(row('sites', `${s.boundaries.length} layer boundaries found by ${s.method}: ${s.detail}`));
       out.push(row('widths', s.boundaries.map((b) => `${b.name} ${b.width ?? '?'}`).join(', '), undefined, s.boundaries.map((b) => `${b.name}: ${b.tensor} (${b.layout ?? '?'})`).join('\n')));
       if (failed(s.mlp)) out.push(row('MLP sites', `none: ${s.mlp.error}`));
-      else if (s.mlp.length > 0) out.push(row('MLP sites', `${s.mlp.length} × ${s.mlp[0].width ?? '?'} (${s.mlp[0].name}–${s.mlp[s.mlp.length - 1].name})`));
+      else if (s.mlp.length > 0) out.push(row('MLP sites', `${s.mlp.length} sites × ${s.mlp[0].width ?? '?'} neurons (${s.mlp[0].name}–${s.mlp[s.mlp.length - 1].name})`));
     }
   }
   const run = r.run;

@@ -39,7 +39,8 @@ export interface Loaded<T> {
 /** What one report draws; every view needs at least one of its results. */
 export type ReportPayload =
   | { view: 'ranking'; probe?: Loaded<ProbeResult>; experiments?: Loaded<ExperimentsResult> }
-  | { view: 'ablation'; ablation?: Loaded<AnyAblationResult>; experiments?: Loaded<ExperimentsResult> }
+  /** `note`: why the curves are drawn without the experiments' probe accuracies (src/results/companions.ts). */
+  | { view: 'ablation'; ablation?: Loaded<AnyAblationResult>; experiments?: Loaded<ExperimentsResult>; note?: string }
   | { view: 'correlation'; correlation: Loaded<CorrelationResult> }
   /** Every listed neuron's contexts; the page shows the selected neuron's. */
   | { view: 'contexts'; contexts: Loaded<ContextsResult> };
