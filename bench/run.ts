@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { extractionPeakMemory, extractionThroughput } from './extract';
 import { runProbeBench } from './probe';
 import { runCorrelateBench } from './correlate';
+import { runRankBench } from './rank';
 import { openActivations } from '../src/core/store';
 
 const only = process.argv.slice(2);
@@ -64,6 +65,10 @@ async function main(): Promise<void> {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  if (want('rank')) {
+    results.rank = await runRankBench({ log: (l) => console.log(`rank: ${l}`) });
   }
 
   writeFileSync('bench-results.json', JSON.stringify(results, null, 2) + '\n');

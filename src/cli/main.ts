@@ -10,6 +10,8 @@ import { ablateCommand, ablateUsage } from './commands/ablate';
 import { demoCommand, demoUsage } from './commands/demo';
 import { experimentCommand, experimentUsage, probeCommand, probeUsage } from './commands/probe';
 import { reportCommand, reportUsage } from './commands/report';
+import { rankCommand, rankUsage } from './commands/rank';
+import { compareRankingsCommand, compareRankingsUsage } from './commands/compare-rankings';
 import { inspectCommand, inspectUsage } from './commands/inspect';
 
 type Command = { run: (argv: string[], out: Out) => Promise<void>; usage: string };
@@ -21,6 +23,8 @@ const commands: Record<string, Command> = {
   golden: { run: goldenCommand, usage: goldenUsage },
   probe: { run: probeCommand, usage: probeUsage },
   experiment: { run: experimentCommand, usage: experimentUsage },
+  rank: { run: rankCommand, usage: rankUsage },
+  'compare-rankings': { run: compareRankingsCommand, usage: compareRankingsUsage },
   correlate: { run: correlateCommand, usage: correlateUsage },
   ablate: { run: ablateCommand, usage: ablateUsage },
   report: { run: reportCommand, usage: reportUsage },

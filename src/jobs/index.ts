@@ -6,6 +6,7 @@ import { runExtract } from './extract';
 import { runCorrelate } from './correlate';
 import { runProbe } from './probe';
 import { runExperiment } from './experiment';
+import { runRank } from './rank';
 import { runAblate } from './ablate';
 import { runNeuronStats } from './neuron-stats';
 import { runTextActivations } from './text-activations';
@@ -18,6 +19,7 @@ const RUNNERS: Runners = {
   correlate: runCorrelate,
   probe: runProbe,
   experiment: runExperiment,
+  rank: runRank,
   ablate: runAblate,
   'neuron-stats': runNeuronStats,
   'text-activations': runTextActivations,

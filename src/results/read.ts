@@ -12,22 +12,27 @@ import type { ReportView } from '../shared/protocol/report';
 import { fieldInFile, upgradeResult } from '../shared/results-upgrade';
 import {
   resultKind,
+  type AgreementResult,
   type AnyAblationResult,
   type CorrelationResult,
   type ExperimentsResult,
   type ProbeResult,
+  type RankingResult,
   type ResultKind,
 } from '../shared/results';
+import { RANKING_METHODS } from '../shared/rankings';
 
 export type AnyResult =
   | { kind: 'probe'; path: string; result: ProbeResult }
   | { kind: 'experiments'; path: string; result: ExperimentsResult }
   | { kind: 'ablation'; path: string; result: AnyAblationResult }
-  | { kind: 'correlation'; path: string; result: CorrelationResult };
+  | { kind: 'correlation'; path: string; result: CorrelationResult }
+  | { kind: 'ranking'; path: string; result: RankingResult }
+  | { kind: 'agreement'; path: string; result: AgreementResult };
 
 /** The report a result kind opens in. */
 export function viewOfKind(kind: ResultKind): ReportView {
-  return kind === 'probe' || kind === 'experiments' ? 'ranking' : kind;
+  return kind === 'ablation' || kind === 'correlation' ? kind : 'ranking';
 }
 
 /** Parses and checks one result file's text; `path` is only used in messages. */
@@ -64,6 +69,10 @@ function resultOfKind(kind: ResultKind, path: string, value: object): AnyResult 
       return { kind, path, result: value as AnyAblationResult };
     case 'correlation':
       return { kind, path, result: value as CorrelationResult };
+    case 'ranking':
+      return { kind, path, result: value as RankingResult };
+    case 'agreement':
+      return { kind, path, result: value as AgreementResult };
   }
 }
 
@@ -94,6 +103,15 @@ function checkShape(r: AnyResult, res: Record<string, unknown>, fileVersion: num
   };
   const num = (v: unknown, field: string): void => {
     if (typeof v !== 'number') bad(field, 'a number');
+  };
+  /** Distinct neuron ids below `neurons` (exactly `count` of them when given). */
+  const neuronList = (v: unknown, field: string, neurons: number, count?: number): void => {
+    arr(v, field, count);
+    const seen = new Set<number>();
+    for (const id of v as unknown[]) {
+      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= neurons || seen.has(id)) bad(field, `distinct neuron ids from 0 to ${neurons - 1}`);
+      seen.add(id as number);
+    }
   };
   arr(res.sites, 'sites');
   const sites = res.sites as { name?: unknown; width?: unknown }[];
@@ -163,6 +181,54 @@ function checkShape(r: AnyResult, res: Record<string, unknown>, fileVersion: num
         arr(m.maxCorr, 'perModel[].maxCorr', c.neurons);
       }
       arr(c.cka, 'cka');
+      return;
+    }
+    case 'ranking': {
+      const k = r.result;
+      if (!RANKING_METHODS.includes(k.method)) bad('method', `one of ${RANKING_METHODS.join(', ')}`);
+      arr(k.classes, 'classes');
+      num(k.neurons, 'neurons');
+      if (k.neurons !== width) bad('neurons', `the sum of the site widths, ${width}`);
+      const ranked = k.rankedNeurons === null ? width : (arr(k.rankedNeurons, 'rankedNeurons'), k.rankedNeurons.length);
+      neuronList(k.ordering, 'ordering', width, ranked);
+      arr(k.scores, 'scores', width);
+      for (const v of k.scores) if (v !== null && typeof v !== 'number') bad('scores', 'numbers or null');
+      if (typeof k.score?.name !== 'string') bad('score.name', 'a text');
+      if (k.perClassTop !== null) {
+        if (typeof k.perClassTop !== 'object') bad('perClassTop', 'an object of neuron lists per class, or null');
+        for (const [c, list] of Object.entries(k.perClassTop)) neuronList(list, `perClassTop.${c}`, width);
+      }
+      num(k.topPercent, 'topPercent');
+      arr(k.topBySite, 'topBySite', k.sites.length);
+      arr(k.topWords, 'topWords');
+      if (k.gaussian) arr(k.gaussian.steps, 'gaussian.steps');
+      if (k.clustering) {
+        arr(k.clustering.kept, 'clustering.kept');
+        arr(k.clustering.cluster, 'clustering.cluster', width);
+        arr(k.clustering.bySite, 'clustering.bySite', k.sites.length);
+        num(k.clustering.keptProbe?.accuracy, 'clustering.keptProbe.accuracy');
+        num(k.clustering.fullProbe?.accuracy, 'clustering.fullProbe.accuracy');
+      }
+      return;
+    }
+    case 'agreement': {
+      const g = r.result;
+      arr(g.rankings, 'rankings');
+      if (g.rankings.length < 2) bad('rankings', 'two or more rankings');
+      arr(g.percents, 'percents');
+      const P = g.percents.length;
+      arr(g.counts, 'counts', P);
+      arr(g.mean, 'mean', P);
+      arr(g.chance, 'chance', P);
+      arr(g.siteNeurons, 'siteNeurons', g.sites.length);
+      arr(g.siteChance, 'siteChance', g.sites.length);
+      arr(g.pairs, 'pairs', (g.rankings.length * (g.rankings.length - 1)) / 2);
+      for (const p of g.pairs) {
+        if (!(p.a >= 0 && p.b < g.rankings.length)) bad('pairs', 'pairs of indices into rankings');
+        arr(p.overall, 'pairs[].overall', P);
+        arr(p.bySite, 'pairs[].bySite', g.sites.length);
+        for (const s of p.bySite) if (s !== null) arr(s, 'pairs[].bySite[]', P);
+      }
       return;
     }
   }

@@ -16,6 +16,15 @@ export const DEFAULTS = {
   topPercentage: 0.5,
   /** The paper's experiments: stronger regularisation so rankings concentrate. */
   experiments: { lambdaL1: 1e-3, lambdaL2: 1e-3, percents: [10, 15, 20], tolerance: 0.01 },
+  /** grain rank: each method's settings (NeuroX's where it has them). */
+  rank: {
+    perClassPercent: 5,
+    iou: { score: 'ap', threshold: 0.05, quantile: 0.005 },
+    gaussian: { maxNeurons: null, maxRows: null },
+    /** The editor's Gaussian probe: greedy steps and measured rows bounded, so it takes minutes, not hours. */
+    editorGaussian: { maxNeurons: 40, maxRows: 2000 },
+    clustering: { threshold: 0.5, absolute: true },
+  },
   brown: { tagset: 'normalized', trainSentences: 5000, testSentences: 1000 },
   ablation: {
     percents: [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50],

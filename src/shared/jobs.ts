@@ -8,7 +8,8 @@ import type { ActivationFormat } from '../core/store';
 import type { ConlluColumn } from '../core/corpus';
 import type { ExtractResult, NeuronStatsResult, TextActivationsResult } from './job-results';
 import type { InspectReport } from './inspect';
-import type { AnyAblationResult, CorrelationResult, ExperimentsResult, ProbeResult } from './results';
+import type { AnyAblationResult, CorrelationResult, ExperimentsResult, ProbeResult, RankingResult } from './results';
+import type { RankingMethod } from './rankings';
 
 export type { Aggregation, SiteSelection, ActivationFormat };
 
@@ -92,10 +93,35 @@ export const EXPERIMENTS: readonly ExperimentName[] = ['subsets', 'zero-out', 'm
 export interface ExperimentJob extends ProbeInputs {
   kind: 'experiment';
   probe: ProbeSettings;
+  /**
+   * A ranking result (or probe result) of the same activations: the subsets, zero-out, minimal
+   * subset and top words follow its ordering instead of the full probe's.
+   */
+  ranking?: string;
   experiments: ExperimentName[];
   percents: number[];
   tolerance: number;
   topPercentage: number;
+  out: string;
+}
+
+/** The settings of a ranking method (the ones of the other methods are absent). */
+export interface RankSettings {
+  /** Rare classes, layers and seed as the probe has them (clustering also trains probes with these). */
+  probe: ProbeSettings;
+  /** Each class's top neurons: the first this percent of its ranking. */
+  perClassPercent: number;
+  iou?: { score: 'ap' | 'iou'; threshold: number; quantile: number };
+  /** Greedy steps (null: all neurons) and rows the information is measured on (null: all training words). */
+  gaussian?: { maxNeurons: number | null; maxRows: number | null };
+  clustering?: { threshold: number; absolute: boolean };
+}
+
+/** Ranks the neurons of the labelled data's activations by one method and writes a ranking result. */
+export interface RankJob extends ProbeInputs {
+  kind: 'rank';
+  method: RankingMethod;
+  settings: RankSettings;
   out: string;
 }
 
@@ -175,7 +201,7 @@ export interface InspectJob {
   threads: number;
 }
 
-export type Job = ExtractJob | CorrelateJob | ProbeJob | ExperimentJob | AblateJob | NeuronStatsJob | TextActivationsJob | InspectJob;
+export type Job = ExtractJob | CorrelateJob | ProbeJob | ExperimentJob | RankJob | AblateJob | NeuronStatsJob | TextActivationsJob | InspectJob;
 export type JobKind = Job['kind'];
 
 /** What each job returns: the worker's host and the CLI get these types, no guessing. */
@@ -184,6 +210,7 @@ export interface JobResults {
   correlate: CorrelationResult;
   probe: ProbeResult;
   experiment: ExperimentsResult;
+  rank: RankingResult;
   ablate: AnyAblationResult;
   'neuron-stats': NeuronStatsResult;
   'text-activations': TextActivationsResult;

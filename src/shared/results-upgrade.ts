@@ -32,6 +32,8 @@ export const RENAMED_IN_2: Record<ResultKind, Readonly<Record<string, string>>> 
     'timings.correlate_seconds': 'timings.correlateSeconds',
   },
   ablation: {},
+  ranking: {},
+  agreement: {},
 };
 
 type JsonObject = Record<string, unknown>;

@@ -291,6 +291,7 @@ test('agreement: top-k% overlap by hand, over all neurons and per site, with the
   // Site b: x 4,5,6,7, y 4,6,7,5.
   assert.deepEqual(r.pairs[0]!.bySite[1], [1, 0.5, 1]);
   assert.deepEqual(r.chance, [0.25, 0.5, 1]);
+  assert.deepEqual(r.siteChance, [[0.25, 0.5, 1], [0.25, 0.5, 1]]);
   assert.deepEqual(r.counts, [2, 4, 8]);
   assert.equal(topCount(768, 10), 77);
   assert.throws(() => rankingAgreement([{ label: 'x', ordering: x }, { label: 'z', ordering: [0, 1, 2] }], sites), /ranks 3 neurons and x 8/);

@@ -37,6 +37,9 @@ const VERSION_1_NAMES: Record<ResultKind, Record<string, string>> = {
   experiments: { 'timings.extractSeconds': 'extract_seconds', 'timings.totalSeconds': 'total_seconds' },
   correlation: { 'timings.extractSeconds': 'extract_seconds', 'timings.correlateSeconds': 'correlate_seconds' },
   ablation: {},
+  // Ranking and agreement files began at version 2: nothing to rename.
+  ranking: {},
+  agreement: {},
 };
 
 /** A version 2 file as a version 1 Grain wrote it: old names in place, no ablation metric. */

@@ -8,7 +8,7 @@ import { finiteNumber, modelFlag, oneOf, parseFlags, positiveInt, required, Usag
 import { cliContext, type Out } from '../context';
 import { defaultThreads } from './extract';
 
-const dataUsage = `  Labelled data, one of:
+export const dataUsage = `  Labelled data, one of:
     --input FILE --labels FILE [--test-input FILE --test-labels FILE]   NeuroX's sentence + label files
     --conllu FILE [--test-conllu FILE] [--column upos|xpos|feats|feats:NAME]
     --brown [--tagset normalized|universal|raw] [--train-sentences N] [--test-sentences N] [--split FILE]
@@ -24,11 +24,13 @@ ${dataUsage}`;
 
 export const experimentUsage = `grain experiment <labelled data> <activations> --out result.json
                  [--run subsets,zero-out,minimal,localization,exclusivity,layerwise,top-words,control]
-                 [--percents 10,15,20] [--tolerance 0.01]
-  The paper's experiments on one probing task (all of them by default).
+                 [--percents 10,15,20] [--tolerance 0.01] [--ranking RANKING.json]
+  The paper's experiments on one probing task (all of them by default). --ranking: the subsets,
+  zero-out, minimal subset and top words follow that ranking's ordering (grain rank, or a probe
+  result) instead of the full probe's; it must rank these activations.
 ${dataUsage}`;
 
-const common: FlagSpec = {
+export const common: FlagSpec = {
   input: { type: 'string' },
   labels: { type: 'string' },
   'test-input': { type: 'string' },
@@ -61,7 +63,7 @@ const common: FlagSpec = {
   out: { type: 'string' },
 };
 
-type Flags = Record<string, string | boolean | undefined>;
+export type Flags = Record<string, string | boolean | undefined>;
 
 /** The models/ folder next to the built CLI (dist/..) holds brown-split.json. */
 export function defaultBrownSplit(): string {
@@ -95,7 +97,7 @@ function labelledData(f: Flags): LabelledData {
   };
 }
 
-function probeInputs(f: Flags): ProbeInputs {
+export function probeInputs(f: Flags): ProbeInputs {
   if ((f.model === undefined) === (f.activations === undefined)) throw new UsageError('give --model DIR or --activations FILE (not both)');
   return {
     data: labelledData(f),
@@ -109,7 +111,7 @@ function probeInputs(f: Flags): ProbeInputs {
   };
 }
 
-function probeSettings(f: Flags): ProbeSettings {
+export function probeSettings(f: Flags): ProbeSettings {
   return {
     mode: oneOf('mode', f.mode as string, ['default', 'neurox'] as const),
     lambdaL1: finiteNumber('l1', f.l1 as string, 0, 10),
@@ -139,6 +141,7 @@ export function experimentJobFromArgs(argv: string[]): ExperimentJob {
     run: { type: 'string', default: EXPERIMENTS.join(',') },
     percents: { type: 'string', default: DEFAULTS.experiments.percents.join(',') },
     tolerance: { type: 'string', default: String(DEFAULTS.experiments.tolerance) },
+    ranking: { type: 'string' },
   }) as Flags;
   const experiments = (f.run as string).split(',').map((s) => oneOf('run', s.trim(), EXPERIMENTS as ExperimentName[]));
   const percents = (f.percents as string).split(',').map((s) => finiteNumber('percents', s.trim(), 0, 100));
@@ -146,6 +149,7 @@ export function experimentJobFromArgs(argv: string[]): ExperimentJob {
     kind: 'experiment',
     ...probeInputs(f),
     probe: probeSettings(f),
+    ranking: f.ranking as string | undefined,
     experiments,
     percents,
     tolerance: finiteNumber('tolerance', f.tolerance as string, 0, 1),
@@ -170,6 +174,7 @@ export async function experimentCommand(argv: string[], out: Out): Promise<void>
   const job = experimentJobFromArgs(argv);
   const r = await runJob(job, cliContext(out));
   out.info(`full probe: ${pct(r.full.accuracy)} on ${r.full.neurons} neurons`);
+  if (r.ranking) out.info(`neurons ordered by ${r.ranking.methodName} (${r.ranking.path})`);
   for (const row of r.subsets?.rows ?? []) out.info(`retrain ${row.percent}% (${row.count}): top ${pct(row.top)}, random ${pct(row.random)}, bottom ${pct(row.bottom)}`);
   for (const row of r.zeroOut?.rows ?? []) out.info(`zero-out keep ${row.percent}%: top ${pct(row.top)}, random ${pct(row.random)}, bottom ${pct(row.bottom)}`);
   if (r.minimal) out.info(`minimal subset: ${r.minimal.count} neurons reach ${pct(r.minimal.accuracy)} (target ${pct(r.minimal.target)})`);

@@ -36,6 +36,8 @@ export interface Agreement {
   mean: number[];
   /** Per percent: what two random rankings share on average, |top| / neurons. */
   chance: number[];
+  /** The same within each site (null where no ranked neuron lies). */
+  siteChance: (number[] | null)[];
 }
 
 /** k = 1..50, the default comparison. */
@@ -85,7 +87,8 @@ export function rankingAgreement(rankings: RankingToCompare[], sites: readonly S
   }
   const mean = percents.map((_, i) => pairs.reduce((t, pr) => t + pr.overall[i], 0) / pairs.length);
   const counts = percents.map((p) => topCount(n, p));
-  return { percents: [...percents], counts, neurons: n, siteNeurons, pairs, mean, chance: counts.map((c) => c / n) };
+  const siteChance = siteNeurons.map((m) => (m > 0 ? percents.map((p) => topCount(m, p) / m) : null));
+  return { percents: [...percents], counts, neurons: n, siteNeurons, pairs, mean, chance: counts.map((c) => c / n), siteChance };
 }
 
 function overlap(a: ArrayLike<number>, b: ArrayLike<number>, k: number): number {

@@ -27,7 +27,10 @@ import { classMoments } from './labelled-rows';
 export interface GaussianOptions {
   /** Greedy steps; the other neurons follow in the order of the gain they would add at the last step. Default: all. */
   maxNeurons?: number;
-  /** Rows the mutual information is measured on (a seeded sample when there are more); default: all. */
+  /**
+   * Rows the mutual information is measured on (a seeded sample when there are more); default:
+   * all, up to what keeps the residuals near 2^27 values (classes x rows x neurons), at least 1000.
+   */
   maxRows?: number;
   seed?: number;
   signal?: AbortSignal;
@@ -61,6 +64,8 @@ export interface GaussianRanking {
 
 /** Residuals above this many values are kept in float32 (half the memory). */
 const FLOAT64_VALUES = 2 ** 24;
+/** The residuals the default row sample is sized for (512 MiB in float32). */
+const DEFAULT_VALUES = 2 ** 27;
 /** A candidate whose conditional variance falls below this share of its variance is determined by the chosen neurons. */
 const DEGENERATE = 1e-12;
 
@@ -93,7 +98,8 @@ export async function gaussianRanking(data: ProbeData, opts: GaussianOptions = {
 
   const maxSteps = Math.min(opts.maxNeurons ?? W, W);
   if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new GrainError(`the number of neurons to choose must be a positive integer, got ${opts.maxNeurons}`);
-  const evalSet = await evaluationRows(data, slot, total, opts.maxRows, opts.seed ?? 0, signal);
+  const maxRows = opts.maxRows ?? Math.min(total, Math.max(1000, Math.floor(DEFAULT_VALUES / (K * W))));
+  const evalSet = await evaluationRows(data, slot, total, maxRows, opts.seed ?? 0, signal);
   const M = evalSet.rows;
   const yEval = evalSet.y;
   const values = K * M * W;
@@ -308,12 +314,12 @@ async function evaluationRows(
   data: ProbeData,
   slot: Int32Array,
   keptRows: number,
-  maxRows: number | undefined,
+  maxRows: number,
   seed: number,
   signal?: AbortSignal,
 ): Promise<{ rows: number; x: Float32Array; y: Int32Array }> {
   const W = data.width;
-  const limit = maxRows ?? keptRows;
+  const limit = maxRows;
   if (!Number.isInteger(limit) || limit < 1) throw new GrainError(`the rows to measure on must be a positive integer, got ${maxRows}`);
   let take: Uint8Array | null = null;
   if (limit < keptRows) {

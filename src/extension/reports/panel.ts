@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { GrainError } from '../../core/errors';
-import { buildPayload, findCompanion } from '../../results/companions';
+import { agreementBeside, buildPayload, findCompanion, resultsBeside } from '../../results/companions';
 import type { AnyResult } from '../../results/read';
 import { locateNeuron } from '../../shared/neurons';
 import {
@@ -112,6 +112,8 @@ export class ReportPanel implements vscode.Disposable {
       return;
     }
     let second: AnyResult | undefined;
+    // The results beside this one: its companion, and the rankings it is compared with.
+    const near = view === 'ranking' || (!this.files.companion && this.files.findCompanion !== false) ? resultsBeside(main) : [];
     if (this.files.companion) {
       try {
         second = this.services.results.read(this.files.companion);
@@ -119,11 +121,18 @@ export class ReportPanel implements vscode.Disposable {
         this.services.log.warn(`report ${main}: leaving out ${this.files.companion}: ${(e as Error).message}`);
       }
     } else if (this.files.findCompanion !== false) {
-      second = findCompanion(first, view);
+      second = findCompanion(first, view, near);
       if (second) this.services.log.info(`report ${main}: shown with ${second.path}`);
     }
     try {
       this.payload = buildPayload(view, first, second);
+      if (this.payload.view === 'ranking' && !this.payload.agreement) {
+        try {
+          this.payload.agreement = agreementBeside(first, near);
+        } catch (e) {
+          this.services.log.warn(`report ${main}: no agreement of rankings: ${(e as Error).message}`);
+        }
+      }
     } catch (e) {
       this.fail(main, e);
       return;
@@ -143,7 +152,7 @@ export class ReportPanel implements vscode.Disposable {
 
   private selectNeuron(neuron: number): void {
     const p = this.payload;
-    const sites = p?.view === 'ranking' ? (p.probe ?? p.experiments)!.result.sites : undefined;
+    const sites = p?.view === 'ranking' ? (p.probe ?? p.ranking ?? p.experiments)?.result.sites ?? p.agreement?.sites : undefined;
     const where = sites ? locateNeuron(sites, neuron) : undefined;
     if (!where) {
       this.services.log.warn(`report: neuron ${neuron} is not in the result's sites`);

@@ -3,7 +3,7 @@
  * webviews, typed on both ends. One app per report view; each gets its results as one `report`
  * payload after it says `ready`. Only plain JSON travels.
  */
-import type { AnyAblationResult, CorrelationResult, ExperimentsResult, ProbeResult } from '../results';
+import type { AgreementData, AnyAblationResult, CorrelationResult, ExperimentsResult, ProbeResult, RankingResult } from '../results';
 
 /** The three report views and their apps (dist/webview/<app>.js). */
 export type ReportView = 'ranking' | 'ablation' | 'correlation';
@@ -35,7 +35,14 @@ export interface Loaded<T> {
 
 /** What one report draws; every view needs at least one of its results. */
 export type ReportPayload =
-  | { view: 'ranking'; probe?: Loaded<ProbeResult>; experiments?: Loaded<ExperimentsResult> }
+  | {
+      view: 'ranking';
+      probe?: Loaded<ProbeResult>;
+      experiments?: Loaded<ExperimentsResult>;
+      ranking?: Loaded<RankingResult>;
+      /** How the shown ranking agrees with other rankings of the same activations (beside it, or an agreement file's). */
+      agreement?: AgreementData & { path?: string };
+    }
   | { view: 'ablation'; ablation?: Loaded<AnyAblationResult>; experiments?: Loaded<ExperimentsResult> }
   | { view: 'correlation'; correlation: Loaded<CorrelationResult> };
 
@@ -82,4 +89,6 @@ export interface ReportUiState {
   squaredChange?: boolean;
   /** Correlation: the model shown. */
   model?: number;
+  /** Ranking: the site whose agreement curves are shown ('' or absent: all neurons). */
+  agreementSite?: string;
 }
