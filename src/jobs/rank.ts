@@ -7,6 +7,7 @@ import type { RankJob } from '../shared/jobs';
 import { header, type RankingResult, type RankingScore, type RedundancySummary } from '../shared/results';
 import { methodTitle } from '../shared/rankings';
 import { GRAIN_VERSION } from '../shared/version';
+import { DEFAULTS } from '../shared/defaults';
 import { countBySite, locateNeuron } from '../core/neurons';
 import { writeJsonAtomic } from '../core/io/atomic';
 import { loadProbeData, type ProbeData } from '../core/probe/data';
@@ -111,8 +112,9 @@ async function rankBy(job: RankJob, p: PreparedTask, data: ProbeData, ctx: JobCo
     }
     case 'gaussian': {
       const o = s.gaussian!;
+      const steps = o.maxNeurons === 'all' ? data.width : (o.maxNeurons ?? Math.ceil((data.width * DEFAULTS.rank.gaussian.greedyPercent) / 100));
       const r = await gaussianRanking(data, {
-        maxNeurons: o.maxNeurons ?? undefined,
+        maxNeurons: Math.min(steps, data.width),
         maxRows: o.maxRows ?? undefined,
         seed: s.probe.seed,
         signal: ctx.signal,

@@ -20,9 +20,12 @@ export const DEFAULTS = {
   rank: {
     perClassPercent: 5,
     iou: { score: 'ap', threshold: 0.05, quantile: 0.005 },
-    gaussian: { maxNeurons: null, maxRows: null },
-    /** The editor's Gaussian probe: greedy steps and measured rows bounded, so it takes minutes, not hours. */
-    editorGaussian: { maxNeurons: 40, maxRows: 2000 },
+    /**
+     * Gaussian probe: greedy steps for this share of the ranked neurons (the rest follow by what each
+     * would add; every step costs the same, about classes x rows x neurons), and the rows measured
+     * (null: as many as keep that near 2^27). The editor measures on fewer rows, to finish in minutes.
+     */
+    gaussian: { greedyPercent: 10, maxRows: null, editorMaxRows: 2000 },
     clustering: { threshold: 0.5, absolute: true },
   },
   brown: { tagset: 'normalized', trainSentences: 5000, testSentences: 1000 },

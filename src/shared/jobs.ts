@@ -112,8 +112,12 @@ export interface RankSettings {
   /** Each class's top neurons: the first this percent of its ranking. */
   perClassPercent: number;
   iou?: { score: 'ap' | 'iou'; threshold: number; quantile: number };
-  /** Greedy steps (null: all neurons) and rows the information is measured on (null: all training words). */
-  gaussian?: { maxNeurons: number | null; maxRows: number | null };
+  /**
+   * Greedy steps (null: DEFAULTS.rank.gaussian.greedyPercent of the ranked neurons; 'all': every
+   * neuron, as NeuroX) and rows the information is measured on (null: all, within a memory budget).
+   * A result holds the steps taken and the rows measured in its `gaussian` part.
+   */
+  gaussian?: { maxNeurons: number | 'all' | null; maxRows: number | null };
   clustering?: { threshold: number; absolute: boolean };
 }
 

@@ -16,7 +16,9 @@ export const rankUsage = `grain rank --method probeless|iou|gaussian|clustering 
                  |a| below --threshold as 0 (NeuroX's IoU probe; Mu & Andreas 2020)
                  [--score ap|iou] [--threshold 0.05] [--quantile 0.005 (the IoU mask's share)]
     gaussian     greedy choice under a multivariate Gaussian classifier (Torroba Hennigen et al. 2020)
-                 [--max-neurons N (greedy steps; the rest by what each would add)] [--max-rows N]
+                 [--max-neurons N|all (greedy steps, default 10% of the neurons; the rest follow
+                 by what each would add)] [--max-rows N (words measured; default as many as
+                 keep classes x words x neurons near 2^27)]
     clustering   correlation clusters, one neuron kept per cluster, a probe on the kept ones
                  (Dalvi et al. 2020) [--cluster-threshold 0.5] [--signed (1 - r, not 1 - |r|)]
   [--per-class-percent 5]: each class's top neurons (probeless, iou).
@@ -47,8 +49,9 @@ export function rankJobFromArgs(argv: string[]): RankJob {
   };
   if (method === 'iou') settings.iou = { score: oneOf('score', f.score as string, ['ap', 'iou'] as const), threshold: finiteNumber('threshold', f.threshold as string, 0), quantile };
   if (method === 'gaussian') {
+    const steps = f['max-neurons'] as string | undefined;
     settings.gaussian = {
-      maxNeurons: f['max-neurons'] ? positiveInt('max-neurons', f['max-neurons'] as string) : DEFAULTS.rank.gaussian.maxNeurons,
+      maxNeurons: steps === undefined ? null : steps === 'all' ? 'all' : positiveInt('max-neurons', steps),
       maxRows: f['max-rows'] ? positiveInt('max-rows', f['max-rows'] as string) : DEFAULTS.rank.gaussian.maxRows,
     };
   }

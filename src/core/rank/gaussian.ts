@@ -66,6 +66,11 @@ export interface GaussianRanking {
 const FLOAT64_VALUES = 2 ** 24;
 /** The residuals the default row sample is sized for (512 MiB in float32). */
 const DEFAULT_VALUES = 2 ** 27;
+/**
+ * A class's term below the running maximum by more than this adds under exp(-37) < 2^-53 to a sum
+ * of at least 1: less than float64 rounds away. Its exp (most of a step's time) is skipped.
+ */
+const NEGLIGIBLE = -37;
 /** A candidate whose conditional variance falls below this share of its variance is determined by the chosen neurons. */
 const DEGENERATE = 1e-12;
 
@@ -201,37 +206,48 @@ function evaluate(
       logd2[k * W + j] = Math.log(d2[k * W + j]);
     }
   }
-  const tmp = new Float64Array(K * W);
+  const own = new Float64Array(W);
   const mx = new Float64Array(W);
   const arg = new Int32Array(W);
   const sum = new Float64Array(W);
   const logLik = new Float64Array(W);
   const correct = new Float64Array(W);
   for (let r = 0; r < M; r++) {
-    mx.fill(-Infinity);
+    // The true class first: its term starts every candidate's running log-sum-exp.
+    const yr = y[r];
+    {
+      const base = logPrior[yr] - 0.5 * (logdet[yr] + q[yr * M + r]);
+      const e = (yr * M + r) * W;
+      const o = yr * W;
+      for (let j = 0; j < W; j++) {
+        const v = E[e + j];
+        const a = base - 0.5 * (logd2[o + j] + v * v * inv[o + j]);
+        own[j] = a;
+        mx[j] = a;
+        sum[j] = 1;
+        arg[j] = yr;
+      }
+    }
     for (let k = 0; k < K; k++) {
+      if (k === yr) continue;
       const base = logPrior[k] - 0.5 * (logdet[k] + q[k * M + r]);
       const e = (k * M + r) * W;
       const o = k * W;
       for (let j = 0; j < W; j++) {
         const v = E[e + j];
-        const a = base - 0.5 * (logd2[o + j] + v * v * inv[o + j]);
-        tmp[o + j] = a;
-        if (a > mx[j]) {
-          mx[j] = a;
+        const d = base - 0.5 * (logd2[o + j] + v * v * inv[o + j]) - mx[j];
+        if (d > 0) {
+          sum[j] = sum[j] * Math.exp(-d) + 1;
+          mx[j] += d;
           arg[j] = k;
+        } else if (d > NEGLIGIBLE) {
+          sum[j] += Math.exp(d);
         }
       }
     }
-    sum.fill(0);
-    for (let k = 0; k < K; k++) {
-      const o = k * W;
-      for (let j = 0; j < W; j++) sum[j] += Math.exp(tmp[o + j] - mx[j]);
-    }
-    const t = y[r] * W;
     for (let j = 0; j < W; j++) {
-      logLik[j] += tmp[t + j] - mx[j] - Math.log(sum[j]);
-      if (arg[j] === y[r]) correct[j]++;
+      logLik[j] += own[j] - mx[j] - Math.log(sum[j]);
+      if (arg[j] === yr) correct[j]++;
     }
   }
   const info = new Float64Array(W);

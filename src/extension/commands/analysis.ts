@@ -169,12 +169,12 @@ async function pickRankingMethod(): Promise<RankingMethod | 'probe' | undefined>
   return pick?.method;
 }
 
-/** The editor's settings of a ranking method: the CLI's defaults, with the Gaussian probe's greedy steps and rows bounded so it finishes in minutes. */
+/** The editor's settings of a ranking method: the CLI's defaults, with the Gaussian probe measured on fewer words so it finishes in minutes. */
 function editorRankSettings(method: RankingMethod): RankSettings {
   const r = DEFAULTS.rank;
   const settings: RankSettings = { probe: DEFAULTS.probe, perClassPercent: r.perClassPercent };
   if (method === 'iou') settings.iou = { ...r.iou };
-  if (method === 'gaussian') settings.gaussian = { ...r.editorGaussian };
+  if (method === 'gaussian') settings.gaussian = { maxNeurons: null, maxRows: r.gaussian.editorMaxRows };
   if (method === 'clustering') settings.clustering = { ...r.clustering };
   return settings;
 }
