@@ -67,13 +67,15 @@ export function findCompanion(main: AnyResult, view: ReportView = viewOfKind(mai
       }
       return near.find((r) => r.kind === 'ablation' && sameModelOrNone(r.result.model, main.result.source.model));
     case 'ablation': {
+      // The probe's own experiments, not those that followed another ranking.
+      const own = experiments.filter((x) => !x.result.ranking);
       const probeSource = main.result.curve?.curves.find((c) => c.name === 'lca-top')?.source;
       const probe = probeSource ? near.find((r) => r.kind === 'probe' && sameFile(r.path, probeSource)) : undefined;
       if (probe?.kind === 'probe') {
-        const same = experiments.find((x) => sameTask(x.result, probe.result));
+        const same = own.find((x) => sameTask(x.result, probe.result));
         if (same) return same;
       }
-      return experiments.find((x) => sameModelOrNone(x.result.source.model, main.result.model));
+      return own.find((x) => sameModelOrNone(x.result.source.model, main.result.model)) ?? experiments.find((x) => sameModelOrNone(x.result.source.model, main.result.model));
     }
     default:
       return undefined;
