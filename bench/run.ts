@@ -14,6 +14,7 @@ import { runProbeBench } from './probe';
 import { runCorrelateBench } from './correlate';
 import { runContextsBench } from './contexts';
 import { formatHostBench, runHostBench } from './host';
+import { runRankBench } from './rank';
 import { openActivations } from '../src/core/store';
 
 const only = process.argv.slice(2);
@@ -76,6 +77,10 @@ async function main(): Promise<void> {
         `(${(r.valuesPerSecond / 1e6).toFixed(0)} M activations/s); grain contexts end to end ${r.jobSeconds.toFixed(2)} s`,
     );
     results.contexts = r;
+  }
+
+  if (want('rank')) {
+    results.rank = await runRankBench({ log: (l) => console.log(`rank: ${l}`) });
   }
 
   if (want('host')) {

@@ -11,6 +11,8 @@ import { ablateCommand, ablateUsage } from './commands/ablate';
 import { demoCommand, demoUsage } from './commands/demo';
 import { annotateCommand, annotateUsage, experimentCommand, experimentUsage, probeCommand, probeUsage } from './commands/probe';
 import { reportCommand, reportUsage } from './commands/report';
+import { rankCommand, rankUsage } from './commands/rank';
+import { compareRankingsCommand, compareRankingsUsage } from './commands/compare-rankings';
 import { inspectCommand, inspectUsage } from './commands/inspect';
 import { contextsCommand, contextsUsage, describeCommand, describeUsage } from './commands/contexts';
 
@@ -24,6 +26,8 @@ const commands: Record<string, Command> = {
   probe: { run: probeCommand, usage: probeUsage },
   experiment: { run: experimentCommand, usage: experimentUsage },
   annotate: { run: annotateCommand, usage: annotateUsage },
+  rank: { run: rankCommand, usage: rankUsage },
+  'compare-rankings': { run: compareRankingsCommand, usage: compareRankingsUsage },
   correlate: { run: correlateCommand, usage: correlateUsage },
   ablate: { run: ablateCommand, usage: ablateUsage },
   contexts: { run: contextsCommand, usage: contextsUsage },

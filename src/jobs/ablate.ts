@@ -155,7 +155,12 @@ export function orderingsFrom(file: string, model: string, sites: SiteInfo[]): N
       if (i < 0) throw new GrainError(`this correlation result does not include the model ${model} (it has ${r.models.join(', ')})`, { file });
       return [{ name: 'cca-top', neurons: Int32Array.from(r.perModel[i].rankingMaxCorr), source: file }];
     }
+    case 'ranking': {
+      // Another method's ranking (grain rank): its top neurons first, as `<method>-top`.
+      sameSites(read.result.sites);
+      return [{ name: `${read.result.method}-top`, neurons: Int32Array.from(read.result.ordering), source: file }];
+    }
     default:
-      throw new GrainError(`a ${read.kind} result holds no neuron ordering; give a probe, experiments or correlation result`, { file });
+      throw new GrainError(`a ${read.kind} result holds no neuron ordering; give a probe, experiments, ranking or correlation result`, { file });
   }
 }

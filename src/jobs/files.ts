@@ -11,10 +11,12 @@ export function jobInputs(job: Job): RunInputs {
     case 'correlate':
       return job.activations ? { files: [job.input, ...job.activations], models: [] } : { files: [job.input], models: job.models };
     case 'probe':
-    case 'experiment':
+    case 'rank':
       return { files: [...dataFiles(job.data), job.activations, job.testActivations], models: [job.model] };
     case 'annotate':
       return { files: dataFiles(job.data), models: [] };
+    case 'experiment':
+      return { files: [...dataFiles(job.data), job.activations, job.testActivations, job.ranking], models: [job.model] };
     case 'ablate':
       return { files: [job.input, ...(job.curve?.orderingFiles ?? [])], models: [job.model] };
     case 'neuron-stats':

@@ -7,6 +7,7 @@ import { runCorrelate } from './correlate';
 import { runProbe } from './probe';
 import { runExperiment } from './experiment';
 import { runAnnotate } from './annotate';
+import { runRank } from './rank';
 import { runAblate } from './ablate';
 import { runNeuronStats } from './neuron-stats';
 import { runTextActivations } from './text-activations';
@@ -22,6 +23,7 @@ const RUNNERS: Runners = {
   probe: runProbe,
   experiment: runExperiment,
   annotate: runAnnotate,
+  rank: runRank,
   ablate: runAblate,
   'neuron-stats': runNeuronStats,
   'text-activations': runTextActivations,

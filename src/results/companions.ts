@@ -7,8 +7,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { GrainError } from '../core/errors';
 import { sameModel } from '../core/model/folder';
 import type { Loaded, ReportPayload, ReportView } from '../shared/protocol/report';
-import type { ExperimentsResult, ProbeResult } from '../shared/results';
+import type { AgreementData, ExperimentsResult, ProbeResult } from '../shared/results';
 import { readResult, viewOfKind, type AnyResult } from './read';
+import { agreementOf, comparableRankings, isRankingFile } from './rankings';
 
 /** Two results of the same probing task: same model (or activations), data, aggregation and classes. */
 export function sameTask(a: ProbeResult | ExperimentsResult, b: ProbeResult | ExperimentsResult): boolean {
@@ -23,7 +24,7 @@ export function sameTask(a: ProbeResult | ExperimentsResult, b: ProbeResult | Ex
 }
 
 /** Result files next to `path` (same folder), readable ones only, newest first. */
-function siblings(path: string): AnyResult[] {
+export function resultsBeside(path: string): AnyResult[] {
   const dir = dirname(path);
   let names: string[];
   try {
@@ -49,15 +50,21 @@ function siblings(path: string): AnyResult[] {
  * ordering came from this task (ablation); for an ablation, the experiments of the task whose
  * probe gave its lca-top ordering. Results that merely share a model are not drawn together.
  */
-export function findCompanion(main: AnyResult, view: ReportView | undefined = viewOfKind(main.kind)): AnyResult | undefined {
+export function findCompanion(main: AnyResult, view: ReportView | undefined = viewOfKind(main.kind), near: AnyResult[] = resultsBeside(main.path)): AnyResult | undefined {
   if (view === undefined || view === 'correlation' || view === 'contexts') return undefined;
-  const near = siblings(main.path);
   const experiments = near.filter((r): r is Extract<AnyResult, { kind: 'experiments' }> => r.kind === 'experiments');
   switch (main.kind) {
     case 'probe':
-      return experiments.find((r) => sameTask(r.result, main.result));
+      return experiments.find((r) => !r.result.ranking && sameTask(r.result, main.result));
+    case 'ranking':
+      // The experiments that followed this ranking.
+      return experiments.find((r) => r.result.ranking !== undefined && sameFile(r.result.ranking.path, main.path));
     case 'experiments':
-      if (view === 'ranking') return near.find((r) => r.kind === 'probe' && sameTask(r.result, main.result));
+      if (view === 'ranking') {
+        const followed = main.result.ranking;
+        if (followed) return near.find((r) => isRankingFile(r) && sameFile(r.path, followed.path));
+        return near.find((r) => r.kind === 'probe' && sameTask(r.result, main.result));
+      }
       return near.find((r) => r.kind === 'ablation' && ablationPartner(r, [main, ...near])?.path === main.path);
     case 'ablation':
       return ablationPartner(main, near);
@@ -87,7 +94,8 @@ export function ablationPartner(ablation: Ablation, results: readonly AnyResult[
   if (direct) return direct;
   const probe = results.find((r) => r.kind === 'probe' && sameFile(r.path, source)) ?? readNamed(source, ablation.path);
   if (probe?.kind !== 'probe') return undefined;
-  return experiments.find((x) => sameTask(x.result, probe.result));
+  // The probe's own experiments, not those that followed another ranking.
+  return experiments.find((x) => !x.result.ranking && sameTask(x.result, probe.result));
 }
 
 /** A result file an ablation names: as written, or next to the ablation. */
@@ -110,7 +118,7 @@ export function belongTogether(view: ReportView, a: AnyResult, b: AnyResult): bo
   if (view === 'ablation') {
     const [ablation, experiments] = a.kind === 'ablation' ? [a, b] : [b, a];
     if (ablation.kind !== 'ablation' || experiments.kind !== 'experiments') return false;
-    return ablationPartner(ablation, [experiments, ...siblings(ablation.path)])?.path === experiments.path;
+    return ablationPartner(ablation, [experiments, ...resultsBeside(ablation.path)])?.path === experiments.path;
   }
   return false;
 }
@@ -132,7 +140,7 @@ export function sameModelOrNone(a: string | undefined, b: string | undefined): b
   return a === b || (a !== undefined && b !== undefined && sameModel(a, b));
 }
 
-function sameFile(a: string, b: string): boolean {
+export function sameFile(a: string, b: string): boolean {
   return resolve(a) === resolve(b) || basename(a) === basename(b);
 }
 
@@ -155,8 +163,10 @@ export function buildPayload(view: ReportView, main: AnyResult, companion?: AnyR
     case 'ranking': {
       const probe = pick('probe');
       const experiments = pick('experiments');
-      if (!probe && !experiments) refuse();
-      return { view, probe, experiments };
+      const ranking = pick('ranking');
+      const agreement = pick('agreement');
+      if (!probe && !experiments && !ranking && !agreement) refuse();
+      return { view, probe, experiments, ranking, agreement: agreement ? { path: agreement.path, ...agreement.result } : undefined };
     }
     case 'ablation': {
       const ablation = pick('ablation');
@@ -175,5 +185,21 @@ export function buildPayload(view: ReportView, main: AnyResult, companion?: AnyR
       if (!contexts) refuse();
       return { view, contexts: contexts! };
     }
+  }
+}
+
+/**
+ * For a ranking report: how `main` (a probe or ranking result) agrees with the other rankings of
+ * the same activations among `others` (e.g. its folder), or undefined when there are none.
+ */
+export function agreementBeside(main: AnyResult, others: AnyResult[]): (AgreementData & { path?: string }) | undefined {
+  if (!isRankingFile(main)) return undefined;
+  try {
+    const comparable = comparableRankings(main, others);
+    return comparable.length === 0 ? undefined : agreementOf([main, ...comparable]);
+  } catch (e) {
+    // A ranking that does not hold its neurons once each: not compared, the report still shows.
+    if (e instanceof GrainError) return undefined;
+    throw e;
   }
 }

@@ -15,6 +15,7 @@ import type { ReportView } from '../shared/protocol/report';
 import { fieldInFile, upgradeResult } from '../shared/results-upgrade';
 import {
   resultKind,
+  type AgreementResult,
   type AnyAblationResult,
   type ContextsResult,
   type CorrelationResult,
@@ -22,8 +23,10 @@ import {
   type ExperimentsResult,
   type NeuronDescription,
   type ProbeResult,
+  type RankingResult,
   type ResultKind,
 } from '../shared/results';
+import { RANKING_METHODS } from '../shared/rankings';
 
 export type AnyResult =
   | { kind: 'probe'; path: string; result: ProbeResult }
@@ -31,12 +34,14 @@ export type AnyResult =
   | { kind: 'ablation'; path: string; result: AnyAblationResult }
   | { kind: 'correlation'; path: string; result: CorrelationResult }
   | { kind: 'contexts'; path: string; result: ContextsResult }
-  | { kind: 'descriptions'; path: string; result: DescriptionsResult };
+  | { kind: 'descriptions'; path: string; result: DescriptionsResult }
+  | { kind: 'ranking'; path: string; result: RankingResult }
+  | { kind: 'agreement'; path: string; result: AgreementResult };
 
 /** The report a result kind opens in; undefined for descriptions, which have none (the ranking report shows them with their probe). */
 export function viewOfKind(kind: ResultKind): ReportView | undefined {
   if (kind === 'descriptions') return undefined;
-  return kind === 'probe' || kind === 'experiments' ? 'ranking' : kind;
+  return kind === 'ablation' || kind === 'correlation' || kind === 'contexts' ? kind : 'ranking';
 }
 
 /** Parses and checks one result file's text; `path` is only used in messages. */
@@ -66,6 +71,10 @@ function resultOfKind(kind: ResultKind, path: string, value: object): AnyResult 
       return { kind, path, result: value as ContextsResult };
     case 'descriptions':
       return { kind, path, result: value as DescriptionsResult };
+    case 'ranking':
+      return { kind, path, result: value as RankingResult };
+    case 'agreement':
+      return { kind, path, result: value as AgreementResult };
   }
 }
 
@@ -91,6 +100,15 @@ function checkShape(r: AnyResult, res: Record<string, unknown>, fileVersion: num
   };
   const num = (v: unknown, field: string): void => {
     if (typeof v !== 'number') bad(field, 'a number');
+  };
+  /** Distinct neuron ids below `neurons` (exactly `count` of them when given). */
+  const neuronList = (v: unknown, field: string, neurons: number, count?: number): void => {
+    arr(v, field, count);
+    const seen = new Set<number>();
+    for (const id of v as unknown[]) {
+      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= neurons || seen.has(id)) bad(field, `distinct neuron ids from 0 to ${neurons - 1}`);
+      seen.add(id as number);
+    }
   };
   arr(res.sites, 'sites');
   const sites = res.sites as { name?: unknown; width?: unknown }[];
@@ -199,6 +217,54 @@ function checkShape(r: AnyResult, res: Record<string, unknown>, fileVersion: num
             if (!words || !Number.isInteger(l.word[i]) || l.word[i]! < 0 || l.word[i]! >= words.length) bad(`${field}.word`, 'word places inside their sentences');
           });
         }
+      }
+      return;
+    }
+    case 'ranking': {
+      const k = r.result;
+      if (!RANKING_METHODS.includes(k.method)) bad('method', `one of ${RANKING_METHODS.join(', ')}`);
+      arr(k.classes, 'classes');
+      num(k.neurons, 'neurons');
+      if (k.neurons !== width) bad('neurons', `the sum of the site widths, ${width}`);
+      const ranked = k.rankedNeurons === null ? width : (arr(k.rankedNeurons, 'rankedNeurons'), k.rankedNeurons.length);
+      neuronList(k.ordering, 'ordering', width, ranked);
+      arr(k.scores, 'scores', width);
+      for (const v of k.scores) if (v !== null && typeof v !== 'number') bad('scores', 'numbers or null');
+      if (typeof k.score?.name !== 'string') bad('score.name', 'a text');
+      if (k.perClassTop !== null) {
+        if (typeof k.perClassTop !== 'object') bad('perClassTop', 'an object of neuron lists per class, or null');
+        for (const [c, list] of Object.entries(k.perClassTop)) neuronList(list, `perClassTop.${c}`, width);
+      }
+      num(k.topPercent, 'topPercent');
+      arr(k.topBySite, 'topBySite', k.sites.length);
+      arr(k.topWords, 'topWords');
+      if (k.gaussian) arr(k.gaussian.steps, 'gaussian.steps');
+      if (k.clustering) {
+        arr(k.clustering.kept, 'clustering.kept');
+        arr(k.clustering.cluster, 'clustering.cluster', width);
+        arr(k.clustering.bySite, 'clustering.bySite', k.sites.length);
+        num(k.clustering.keptProbe?.accuracy, 'clustering.keptProbe.accuracy');
+        num(k.clustering.fullProbe?.accuracy, 'clustering.fullProbe.accuracy');
+      }
+      return;
+    }
+    case 'agreement': {
+      const g = r.result;
+      arr(g.rankings, 'rankings');
+      if (g.rankings.length < 2) bad('rankings', 'two or more rankings');
+      arr(g.percents, 'percents');
+      const P = g.percents.length;
+      arr(g.counts, 'counts', P);
+      arr(g.mean, 'mean', P);
+      arr(g.chance, 'chance', P);
+      arr(g.siteNeurons, 'siteNeurons', g.sites.length);
+      arr(g.siteChance, 'siteChance', g.sites.length);
+      arr(g.pairs, 'pairs', (g.rankings.length * (g.rankings.length - 1)) / 2);
+      for (const p of g.pairs) {
+        if (!(p.a >= 0 && p.b < g.rankings.length)) bad('pairs', 'pairs of indices into rankings');
+        arr(p.overall, 'pairs[].overall', P);
+        arr(p.bySite, 'pairs[].bySite', g.sites.length);
+        for (const s of p.bySite) if (s !== null) arr(s, 'pairs[].bySite[]', P);
       }
       return;
     }

@@ -5,7 +5,7 @@
  * one page; several are tabs, each an iframe holding its own page.
  */
 import { REPORT_APPS, REPORT_TITLES, type HostToReport, type ReportPayload, type ReportView } from '../shared/protocol/report';
-import { ablationPartner, buildPayload, sameTask } from './companions';
+import { ablationPartner, agreementBeside, buildPayload, sameFile, sameTask } from './companions';
 import type { AnyResult } from './read';
 
 export interface StaticReport {
@@ -57,9 +57,10 @@ export const LIGHT_THEME: Record<string, string> = {
 };
 
 /**
- * The reports a set of result files makes: a probe with the experiments of its task (ranking), an
- * ablation with the matching experiments, experiments with subset tables but no ablation as
- * accuracy curves, and each correlation result.
+ * The reports a set of result files makes: a probe with the experiments of its task (ranking), a
+ * ranking with the experiments that followed it, an agreement file, an ablation with the matching
+ * experiments, experiments with subset tables but no ablation as accuracy curves, and each
+ * correlation result. Probe and ranking reports compare their ranking with the others given.
  */
 export function groupReports(results: AnyResult[]): StaticReport[] {
   const out: StaticReport[] = [];
@@ -68,13 +69,21 @@ export function groupReports(results: AnyResult[]): StaticReport[] {
   const usedInAblation = new Set<AnyResult>();
   const add = (view: ReportView, main: AnyResult, companion?: AnyResult) => {
     const report: ReportPayload = buildPayload(view, main, companion);
+    // Rankings given together that rank the same activations are compared in each ranking report.
+    if (report.view === 'ranking' && !report.agreement) report.agreement = agreementBeside(main, results);
     out.push({ message: { type: 'report', report, main: main.path, companion: companion?.path } });
   };
   for (const r of results) {
     if (r.kind === 'probe') {
-      const x = experiments.find((e) => !usedInRanking.has(e) && sameTask(e.result, r.result));
+      const x = experiments.find((e) => !usedInRanking.has(e) && !e.result.ranking && sameTask(e.result, r.result));
       if (x) usedInRanking.add(x);
       add('ranking', r, x);
+    } else if (r.kind === 'ranking') {
+      const x = experiments.find((e) => !usedInRanking.has(e) && e.result.ranking !== undefined && sameFile(e.result.ranking.path, r.path));
+      if (x) usedInRanking.add(x);
+      add('ranking', r, x);
+    } else if (r.kind === 'agreement') {
+      add('ranking', r);
     } else if (r.kind === 'ablation') {
       // Only the experiments of the task that ordered the curves, never just any of the same model.
       const x = ablationPartner(r, results);

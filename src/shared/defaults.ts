@@ -16,6 +16,18 @@ export const DEFAULTS = {
   topPercentage: 0.5,
   /** The paper's experiments: stronger regularisation so rankings concentrate. */
   experiments: { lambdaL1: 1e-3, lambdaL2: 1e-3, percents: [10, 15, 20], tolerance: 0.01 },
+  /** grain rank: each method's settings (NeuroX's where it has them). */
+  rank: {
+    perClassPercent: 5,
+    iou: { score: 'ap', threshold: 0.05, quantile: 0.005 },
+    /**
+     * Gaussian probe: greedy steps for this share of the ranked neurons (the rest follow by what each
+     * would add; every step costs the same, about classes x rows x neurons), and the rows measured
+     * (null: as many as keep that near 2^27). The editor measures on fewer rows, to finish in minutes.
+     */
+    gaussian: { greedyPercent: 10, maxRows: null, editorMaxRows: 2000 },
+    clustering: { threshold: 0.5, absolute: true },
+  },
   brown: { tagset: 'normalized', trainSentences: 5000, testSentences: 1000 },
   ablation: {
     percents: [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50],

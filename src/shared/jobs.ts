@@ -11,7 +11,8 @@ import type { MetricName } from '../core/probe/metrics';
 import type { SentencePooling } from '../core/store';
 import type { AnnotateResult, ContextsSummary, ExtractResult, NeuronStatsResult, TextActivationsResult } from './job-results';
 import type { InspectReport } from './inspect';
-import type { AnyAblationResult, CorrelationResult, DescriptionsResult, ExperimentsResult, ProbeResult } from './results';
+import type { AnyAblationResult, CorrelationResult, DescriptionsResult, ExperimentsResult, ProbeResult, RankingResult } from './results';
+import type { RankingMethod } from './rankings';
 
 export type { Aggregation, SiteSelection, ActivationFormat, LayerFilter, MetricName, SentencePooling };
 
@@ -148,10 +149,39 @@ export const EXPERIMENTS: readonly ExperimentName[] = ['subsets', 'zero-out', 'm
 export interface ExperimentJob extends ProbeInputs {
   kind: 'experiment';
   probe: ProbeSettings;
+  /**
+   * A ranking result (or probe result) of the same activations: the subsets, zero-out, minimal
+   * subset and top words follow its ordering instead of the full probe's.
+   */
+  ranking?: string;
   experiments: ExperimentName[];
   percents: number[];
   tolerance: number;
   topPercentage: number;
+  out: string;
+}
+
+/** The settings of a ranking method (the ones of the other methods are absent). */
+export interface RankSettings {
+  /** Rare classes, layers and seed as the probe has them (clustering also trains probes with these). */
+  probe: ProbeSettings;
+  /** Each class's top neurons: the first this percent of its ranking. */
+  perClassPercent: number;
+  iou?: { score: 'ap' | 'iou'; threshold: number; quantile: number };
+  /**
+   * Greedy steps (null: DEFAULTS.rank.gaussian.greedyPercent of the ranked neurons; 'all': every
+   * neuron, as NeuroX) and rows the information is measured on (null: all, within a memory budget).
+   * A result holds the steps taken and the rows measured in its `gaussian` part.
+   */
+  gaussian?: { maxNeurons: number | 'all' | null; maxRows: number | null };
+  clustering?: { threshold: number; absolute: boolean };
+}
+
+/** Ranks the neurons of the labelled data's activations by one method and writes a ranking result. */
+export interface RankJob extends ProbeInputs {
+  kind: 'rank';
+  method: RankingMethod;
+  settings: RankSettings;
   out: string;
 }
 
@@ -281,7 +311,7 @@ export interface DescribeJob {
   out: string;
 }
 
-export type Job = ExtractJob | CorrelateJob | ProbeJob | ExperimentJob | AnnotateJob | AblateJob | NeuronStatsJob | TextActivationsJob | InspectJob | ContextsJob | DescribeJob;
+export type Job = ExtractJob | CorrelateJob | ProbeJob | ExperimentJob | AnnotateJob | RankJob | AblateJob | NeuronStatsJob | TextActivationsJob | InspectJob | ContextsJob | DescribeJob;
 export type JobKind = Job['kind'];
 
 /** What each job returns: the worker's host and the CLI get these types, no guessing. */
@@ -291,6 +321,7 @@ export interface JobResults {
   probe: ProbeResult;
   experiment: ExperimentsResult;
   annotate: AnnotateResult;
+  rank: RankingResult;
   ablate: AnyAblationResult;
   'neuron-stats': NeuronStatsResult;
   'text-activations': TextActivationsResult;

@@ -34,6 +34,8 @@ export const RENAMED_IN_2: Record<ResultKind, Readonly<Record<string, string>>> 
   ablation: {},
   contexts: {},
   descriptions: {},
+  ranking: {},
+  agreement: {},
 };
 
 type JsonObject = Record<string, unknown>;

@@ -24,7 +24,8 @@ import type { RegressionTrainReport } from '../core/probe/regression';
 import type { SentencePooling } from '../core/store';
 import type { NeuronDescription } from '../core/describe/describe';
 import type { CorpusFingerprint } from '../core/contexts/fingerprint';
-import type { ProbeSettings, Aggregation, SiteSelection, ExperimentName } from './jobs';
+import type { ProbeSettings, Aggregation, SiteSelection, ExperimentName, RankSettings } from './jobs';
+import type { RankingMethod } from './rankings';
 
 /**
  * The version every kind is written with. Version 2 of probe, experiments and correlation files
@@ -36,7 +37,9 @@ export const RESULT_VERSION = 2;
 
 export type { NeuronDescription };
 
-export type ResultKind = 'probe' | 'experiments' | 'correlation' | 'ablation' | 'contexts' | 'descriptions';
+export type ResultKind = 'probe' | 'experiments' | 'correlation' | 'ablation' | 'contexts' | 'descriptions' | 'ranking' | 'agreement';
+
+export const RESULT_KINDS: readonly ResultKind[] = ['probe', 'experiments', 'correlation', 'ablation', 'contexts', 'descriptions', 'ranking', 'agreement'];
 
 export const RESULT_VERSIONS: Record<ResultKind, number> = {
   probe: RESULT_VERSION,
@@ -45,9 +48,11 @@ export const RESULT_VERSIONS: Record<ResultKind, number> = {
   ablation: RESULT_VERSION,
   contexts: RESULT_VERSION,
   descriptions: RESULT_VERSION,
+  ranking: RESULT_VERSION,
+  agreement: RESULT_VERSION,
 };
-/** The oldest version of each kind this Grain reads (and upgrades, in results-upgrade.ts); contexts and descriptions began at 2. */
-const OLDEST_READ: Record<ResultKind, number> = { probe: 1, experiments: 1, correlation: 1, ablation: 1, contexts: 2, descriptions: 2 };
+/** The oldest version of each kind this Grain reads (and upgrades, in results-upgrade.ts); contexts, descriptions, ranking and agreement began at 2. */
+const OLDEST_READ: Record<ResultKind, number> = { probe: 1, experiments: 1, correlation: 1, ablation: 1, contexts: 2, descriptions: 2, ranking: 2, agreement: 2 };
 
 export interface ResultHeader<K extends ResultKind> {
   schema: `grain.${K}`;
@@ -258,6 +263,11 @@ export interface ExperimentsResult extends ResultHeader<'experiments'> {
   source: ProbeSourceSummary;
   settings: ProbeSettings & { percents: number[]; tolerance: number; topPercentage: number };
   experiments: ExperimentName[];
+  /**
+   * The ranking whose ordering the subsets, zero-out, minimal subset and top words used instead of
+   * the full probe's (grain experiment --ranking); absent: the full probe's ordering.
+   */
+  ranking?: RankingRef & { ordering: number[] };
   sites: SiteInfo[];
   classes: string[];
   full: FullProbeResult;
@@ -270,6 +280,111 @@ export interface ExperimentsResult extends ResultHeader<'experiments'> {
   topWords?: NeuronWords[];
   control?: SelectivityResult;
   timings: { extractSeconds: number; totalSeconds: number };
+}
+
+/** A ranking file as other results name it. */
+export interface RankingRef {
+  /** The file, as given. */
+  path: string;
+  /** `probe` (the elastic-net probe's ordering) or a ranking method. */
+  method: RankingMethod | 'probe';
+  /** e.g. "Probeless (Antverg & Belinkov 2022)", "Linear probe (Dalvi et al. 2019)". */
+  methodName: string;
+}
+
+/** What a ranking's scores are. */
+export interface RankingScore {
+  /** e.g. "mutual information". */
+  name: string;
+  /** e.g. "bits"; '' when none. */
+  unit: string;
+  description: string;
+}
+
+/** The Gaussian probe's greedy steps (neuron ids). */
+export interface GaussianSelection {
+  steps: { neurons: number; neuron: number; mutualInformation: number; accuracy: number }[];
+  /** Training rows the information was measured on. */
+  evaluationRows: number;
+  /** The labels' entropy, the most information a selection can reach (bits). */
+  entropyBits: number;
+  /** Classes left out for having fewer than two training words. */
+  leftOut: { label: string; rows: number }[];
+}
+
+/** Correlation clustering: the clusters, the neurons kept, what is redundant where, and probes on the kept and on all neurons. */
+export interface RedundancySummary {
+  threshold: number;
+  absolute: boolean;
+  clusters: number;
+  /** The neuron kept per cluster (index = cluster). */
+  kept: number[];
+  /** Cluster of each neuron id; -1 for neurons not ranked. */
+  cluster: number[];
+  bySite: { site: string; neurons: number; kept: number; redundant: number }[];
+  keptProbe: { neurons: number; accuracy: number; macroF1: number };
+  fullProbe: { neurons: number; accuracy: number; macroF1: number };
+}
+
+/**
+ * One ranking of neurons by a method other than the elastic-net probe (grain rank), with what the
+ * ranked-neurons report draws. The probe's own ranking is a probe result.
+ */
+export interface RankingResult extends ResultHeader<'ranking'> {
+  method: RankingMethod;
+  methodName: string;
+  settings: RankSettings;
+  data: ProbeDataSummary;
+  source: ProbeSourceSummary;
+  sites: SiteInfo[];
+  neurons: number;
+  /** Neuron ids ranked when restricted to some layers; null = all. */
+  rankedNeurons: number[] | null;
+  classes: string[];
+  /** The ranked neurons, most important first. */
+  ordering: number[];
+  /** Per neuron id: its score (see `score`); null where the method gave it none (not ranked, redundant, never reached). */
+  scores: (number | null)[];
+  score: RankingScore;
+  /** Per class: its top neurons, best first; null for methods without per-class rankings. */
+  perClassTop: Record<string, number[]> | null;
+  /** How perClassTop was cut: the top `perClassPercent`% of each class's ranking (or a probe's weight mass share). */
+  perClassRule: string | null;
+  /** The share of the ordering counted in topBySite. */
+  topPercent: number;
+  /** How many of the top `topPercent`% lie in each site. */
+  topBySite: number[];
+  topWords: NeuronWords[];
+  /** IoU probe: each class's share of the training words (a random neuron's average precision). */
+  prevalence?: Record<string, number>;
+  gaussian?: GaussianSelection;
+  clustering?: RedundancySummary;
+  timings: { extractSeconds: number; rankSeconds: number; totalSeconds: number };
+}
+
+/** How much two or more rankings of the same activations agree (grain compare-rankings, the ranked-neurons report). */
+export interface AgreementData {
+  rankings: RankingRef[];
+  sites: { name: string; width: number }[];
+  percents: number[];
+  /** Neurons in each top k%. */
+  counts: number[];
+  /** Neurons ranked, in all and per site. */
+  neurons: number;
+  siteNeurons: number[];
+  /** Per pair of rankings (indices into `rankings`): share of the top k% both hold, overall and per site (null: no ranked neuron there). */
+  pairs: { a: number; b: number; overall: number[]; bySite: (number[] | null)[] }[];
+  /** Per k: mean over the pairs. */
+  mean: number[];
+  /** Per k: what two random rankings share on average. */
+  chance: number[];
+  /** The same within each site (null where no ranked neuron lies). */
+  siteChance: (number[] | null)[];
+}
+
+export interface AgreementResult extends ResultHeader<'agreement'>, AgreementData {
+  source: ProbeSourceSummary;
+  data: { train: string; trainSentences: number; trainWords: number };
 }
 
 export type LmObjectiveName = 'causal-lm' | 'masked-lm';
@@ -461,7 +576,7 @@ export interface DescriptionsResult extends ResultHeader<'descriptions'> {
 /** The result kind of a parsed file, or an explanation of why it is not one Grain can read. */
 export function resultKind(value: unknown): { kind: ResultKind } | { error: string } {
   const v = value as Partial<ResultHeader<ResultKind>> | null;
-  const m = typeof v?.schema === 'string' ? /^grain\.(probe|experiments|correlation|ablation|contexts|descriptions)$/.exec(v.schema) : null;
+  const m = typeof v?.schema === 'string' ? new RegExp(`^grain\\.(${RESULT_KINDS.join('|')})$`).exec(v.schema) : null;
   if (!m) {
     const known = Object.keys(RESULT_VERSIONS).map((k) => `grain.${k}`).join(', ');
     const said = typeof v?.schema === 'string' ? `its schema is "${v.schema}"` : 'it has no "schema" field';

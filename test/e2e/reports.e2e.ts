@@ -10,6 +10,8 @@ import { Workbench } from './pages/workbench';
 
 const FIXTURES = join(REPO, 'test', 'fixtures', 'results');
 const FILES = ['probe-lstm-upos.json', 'experiments-lstm-upos.json', 'ablation-lstm.json', 'correlation-lstm.json'];
+/** Rankings by other methods of the same activations as the probe above (fixtures/results/rankings). */
+const RANKINGS = ['ranking-probeless-lstm-upos.json', 'ranking-iou-lstm-upos.json', 'experiments-probeless-lstm-upos.json'];
 const probe = JSON.parse(readFileSync(join(FIXTURES, 'probe-lstm-upos.json'), 'utf8')) as { ordering: number[]; test: { accuracy: number } };
 
 let ui: Workbench;
@@ -19,6 +21,7 @@ useWorkbench(
   (ws) => {
     mkdirSync(join(ws, '.grain'));
     for (const f of FILES) copyFileSync(join(FIXTURES, f), join(ws, '.grain', f));
+    for (const f of RANKINGS) copyFileSync(join(FIXTURES, 'rankings', f), join(ws, '.grain', f));
     writeFileSync(join(ws, '.grain', 'broken.json'), readFileSync(join(FIXTURES, 'ablation-lstm.json'), 'utf8').slice(0, 900));
     writeFileSync(join(ws, 'notes.txt'), 'Results are in .grain/\n');
   },
@@ -148,5 +151,32 @@ test('a truncated result file opens a panel that says what is wrong', async () =
   await alert.waitFor();
   assert.match(await alert.innerText(), /Cannot show broken\.json[\s\S]*not valid JSON[\s\S]*is it complete\?/);
   await ui.screenshot('reports-06-broken');
+  assert.deepEqual(cspErrors(), []);
+});
+
+test('a ranking by another method opens with the method in its header and its agreement with the probe and the IoU ranking beside it', async () => {
+  const ranking = JSON.parse(readFileSync(join(FIXTURES, 'rankings', 'ranking-probeless-lstm-upos.json'), 'utf8')) as { ordering: number[] };
+  await openReport('ranking-probeless-lstm-upos.json');
+  await ui.page.locator('.tab', { hasText: 'Ranked neurons: ranking-probeless-lstm-upos.json' }).waitFor();
+  const frame = ui.webview.frame();
+  const h1 = frame.locator('h1[data-method=probeless]');
+  await h1.waitFor({ timeout: TIMEOUTS.ui });
+  assert.equal(await h1.innerText(), 'Ranked neurons: brown-lstm-s1 · Probeless (Antverg & Belinkov 2022)');
+  assert.deepEqual(await neuronIds(5), ranking.ordering.slice(0, 5));
+  // The experiments that followed it, and the agreement with the two rankings beside it (the probe's too).
+  assert.match(await frame.locator('.report .meta').first().innerText(), /ranking-probeless-lstm-upos\.json \+ experiments-probeless-lstm-upos\.json/);
+  assert.match(await frame.locator('[data-headline="Top 10% retrained"] dd').innerText(), /^90\.52% random 90\.77%/);
+  const listed = await frame.locator('[data-rankings] li').allInnerTexts();
+  assert.equal(listed.length, 3);
+  assert.ok(listed.some((l) => /probe-lstm-upos\.json \(Linear probe/.test(l)) && listed.some((l) => /ranking-iou-lstm-upos\.json \(IoU probe/.test(l)), listed.join(' | '));
+  const agreement = frame.locator('figure[data-figure=agreement] canvas');
+  await agreement.scrollIntoViewIfNeeded();
+  assert.ok((await agreement.evaluate((c) => (c as HTMLCanvasElement).width)) > 0);
+  await ui.screenshot('reports-07-ranking-method');
+  await frame.locator('[data-toggle=agreement]').click();
+  const row10 = await frame.locator('table[data-table=agreement-table] tbody tr').nth(9).innerText();
+  // Three rankings, three pairs, then chance: 77 of 768 neurons.
+  assert.match(row10, /^10%\s+\d+\.\d%\s+\d+\.\d%\s+\d+\.\d%\s+10\.0%$/);
+  await ui.screenshot('reports-08-agreement-table');
   assert.deepEqual(cspErrors(), []);
 });

@@ -1,7 +1,7 @@
 /** Field names of result files: version 2 names every field in camelCase. */
 
 /** Objects whose keys are data (class names), not field names. */
-const DATA_KEYED = new Set(['perClassTop', 'per_class_top']);
+const DATA_KEYED = new Set(['perClassTop', 'per_class_top', 'prevalence']);
 
 /** Every key path of `value` whose name is not camelCase, e.g. `timings.extract_seconds`; [] when none. */
 export function nonCamelKeys(value: unknown, path = ''): string[] {

@@ -3,7 +3,7 @@
 // read in exactly the current shape, so a version 1 file and its version 2 counterpart give the
 // same report payloads; a broken old file is refused naming the field as the file has it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, test } from 'node:test';
@@ -40,6 +40,9 @@ const VERSION_1_NAMES: Record<ResultKind, Record<string, string>> = {
   // Written as version 2 from the start: no version 1 files exist.
   contexts: {},
   descriptions: {},
+  // Ranking and agreement files began at version 2: nothing to rename.
+  ranking: {},
+  agreement: {},
 };
 
 /** A version 2 file as a version 1 Grain wrote it: old names in place, no ablation metric. */
@@ -83,7 +86,14 @@ test('every version 2 fixture is version 2 and names every field in camelCase', 
     assert.equal(v.version, 2, f);
     assert.deepEqual(nonCamelKeys(v), [], f);
   }
-  assert.deepEqual(Object.values(RESULT_VERSIONS), [2, 2, 2, 2, 2, 2]);
+  // The ranking and agreement fixtures too (test/fixtures/results/rankings).
+  const rankings = join(V2, '..', 'rankings');
+  for (const f of readdirSync(rankings)) {
+    const v = raw(join(rankings, f));
+    assert.equal(v.version, 2, f);
+    assert.deepEqual(nonCamelKeys(v), [], f);
+  }
+  assert.deepEqual(RESULT_VERSIONS, { probe: 2, experiments: 2, correlation: 2, ablation: 2, contexts: 2, descriptions: 2, ranking: 2, agreement: 2 });
 });
 
 test('the version 1 fixtures have their snake_case fields; read, they have none, and are version 2', () => {

@@ -1,16 +1,19 @@
-// The ranked-neurons report: headline figures of the probe, the sortable and filterable table of
-// neurons in ranking order, where the top neurons lie, how many neurons each class needs, and how
-// much the classes' top neurons overlap.
+// The ranked-neurons report: headline figures of the probe (or of another ranking method), the
+// sortable and filterable table of neurons in ranking order, where the top neurons lie, how many
+// neurons each class needs, how much the classes' top neurons overlap, and how much the ranking
+// agrees with other rankings of the same activations.
 import type { ReportPayload } from '../../src/shared/protocol/report';
 import { isRegression, metricLabel, type RegressionProbeResult } from '../../src/shared/results';
 import type { MetricName } from '../../src/shared/jobs';
 import { countBySite } from '../../src/shared/neurons';
-import type { ChartSpec } from '../shared/chart-spec';
+import { RANKING_METHOD_INFO } from '../../src/shared/rankings';
+import type { AgreementData, RankingResult } from '../../src/shared/results';
+import type { ChartSpec, ColourKey } from '../shared/chart-spec';
 import { h, type Child } from '../shared/dom';
 import { baseName, fixed, int, pct, shorten, signed } from '../shared/format';
 import { headline, startReport, type ReportContext, type ReportEnv } from '../shared/report-shell';
 import type { Column, TableHandle } from '../shared/table';
-import { classOverlap, orderCaption, rankingData, rowMatches, type NeuronRow, type RankingData } from './model';
+import { agreementChance, agreementSeries, classOverlap, methodRankingData, orderCaption, rankingData, rowMatches, type NeuronRow, type RankingData } from './model';
 
 type RankingPayload = Extract<ReportPayload, { view: 'ranking' }>;
 
@@ -19,6 +22,12 @@ export function startRankingApp(env: ReportEnv): void {
 }
 
 export function renderRanking(report: RankingPayload, ctx: ReportContext): Child[] {
+  const out = report.ranking ? renderMethod(report, ctx) : report.probe || report.experiments ? renderProbe(report, ctx) : renderAgreementOnly(report.agreement!, ctx);
+  if (report.agreement) out.push(...agreementSection(report.agreement, ctx));
+  return out;
+}
+
+function renderProbe(report: RankingPayload, ctx: ReportContext): Child[] {
   const { doc } = ctx;
   const probe = report.probe?.result;
   const experiments = report.experiments?.result;
@@ -35,14 +44,8 @@ export function renderRanking(report: RankingPayload, ctx: ReportContext): Child
   const task = taskLine(probe ?? experiments!);
   if (task) out.push(h(doc, 'p', { className: 'meta', attrs: { 'data-task': '' }, text: task }));
   out.push(headlineOf(report, ctx), scoringNote(probe ?? experiments!, ctx));
-  if (report.experiments && (experiments?.subsets || experiments?.zeroOut)) {
-    const path = report.experiments.path;
-    out.push(
-      h(doc, 'div', { className: 'controls' }, [
-        h(doc, 'button', { className: 'action', text: 'Open accuracy curves', attrs: { type: 'button', 'data-action': 'open-curves' }, on: { click: () => ctx.post({ type: 'openReport', view: 'ablation', path }) } }),
-      ]),
-    );
-  }
+  const curves = curvesButton(report, ctx);
+  if (curves) out.push(curves);
   out.push(h(doc, 'h2', { text: 'Neurons in ranking order' }), neuronTable(data, ctx));
 
   const figures: Child[] = [layerFigure(data, report, ctx)];
@@ -145,7 +148,17 @@ function scoringNote(r: NonNullable<RankingPayload['probe']>['result'] | NonNull
   return h(ctx.doc, 'p', { className: 'meta', attrs: { 'data-scoring-note': '' }, text: parts.join(' ') });
 }
 
-function neuronTable(data: RankingData, ctx: ReportContext): HTMLElement {
+/** The experiments' accuracy curves, when the experiments have subset tables. */
+function curvesButton(report: RankingPayload, ctx: ReportContext): HTMLElement | undefined {
+  const x = report.experiments;
+  if (!x || !(x.result.subsets || x.result.zeroOut)) return undefined;
+  const path = x.path;
+  return h(ctx.doc, 'div', { className: 'controls' }, [
+    h(ctx.doc, 'button', { className: 'action', text: 'Open accuracy curves', attrs: { type: 'button', 'data-action': 'open-curves' }, on: { click: () => ctx.post({ type: 'openReport', view: 'ablation', path }) } }),
+  ]);
+}
+
+function neuronTable(data: RankingData, ctx: ReportContext, ranking?: RankingResult): HTMLElement {
   const { doc } = ctx;
   const hasWeights = data.rows[0]?.weights !== undefined;
   const described = data.rows.some((r) => r.description !== undefined);
@@ -170,6 +183,12 @@ function neuronTable(data: RankingData, ctx: ReportContext): HTMLElement {
         { id: 'classes', label: 'Strongest classes', value: (r) => data.classes[r.strongest![0]!]!, format: (_, r) => r.strongest!.map((c) => `${data.classes[c]} ${signed(r.weights![c]!, 3)}`).join(', '), title: 'The three classes with the largest |ranking weight|' },
       );
     }
+    if (ranking) {
+      cols.push({ id: 'score', label: ranking.score.unit ? `${capitalise(ranking.score.name)} (${ranking.score.unit})` : capitalise(ranking.score.name), value: (r) => r.score ?? null, format: (v) => fixed(v as number | null, 4), numeric: true, title: ranking.score.description });
+      if (data.classTop.length > 0) {
+        cols.push({ id: 'topOf', label: 'Top of classes', value: (r) => r.topOf!.map((c) => data.classes[c]!).join(', ') || null, format: (v) => (v === null ? '' : shorten(String(v), 40)), title: `Classes that have this neuron among their top neurons (${ranking.perClassRule ?? ''})` });
+      }
+    }
     cols.push({ id: 'words', label: 'Top words', value: (r) => r.words.join(', ') || null, format: (v) => (v === null ? '' : shorten(String(v), 70)), title: 'Words that activate the neuron most (NeuroX top words; only for the best neurons)' });
     if (described) {
       cols.push({ id: 'description', label: 'Description', value: (r) => r.description ?? null, format: (v) => (v === null ? '' : String(v)), title: 'What its top contexts in the training data are (words and tags), the classes whose top neurons it is among, and whether it is selective' });
@@ -181,7 +200,7 @@ function neuronTable(data: RankingData, ctx: ReportContext): HTMLElement {
     const rows = data.rows.filter((r) => rowMatches(r, filter, data.classes));
     table = ctx.table({
       name: 'neurons',
-      caption: `Neurons, most important first (${hasWeights ? 'probe ranking weights' : 'experiments ordering'}): ${orderCaption(data)}. Enter or click selects a neuron in the editor.`,
+      caption: `Neurons, most important first (${ranking ? ranking.methodName : hasWeights ? 'probe ranking weights' : 'experiments ordering'})${ranking ? '' : `: ${orderCaption(data)}`}. Enter or click selects a neuron in the editor.`,
       columns: columns(),
       rows,
       sort: ctx.ui.sort,
@@ -330,7 +349,7 @@ function classAccuracyFigure(classes: string[], accuracy: (number | null)[], sup
   );
 }
 
-function overlapTable(o: NonNullable<ReturnType<typeof classOverlap>>, topPercentage: number, ctx: ReportContext): HTMLElement {
+function overlapTable(o: NonNullable<ReturnType<typeof classOverlap>>, topPercentage: number, ctx: ReportContext, rule?: string): HTMLElement {
   type Row = { i: number };
   const columns: Column<Row>[] = [
     { id: 'class', label: 'Class', value: (r) => o.classes[r.i]! },
@@ -350,10 +369,173 @@ function overlapTable(o: NonNullable<ReturnType<typeof classOverlap>>, topPercen
   ];
   const t = ctx.table<Row>({
     name: 'overlap',
-    caption: `Jaccard overlap of the classes' top neurons (at ${pct(topPercentage, 0)} of each class's weight mass); darker = more shared.`,
+    caption: `Jaccard overlap of the classes' top neurons (${rule ?? `at ${pct(topPercentage, 0)} of each class's weight mass`}); darker = more shared.`,
     columns,
     rows: o.classes.map((_, i) => ({ i })),
   });
   t.element.className += ' heat';
   return t.element;
+}
+
+const capitalise = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
+
+/** A ranking by another method than the probe (grain rank), with the experiments that followed its ordering. */
+function renderMethod(report: RankingPayload, ctx: ReportContext): Child[] {
+  const { doc } = ctx;
+  const r = report.ranking!.result;
+  const x = report.experiments?.result;
+  const data = methodRankingData(r, x);
+  const files = [report.ranking!.path, report.experiments?.path].filter((p): p is string => !!p);
+  const info = RANKING_METHOD_INFO[r.method];
+  const out: Child[] = [
+    h(doc, 'h1', { text: `Ranked neurons: ${baseName(r.source.model ?? r.source.activations ?? 'activations')} · ${r.methodName}`, attrs: { 'data-method': r.method } }),
+    h(doc, 'p', { className: 'meta', text: `${info.summary} · ${data.classes.length} classes · ${int(data.rows.length)} neurons ranked (${data.sites.map((s) => `${s.name} ${s.width}`).join(', ')}) · ${r.source.aggregation} subword · ${files.map(baseName).join(' + ')}` }),
+    h(doc, 'p', { className: 'meta', attrs: { title: `train: ${r.data.train}\ntest: ${r.data.test}` }, text: `Train ${shorten(r.data.train, 60)} (${int(r.data.trainWords)} words) · test ${shorten(r.data.test, 60)} (${int(r.data.testWords)} words)` }),
+    headline(doc, methodHeadline(r, report.experiments?.result)),
+  ];
+  const curves = curvesButton(report, ctx);
+  if (curves) out.push(curves);
+  out.push(h(doc, 'h2', { text: 'Neurons in ranking order' }), neuronTable(data, ctx, r));
+  const top = `top ${r.topPercent}% (${int(r.topBySite.reduce((a, b) => a + b, 0))})`;
+  const layerSeries: ChartSpec['series'] = [{ name: top, values: r.topBySite, colour: 'blue' }];
+  let layerNote = `The ${top} of the ${r.methodName} ordering.`;
+  if (x?.minimal) {
+    layerSeries.push({ name: `minimal subset (${x.minimal.count})`, values: Array.from(countBySite(x.minimal.neurons, data.sites)), colour: 'orange' });
+    layerNote += ' Minimal subset: the fewest top neurons of this ordering whose retrained probe keeps the accuracy.';
+  }
+  const figures: Child[] = [
+    ctx.figure({ id: 'layers', type: 'bar', title: 'Top neurons per layer', xLabel: 'Site', yLabel: 'Neurons', labels: data.sites.map((s) => s.name), series: layerSeries, format: (v) => String(v), yMin: 0 }, layerNote),
+  ];
+  if (r.clustering) {
+    const c = r.clustering;
+    figures.push(
+      ctx.figure(
+        {
+          id: 'redundancy',
+          type: 'bar',
+          title: 'Redundant neurons per layer',
+          xLabel: 'Site',
+          yLabel: 'Neurons',
+          labels: c.bySite.map((b) => b.site),
+          series: [
+            { name: 'kept', values: c.bySite.map((b) => b.kept), colour: 'green' },
+            { name: 'redundant', values: c.bySite.map((b) => b.redundant), colour: 'red' },
+          ],
+          format: (v) => String(v),
+          yMin: 0,
+        },
+        `${int(c.clusters)} clusters of neurons whose activations correlate (average linkage on 1 - ${c.absolute ? '|r|' : 'r'}, cut at ${c.threshold}); one neuron kept per cluster, the others are redundant.`,
+      ),
+    );
+  }
+  if (r.gaussian && r.gaussian.steps.length > 0) {
+    const g = r.gaussian;
+    figures.push(
+      ctx.figure(
+        {
+          id: 'information',
+          type: 'line',
+          title: 'Information of the chosen neurons',
+          xLabel: 'Neurons chosen',
+          yLabel: 'Bits',
+          labels: g.steps.map((st) => String(st.neurons)),
+          xs: g.steps.map((st) => st.neurons),
+          series: [
+            { name: 'mutual information', values: g.steps.map((st) => st.mutualInformation), colour: 'blue' },
+            { name: 'entropy of the labels', values: g.steps.map(() => g.entropyBits), colour: 'foreground', dashed: true },
+          ],
+          format: (v) => v.toFixed(3),
+          yMin: 0,
+        },
+        `Each greedy step adds the neuron that most raises the information between the labels and the Gaussian classifier's posterior (on ${int(g.evaluationRows)} training words).`,
+      ),
+    );
+  }
+  out.push(h(doc, 'h2', { text: 'Where the information is' }), h(doc, 'div', { className: 'figures' }, figures));
+  const overlap = classOverlap(data);
+  if (overlap && data.classTop.some((t) => t.length > 0)) {
+    out.push(h(doc, 'h2', { text: 'Class overlap of top neurons' }), overlapTable(overlap, data.topPercentage, ctx, r.perClassRule ?? undefined));
+  }
+  return out;
+}
+
+function methodHeadline(r: RankingResult, x?: NonNullable<RankingPayload['experiments']>['result']): { label: string; value: string; detail?: string; title?: string }[] {
+  const info = RANKING_METHOD_INFO[r.method];
+  const items: { label: string; value: string; detail?: string; title?: string }[] = [{ label: 'Method', value: info.name, detail: info.source, title: info.summary }];
+  const row = x?.subsets?.rows.find((w) => w.percent === 10) ?? x?.subsets?.rows[0];
+  if (row) {
+    items.push({ label: `Top ${row.percent}% retrained`, value: pct(row.top), detail: `random ${pct(row.random)}, bottom ${pct(row.bottom)}`, title: `A probe retrained on the top ${row.percent}% (${row.count}) of this ordering, on a random ${row.percent}% and on the bottom ${row.percent}%` });
+    items.push({ label: 'All neurons', value: pct(x!.full.accuracy), detail: `probe on ${int(x!.full.neurons)}` });
+  }
+  if (x?.minimal) items.push({ label: 'Minimal subset', value: `${int(x.minimal.count)} neurons`, detail: `${pct(x.minimal.accuracy)} accuracy`, title: `The fewest top neurons of this ordering whose retrained probe stays within ${pct(x.minimal.tolerance, 1)} of the full probe` });
+  if (r.clustering) {
+    const c = r.clustering;
+    items.push({ label: 'Kept neurons', value: `${int(c.kept.length)} of ${int(r.ordering.length)}`, detail: `${int(c.clusters)} clusters` });
+    items.push({ label: 'Probe on kept', value: pct(c.keptProbe.accuracy), detail: `all neurons ${pct(c.fullProbe.accuracy)}` });
+  }
+  const last = r.gaussian?.steps.at(-1);
+  if (last) items.push({ label: 'Mutual information', value: `${last.mutualInformation.toFixed(3)} bits`, detail: `of ${r.gaussian!.entropyBits.toFixed(3)}, ${last.neurons} neurons`, title: `Greedy steps taken: ${r.gaussian!.steps.length}; training words measured: ${r.gaussian!.evaluationRows}` });
+  items.push({ label: 'Ranked in', value: `${r.timings.rankSeconds.toFixed(1)} s`, detail: r.score.name, title: r.score.description });
+  return items;
+}
+
+const PAIR_COLOURS: ColourKey[] = ['blue', 'red', 'green', 'orange', 'purple', 'yellow'];
+
+/** An agreement file on its own: which rankings, then the agreement section. */
+function renderAgreementOnly(a: AgreementData & { path?: string }, ctx: ReportContext): Child[] {
+  const { doc } = ctx;
+  return [
+    h(doc, 'h1', { text: `Ranking agreement: ${a.rankings.length} rankings` }),
+    h(doc, 'p', { className: 'meta', text: `${int(a.neurons)} neurons ranked (${a.sites.map((s, i) => `${s.name} ${a.siteNeurons[i]}`).join(', ')})${a.path ? ` · ${baseName(a.path)}` : ''}` }),
+  ];
+}
+
+/** How much the rankings' top k% agree, k = 1..50, overall or within one site, with the chance line and its table. */
+function agreementSection(a: AgreementData, ctx: ReportContext): Child[] {
+  const { doc } = ctx;
+  const known = new Set(a.sites.map((s) => s.name));
+  const site = ctx.ui.agreementSite && known.has(ctx.ui.agreementSite) ? ctx.ui.agreementSite : '';
+  const letter = (i: number) => String.fromCharCode(65 + i);
+  const series: ChartSpec['series'] = agreementSeries(a, site || undefined).map((x, i) => ({ name: x.name, values: x.values, colour: PAIR_COLOURS[i % PAIR_COLOURS.length]! }));
+  series.push({ name: 'chance', values: agreementChance(a, site || undefined), colour: 'foreground', dashed: true });
+  const select = h(
+    doc,
+    'select',
+    { attrs: { 'aria-label': 'Neurons compared', 'data-agreement-site': '' } },
+    [h(doc, 'option', { text: 'All neurons', attrs: { value: '', selected: site === '' } }), ...a.sites.map((s, i) => h(doc, 'option', { text: `${s.name} (${a.siteNeurons[i]})`, attrs: { value: s.name, selected: s.name === site } }))],
+  ) as HTMLSelectElement;
+  select.value = site;
+  select.addEventListener('change', () => {
+    ctx.saveUi({ agreementSite: select.value });
+    ctx.rerender();
+  });
+  const at10 = a.percents.indexOf(10);
+  const pairs = a.pairs.map((p) => `${letter(p.a)}–${letter(p.b)} ${pct((site ? p.bySite[a.sites.findIndex((s) => s.name === site)] : p.overall)?.[at10], 0)}`);
+  const note = at10 >= 0 ? `At the top 10%: ${pairs.join(', ')} of the neurons shared (chance ${pct(agreementChance(a, site || undefined)[at10], 0)}).` : undefined;
+  return [
+    h(doc, 'h2', { text: 'Agreement with other rankings' }),
+    h(
+      doc,
+      'ul',
+      { className: 'meta', attrs: { 'data-rankings': '' } },
+      a.rankings.map((r, i) => h(doc, 'li', { text: `${letter(i)}: ${baseName(r.path)} (${r.methodName})`, attrs: { title: r.path } })),
+    ),
+    ctx.figure(
+      {
+        id: 'agreement',
+        type: 'line',
+        title: site ? `Shared top neurons within ${site}` : 'Shared top neurons',
+        xLabel: 'Top k% of neurons',
+        yLabel: 'Share of the top k% in both',
+        labels: a.percents.map((p) => `${p}%`),
+        xs: a.percents,
+        series,
+        format: (v) => pct(v, 1),
+        yMin: 0,
+        yMax: 1,
+      },
+      note,
+      h(doc, 'label', {}, ['Neurons', select]),
+    ),
+  ];
 }

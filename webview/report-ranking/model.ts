@@ -1,6 +1,6 @@
 // The numbers of the ranked-neurons report, from a probe result and/or the experiments of the same
 // task: pure functions, so the tests check them against the result files directly.
-import type { ExperimentsResult, ProbeResult } from '../../src/shared/results';
+import type { AgreementData, ExperimentsResult, ProbeResult, RankingResult } from '../../src/shared/results';
 import { locateNeuron, type SiteWidth } from '../../src/shared/neurons';
 
 export interface NeuronRow {
@@ -14,6 +14,9 @@ export interface NeuronRow {
   maxAbs?: number;
   /** Class indices by |ranking weight|, strongest first (top 3). */
   strongest?: number[];
+  /** Ranking results: the method's score, and the classes whose top neurons include this one. */
+  score?: number | null;
+  topOf?: number[];
   words: string[];
   /** The probe's one-line description of the neuron, when the probe result has descriptions. */
   description?: string;
@@ -73,6 +76,39 @@ export function orderCaption(data: RankingData): string {
     : `${chunks}; inside a chunk, ascending neuron id, as NeuroX orders them`;
 }
 
+/** The rows of a ranking result (a method other than the probe): its ordering, scores and each class's top neurons. */
+export function methodRankingData(ranking: RankingResult, experiments?: ExperimentsResult): RankingData {
+  const classes = ranking.classes;
+  const sites = ranking.sites.map((s) => ({ name: s.name, width: s.width }));
+  const words = new Map<number, string[]>();
+  for (const w of experiments?.topWords ?? []) words.set(w.neuron, w.words);
+  for (const w of ranking.topWords) words.set(w.neuron, w.words);
+  const classTop = ranking.perClassTop ? classes.map((c) => ranking.perClassTop![c] ?? []) : [];
+  const topOf = new Map<number, number[]>();
+  classTop.forEach((list, c) => list.forEach((n) => topOf.set(n, [...(topOf.get(n) ?? []), c])));
+  const rows = ranking.ordering.map((neuron, i): NeuronRow => {
+    const where = locateNeuron(sites, neuron);
+    return { rank: i + 1, neuron, site: where?.site ?? '?', unit: where?.unit ?? neuron, score: ranking.scores[neuron] ?? null, topOf: topOf.get(neuron) ?? [], words: words.get(neuron) ?? [] };
+  });
+  // The method's own order, never NeuroX's chunks: the caption names the method instead.
+  return { classes, sites, rows, classTop, topPercentage: ranking.topPercent / 100, neuronOrder: 'mass' };
+}
+
+/** The agreement curves to draw: per pair, the overall overlap or one site's. */
+export function agreementSeries(a: AgreementData, site?: string): { name: string; values: number[] }[] {
+  const s = site ? a.sites.findIndex((x) => x.name === site) : -1;
+  const letter = (i: number) => String.fromCharCode(65 + i);
+  return a.pairs
+    .map((p) => ({ name: `${letter(p.a)}–${letter(p.b)}`, values: s >= 0 ? p.bySite[s] : p.overall }))
+    .filter((x): x is { name: string; values: number[] } => x.values !== null);
+}
+
+/** What two random rankings share at each k: within a site, the site's own top count over its neurons. */
+export function agreementChance(a: AgreementData, site?: string): number[] {
+  const s = site ? a.sites.findIndex((x) => x.name === site) : -1;
+  return (s >= 0 ? a.siteChance[s] : null) ?? a.chance;
+}
+
 /** Jaccard overlap of the classes' top-neuron sets: the experiments' matrix, else computed from the probe. */
 export function classOverlap(data: RankingData, experiments?: ExperimentsResult): { classes: string[]; jaccard: number[][]; top: number[]; exclusive: number[] } | undefined {
   const x = experiments?.exclusivity;
@@ -102,7 +138,7 @@ export function classOverlap(data: RankingData, experiments?: ExperimentsResult)
 export function rowMatches(row: NeuronRow, query: string, classes: string[]): boolean {
   const tokens = query.trim().toLowerCase().split(/\s+/).filter(Boolean);
   if (tokens.length === 0) return true;
-  const hay = [row.site, `${row.site}:${row.unit}`, ...(row.strongest ?? []).map((c) => classes[c]!), ...row.words, row.description ?? ''].join(' ').toLowerCase();
+  const hay = [row.site, `${row.site}:${row.unit}`, ...(row.strongest ?? row.topOf ?? []).map((c) => classes[c]!), ...row.words, row.description ?? ''].join(' ').toLowerCase();
   return tokens.every((t) => {
     if (/^\d+$/.test(t)) return row.neuron === Number(t);
     if (/^[^:\s]+:\d+$/.test(t)) return `${row.site}:${row.unit}`.toLowerCase() === t;

@@ -17,7 +17,7 @@ export const ablateUsage = `grain ablate --model DIR [--variant NAME] --input FI
   change, mean cosine to the unablated vectors; curves plot mean 1 - cosine). --objective forces
   one. SPEC names a site and units, e.g. layer1:0-49 or embeddings:0,2,4 or layer1:0-49;layer2:3.
   --curve ablates the first k% of each ordering: a probe result gives lca-top and bottom, a
-  correlation result cca-top; random is drawn.
+  correlation result cca-top, a ranking result (grain rank) <method>-top; random is drawn.
 ${VARIANT_USAGE}`;
 
 export function ablateJobFromArgs(argv: string[]): AblateJob {

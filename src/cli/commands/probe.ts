@@ -36,7 +36,7 @@ const conceptUsage = `  A binary concept (NeuroX's annotate: each word 'positive
     --balance              NeuroX's balancing, seeded by --seed (a concept: negatives cut to the positives;
                            other labels: every class cut to the smallest), in the train and test parts each.`;
 
-const dataUsage = `${textUsage}
+export const dataUsage = `${textUsage}
   Sentence-level: --sentence-level first|last|average with --input FILE --labels FILE (one label per line,
     the sentence's), the sentence represented by its first, last or average word.
   Regression: --regression: the labels are numbers (one per word, or per sentence with --sentence-level),
@@ -71,11 +71,13 @@ ${conceptUsage.split('\n').slice(0, 5).join('\n')}`;
 
 export const experimentUsage = `grain experiment <labelled data> <activations> --out result.json
                  [--run subsets,zero-out,minimal,localization,exclusivity,layerwise,top-words,control]
-                 [--percents 10,15,20] [--tolerance 0.01]
-  The paper's experiments on one probing task (all of them by default).
+                 [--percents 10,15,20] [--tolerance 0.01] [--ranking RANKING.json]
+  The paper's experiments on one probing task (all of them by default). --ranking: the subsets,
+  zero-out, minimal subset and top words follow that ranking's ordering (grain rank, or a probe
+  result) instead of the full probe's; it must rank these activations.
 ${dataUsage}`;
 
-const common: FlagSpec = {
+export const common: FlagSpec = {
   input: { type: 'string' },
   labels: { type: 'string' },
   'test-input': { type: 'string' },
@@ -119,7 +121,7 @@ const common: FlagSpec = {
   'control-ignore-case': { type: 'boolean', default: false },
 };
 
-type Flags = Record<string, string | boolean | undefined>;
+export type Flags = Record<string, string | boolean | undefined>;
 
 /** The models/ folder next to the built CLI (dist/..) holds brown-split.json. */
 export function defaultBrownSplit(): string {
@@ -189,7 +191,7 @@ function conceptData(f: Flags, concept: ConceptSpec): ConceptData {
   return { kind: 'concept', concept, from: wordData(f) };
 }
 
-function probeInputs(f: Flags): ProbeInputs {
+export function probeInputs(f: Flags): ProbeInputs {
   if ((f.model === undefined) === (f.activations === undefined)) throw new UsageError('give --model DIR or --activations FILE (not both)');
   if (f['ignore-embeddings'] === true && f.activations !== undefined) throw new UsageError('--ignore-embeddings chooses what is extracted; with --activations nothing is (use --layers to probe some layers)');
   return {
@@ -206,7 +208,7 @@ function probeInputs(f: Flags): ProbeInputs {
   };
 }
 
-function probeSettings(f: Flags): ProbeSettings {
+export function probeSettings(f: Flags): ProbeSettings {
   const regression = f.regression === true;
   let metric: ProbeSettings['metric'];
   if (f.metric !== undefined) {
@@ -284,6 +286,7 @@ export function experimentJobFromArgs(argv: string[]): ExperimentJob {
     run: { type: 'string', default: EXPERIMENTS.join(',') },
     percents: { type: 'string', default: DEFAULTS.experiments.percents.join(',') },
     tolerance: { type: 'string', default: String(DEFAULTS.experiments.tolerance) },
+    ranking: { type: 'string' },
   }) as Flags;
   const experiments = (f.run as string).split(',').map((s) => oneOf('run', s.trim(), EXPERIMENTS as ExperimentName[]));
   const percents = (f.percents as string).split(',').map((s) => finiteNumber('percents', s.trim(), 0, 100));
@@ -295,6 +298,7 @@ export function experimentJobFromArgs(argv: string[]): ExperimentJob {
     kind: 'experiment',
     ...inputs,
     probe: settings,
+    ranking: f.ranking as string | undefined,
     experiments,
     percents,
     tolerance: finiteNumber('tolerance', f.tolerance as string, 0, 1),
@@ -352,6 +356,7 @@ export async function experimentCommand(argv: string[], out: Out): Promise<void>
   // Scores are in the task's metric: shares in percent, Matthews' coefficient as it is.
   const pct = (x: number) => (metric === 'matthews_corrcoef' ? x.toFixed(4) : share(x));
   out.info(`full probe: ${pct(r.full.accuracy)}${metric ? ` ${metricLabel(metric)}` : ''} on ${r.full.neurons} neurons`);
+  if (r.ranking) out.info(`neurons ordered by ${r.ranking.methodName} (${r.ranking.path})`);
   for (const row of r.subsets?.rows ?? []) out.info(`retrain ${row.percent}% (${row.count}): top ${pct(row.top)}, random ${pct(row.random)}, bottom ${pct(row.bottom)}`);
   for (const row of r.zeroOut?.rows ?? []) out.info(`zero-out keep ${row.percent}%: top ${pct(row.top)}, random ${pct(row.random)}, bottom ${pct(row.bottom)}`);
   if (r.minimal) out.info(`minimal subset: ${r.minimal.count} neurons reach ${pct(r.minimal.accuracy)} (target ${pct(r.minimal.target)})`);

@@ -9,7 +9,8 @@ import { makeTempDir } from '../../core/io/temp';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { splitLines, splitWords } from '../../core/text/words';
 import { basename, extname, join } from 'node:path';
-import { EXPERIMENTS, type CorrelateJob, type ExperimentJob, type ExtractJob, type LabelledData, type ProbeJob } from '../../shared/jobs';
+import { EXPERIMENTS, type CorrelateJob, type ExperimentJob, type ExtractJob, type LabelledData, type ProbeJob, type RankJob, type RankSettings } from '../../shared/jobs';
+import { RANKING_METHODS, RANKING_METHOD_INFO, type RankingMethod } from '../../shared/rankings';
 import type { CommandContext } from './context';
 import { showError } from '../notify';
 import { sameModel } from '../../core/model/folder';
@@ -213,29 +214,64 @@ export async function probeCommand(ctx: CommandContext): Promise<void> {
   if (out) await ctx.openReport(out);
 }
 
+type MethodPick = vscode.QuickPickItem & { method: RankingMethod | 'probe' };
+
+/** Asks how to rank neurons: the paper's probe, or one of the other methods. */
+async function pickRankingMethod(): Promise<RankingMethod | 'probe' | undefined> {
+  const items: MethodPick[] = [
+    { label: 'Linear probe', description: 'Dalvi et al. 2019', detail: "the paper's elastic-net probe and all its experiments", method: 'probe' },
+    ...RANKING_METHODS.map((m): MethodPick => ({ label: RANKING_METHOD_INFO[m].name, description: RANKING_METHOD_INFO[m].source, detail: `${RANKING_METHOD_INFO[m].summary}; then the retrain, zero-out and minimal-subset experiments on its ordering`, method: m })),
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: 'Grain: Rank Neurons by', placeHolder: 'How to rank the neurons', matchOnDescription: true, matchOnDetail: true });
+  return pick?.method;
+}
+
+/** The editor's settings of a ranking method: the CLI's defaults, with the Gaussian probe measured on fewer words so it finishes in minutes. */
+function editorRankSettings(method: RankingMethod): RankSettings {
+  const r = DEFAULTS.rank;
+  const settings: RankSettings = { probe: DEFAULTS.probe, perClassPercent: r.perClassPercent };
+  if (method === 'iou') settings.iou = { ...r.iou };
+  if (method === 'gaussian') settings.gaussian = { maxNeurons: null, maxRows: r.gaussian.editorMaxRows };
+  if (method === 'clustering') settings.clustering = { ...r.clustering };
+  return settings;
+}
+
 export async function experimentsCommand(ctx: CommandContext): Promise<void> {
   if (!(await ctx.requireTrust('Rank Neurons'))) return;
   const model = await ctx.currentModel();
   if (!model) return;
+  const method = await pickRankingMethod();
+  if (!method) return;
   const data = await pickLabelledData(ctx);
   if (!data) return;
   const results = ctx.services.results;
   results.ensureDir();
-  const out = results.newPath(`experiments-${ctx.modelName(model)}-${data.name}`);
+  let ranking: string | undefined;
+  if (method !== 'probe') {
+    ranking = results.newPath(`ranking-${method}-${ctx.modelName(model)}-${data.name}`);
+    const rank: RankJob = { kind: 'rank', method, data: data.data, model, ...ctx.jobBasics(), settings: editorRankSettings(method), out: ranking };
+    const ranked = await ctx.runJob(`Rank neurons by ${RANKING_METHOD_INFO[method].name} (${ctx.modelName(model)}, ${data.name})`, rank);
+    if (!ranked) return;
+    ctx.log.info(`ranking (${ranked.methodName}): top neurons ${ranked.ordering.slice(0, 10).join(', ')}; saved ${ranking}`);
+  }
+  const out = results.newPath(`experiments-${ranking ? `${method}-` : ''}${ctx.modelName(model)}-${data.name}`);
   const job: ExperimentJob = {
     kind: 'experiment',
     data: data.data,
     model,
     ...ctx.jobBasics(),
     probe: { ...DEFAULTS.probe, lambdaL1: DEFAULTS.experiments.lambdaL1, lambdaL2: DEFAULTS.experiments.lambdaL2 },
-    experiments: [...EXPERIMENTS],
+    ranking,
+    // With another method's ranking: the experiments that use an ordering (the others are the probe's own).
+    experiments: ranking ? ['subsets', 'zero-out', 'minimal'] : [...EXPERIMENTS],
     percents: [...DEFAULTS.experiments.percents],
     tolerance: DEFAULTS.experiments.tolerance,
     topPercentage: DEFAULTS.topPercentage,
     out,
   };
-  const r = await ctx.runJob(`Rank neurons (${ctx.modelName(model)}, ${data.name})`, job);
-  if (r) await ctx.openReport(out);
+  const r = await ctx.runJob(ranking ? `Experiments on the ${RANKING_METHOD_INFO[method as RankingMethod].name} ranking (${ctx.modelName(model)}, ${data.name})` : `Rank neurons (${ctx.modelName(model)}, ${data.name})`, job);
+  // The ranking's report shows the experiments that followed it; without them, the ranking alone.
+  if (r || ranking) await ctx.openReport(ranking ?? out);
 }
 
 /** Correlate Models; `given` fixes the text and pre-picks a model (from an activation file). */

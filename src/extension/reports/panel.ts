@@ -5,7 +5,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { wordSpans } from '../../core/text/words';
 import * as vscode from 'vscode';
 import { GrainError } from '../../core/errors';
-import { belongTogether, buildPayload, findCompanion } from '../../results/companions';
+import { agreementBeside, belongTogether, buildPayload, findCompanion, resultsBeside } from '../../results/companions';
 import type { AnyResult } from '../../results/read';
 import { locateNeuron } from '../../shared/neurons';
 import {
@@ -118,6 +118,8 @@ export class ReportPanel implements vscode.Disposable {
     }
     let second: AnyResult | undefined;
     let refused: AnyResult | undefined;
+    // The results beside this one: its companion, and the rankings it is compared with.
+    const near = view === 'ranking' || (!this.files.companion && this.files.findCompanion !== false) ? resultsBeside(main) : [];
     if (this.files.companion) {
       try {
         second = this.services.results.read(this.files.companion);
@@ -131,11 +133,18 @@ export class ReportPanel implements vscode.Disposable {
         second = undefined;
       }
     } else if (this.files.findCompanion !== false) {
-      second = findCompanion(first, view);
+      second = findCompanion(first, view, near);
       if (second) this.services.log.info(`report ${main}: shown with ${second.path}`);
     }
     try {
       this.payload = buildPayload(view, first, second, refused);
+      if (this.payload.view === 'ranking' && !this.payload.agreement) {
+        try {
+          this.payload.agreement = agreementBeside(first, near);
+        } catch (e) {
+          this.services.log.warn(`report ${main}: no agreement of rankings: ${(e as Error).message}`);
+        }
+      }
     } catch (e) {
       this.fail(main, e);
       return;
@@ -155,7 +164,7 @@ export class ReportPanel implements vscode.Disposable {
 
   private selectNeuron(neuron: number): void {
     const p = this.payload;
-    const sites = p?.view === 'ranking' ? (p.probe ?? p.experiments)!.result.sites : p?.view === 'contexts' ? p.contexts.result.sites : undefined;
+    const sites = p?.view === 'ranking' ? ((p.probe ?? p.ranking ?? p.experiments)?.result.sites ?? p.agreement?.sites) : p?.view === 'contexts' ? p.contexts.result.sites : undefined;
     const where = sites ? locateNeuron(sites, neuron) : undefined;
     if (!where) {
       this.services.log.warn(`report: neuron ${neuron} is not in the result's sites`);

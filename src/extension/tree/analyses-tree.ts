@@ -2,12 +2,11 @@
 // .json files are listed with the reason. Refreshes when the folder changes.
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
-import type { ResultKind } from '../../shared/results';
+import { RESULT_KINDS, type ResultKind } from '../../shared/results';
 import type { ResultsStore, SavedResult, UnreadableResult } from '../results-store';
 import type { GrainState } from '../state';
 
-const KINDS: ResultKind[] = ['probe', 'experiments', 'correlation', 'ablation', 'contexts', 'descriptions'];
-const ICONS: Record<ResultKind, string> = { probe: 'graph', experiments: 'beaker', correlation: 'git-compare', ablation: 'graph-line', contexts: 'list-flat', descriptions: 'note' };
+const ICONS: Record<ResultKind, string> = { probe: 'graph', experiments: 'beaker', correlation: 'git-compare', ablation: 'graph-line', contexts: 'list-flat', descriptions: 'note', ranking: 'list-ordered', agreement: 'law' };
 
 export type AnalysisNode =
   | { kind: 'group'; resultKind: ResultKind; results: SavedResult[] }
@@ -23,6 +22,8 @@ const KIND_TITLES: Record<ResultKind, string> = {
   ablation: 'Ablation curves',
   contexts: 'Top contexts',
   descriptions: 'Neuron descriptions',
+  ranking: 'Rankings (other methods)',
+  agreement: 'Ranking agreement',
 };
 
 export class AnalysesTree implements vscode.TreeDataProvider<AnalysisNode>, vscode.Disposable {
@@ -47,7 +48,7 @@ export class AnalysesTree implements vscode.TreeDataProvider<AnalysisNode>, vsco
         this.onError(`cannot list ${this.store.dir}: ${(err as Error).message}`);
         return [];
       }
-      const groups: AnalysisNode[] = KINDS.map((k) => ({ kind: 'group' as const, resultKind: k, results: listing.results.filter((r) => r.kind === k) })).filter((g) => g.results.length > 0);
+      const groups: AnalysisNode[] = RESULT_KINDS.map((k) => ({ kind: 'group' as const, resultKind: k, results: listing.results.filter((r) => r.kind === k) })).filter((g) => g.results.length > 0);
       if (listing.unreadable.length > 0) groups.push({ kind: 'unreadableGroup', files: listing.unreadable });
       return groups;
     }

@@ -3,7 +3,7 @@
  * webviews, typed on both ends. One app per report view; each gets its results as one `report`
  * payload after it says `ready`. Only plain JSON travels.
  */
-import type { AnyAblationResult, ContextsResult, CorrelationResult, ExperimentsResult, ProbeResult } from '../results';
+import type { AgreementData, AnyAblationResult, ContextsResult, CorrelationResult, ExperimentsResult, ProbeResult, RankingResult } from '../results';
 
 /** The report views and their apps (dist/webview/<app>.js). */
 export type ReportView = 'ranking' | 'ablation' | 'correlation' | 'contexts';
@@ -38,7 +38,14 @@ export interface Loaded<T> {
 
 /** What one report draws; every view needs at least one of its results. */
 export type ReportPayload =
-  | { view: 'ranking'; probe?: Loaded<ProbeResult>; experiments?: Loaded<ExperimentsResult> }
+  | {
+      view: 'ranking';
+      probe?: Loaded<ProbeResult>;
+      experiments?: Loaded<ExperimentsResult>;
+      ranking?: Loaded<RankingResult>;
+      /** How the shown ranking agrees with other rankings of the same activations (beside it, or an agreement file's). */
+      agreement?: AgreementData & { path?: string };
+    }
   /** `note`: why the curves are drawn without the experiments' probe accuracies (src/results/companions.ts). */
   | { view: 'ablation'; ablation?: Loaded<AnyAblationResult>; experiments?: Loaded<ExperimentsResult>; note?: string }
   | { view: 'correlation'; correlation: Loaded<CorrelationResult> }
@@ -94,4 +101,6 @@ export interface ReportUiState {
   contextWords?: number;
   /** Contexts: the neuron last picked in the page (the one Grain selects wins when it is listed). */
   neuron?: number;
+  /** Ranking: the site whose agreement curves are shown ('' or absent: all neurons). */
+  agreementSite?: string;
 }
