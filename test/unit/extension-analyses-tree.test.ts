@@ -13,6 +13,7 @@ import { createExtensionContext, type StandInContext } from '../helpers/vscode/c
 import { row, rowsOf } from '../helpers/vscode/tree';
 import { activate, type GrainServices } from '../../src/extension/extension';
 import type { AnalysisNode } from '../../src/extension/tree/analyses-tree';
+import { RESULT_KINDS } from '../../src/shared/results';
 
 // Results as the current Grain writes them (version 2); ablation-representation.json is of the
 // current ablation version too (test/fixtures/results/README.md).
@@ -68,7 +69,7 @@ test('saved results are grouped by kind with their counts, newest first, unreada
     unreadable.map((r) => [r.label, r.description]),
     [
       ['broken', 'is not valid JSON: the file ends early: is it complete?'],
-      ['notes', 'not a Grain result: it has no "schema" field (Grain writes grain.probe, grain.experiments, grain.correlation, grain.ablation, grain.contexts, grain.descriptions)'],
+      ['notes', `not a Grain result: it has no "schema" field (Grain writes ${RESULT_KINDS.map((k) => `grain.${k}`).join(', ')})`],
     ],
   );
   assert.equal(unreadable[0]!.iconColor, 'problemsWarningIcon.foreground');

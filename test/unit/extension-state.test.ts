@@ -78,11 +78,12 @@ test('the status bar says the current model (with its variant) and the selected 
   assert.deepEqual([item.text, item.command, item.visible, item.name], ['$(pulse) no model', 'grain.chooseModel', true, 'Grain']);
   assert.equal(item.tooltip, 'Grain: no model chosen\nClick to choose a model');
 
-  state.setModel(LSTM);
-  assert.equal(item.text, '$(pulse) brown-lstm-s1');
+  // A neuron without a model colours nothing, and the tooltip says so.
   state.setNeuron({ neuron: 300, site: 'layer1', unit: 44 });
+  assert.equal(item.tooltip, 'Grain: no model chosen\nneuron 300 (layer1:44) is selected but not shown: no model is current, so nothing colours the editor. Choose a model (click).\nClick to choose a model');
+  state.setModel(LSTM);
   assert.equal(item.text, '$(pulse) brown-lstm-s1 · n300 layer1:44');
-  assert.equal(item.tooltip, `Grain: ${LSTM}\nneuron 300 (layer1 unit 44) shown in the editor\nClick to choose a model`);
+  assert.equal(item.tooltip, `Grain: ${LSTM}\nneuron 300 (layer1:44) colours the words of plaintext editors (grain.decorations.languages).\nClick to choose a model`);
   // A variant that is not the folder's default is named.
   const quantized = join(REPO, 'test', 'fixtures', 'models', 'transformersjs-bert', 'onnx', 'model_quantized.onnx');
   state.setModel(quantized);
