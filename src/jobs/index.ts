@@ -10,6 +10,8 @@ import { runAblate } from './ablate';
 import { runNeuronStats } from './neuron-stats';
 import { runTextActivations } from './text-activations';
 import { runInspect } from './inspect';
+import { runProbePredictions } from './probe-predictions';
+import { runNeuronPartner } from './neuron-partner';
 
 type Runners = { [K in JobKind]: (job: JobOf<K>, ctx: JobContext) => Promise<JobResults[K]> };
 
@@ -21,6 +23,8 @@ const RUNNERS: Runners = {
   ablate: runAblate,
   'neuron-stats': runNeuronStats,
   'text-activations': runTextActivations,
+  'probe-predictions': runProbePredictions,
+  'neuron-partner': runNeuronPartner,
   inspect: runInspect,
 };
 
