@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import type { JobKind, JobOf, JobResults } from '../shared/jobs';
+import type { Progress } from '../shared/protocol/worker';
 import { JobFailedError, WorkerClient } from './worker-client';
 import type { Log } from './log';
 
@@ -55,8 +56,8 @@ export class GrainWorker implements vscode.Disposable {
   }
 
   /** Runs a job quietly (no notification), e.g. recomputing decorations; throws on failure. */
-  runQuiet<K extends JobKind>(job: JobOf<K>) {
-    return this.client.run(job, { onWarning: (m) => this.log.warn(m) });
+  runQuiet<K extends JobKind>(job: JobOf<K>, onProgress?: (p: Progress) => void) {
+    return this.client.run(job, { onWarning: (m) => this.log.warn(m), onProgress });
   }
 
   dispose(): void {

@@ -3,6 +3,7 @@
 // saved correlation result names, and the difference of z-scores computed by hand.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { after, test } from 'node:test';
 import { bestPartner, correlateWithColumns, standardize, zDifference } from '../../src/core/correlate/partner';
 import { extractTo } from '../../src/core/extract/extractor';
@@ -14,6 +15,7 @@ import { closeCachedModels } from '../../src/jobs/model-cache';
 import { runNeuronPartner } from '../../src/jobs/neuron-partner';
 import { readResult } from '../../src/results/read';
 import type { NeuronPartnerJob } from '../../src/shared/jobs';
+import { correlationPartner } from '../../src/extension/editor/correlation-partner';
 
 const S1 = 'models/brown-lstm-s1';
 const S2 = 'models/brown-lstm-s2';
@@ -135,4 +137,21 @@ test('z-scores over the words and their difference, by hand', () => {
   const r = correlateWithColumns([1, 2, 3], Float32Array.from([2, 7, 4, 7, 6, 7]), 3, 2);
   close(r, [1, 0]);
   assert.deepEqual(bestPartner([0.2, -0.9, 0.9]), { neuron: 1, r: -0.9 });
+});
+
+test('the partner a saved correlation result names: both models must be in it, with the same sites', () => {
+  const read = readResult(CORRELATION);
+  if (read.kind !== 'correlation') throw new Error('not a correlation result');
+  const c = read.result;
+  const entries = [{ kind: 'probe', path: 'x.json', models: [S1] }, { kind: 'correlation', path: CORRELATION, models: c.models }];
+  const sites = c.sites.map((s) => ({ name: s.name, width: s.width }));
+  const find = (a: string, b: string, neuron: number, s = sites) => correlationPartner(entries, readResult, resolve(a), resolve(b), neuron, s, (p) => resolve(p));
+  const got = find(S1, S2, 300);
+  assert.deepEqual(got, { partner: c.perModel[0].bestNeuron[768 + 300], r: c.perModel[0].bestR[768 + 300], file: 'correlation-lstm.json', rows: c.rows });
+  assert.equal(got?.partner, 262);
+  // The other way round reads the second model's row for the first.
+  assert.equal(find(S2, S1, 262)?.partner, c.perModel[1].bestNeuron[0 * 768 + 262]);
+  assert.equal(find('models/brown-lstm-s3', S1, 5)?.partner, c.perModel[2].bestNeuron[0 * 768 + 5]);
+  assert.equal(find(S1, 'models/brown-gpt', 300), undefined, 'brown-gpt is not in it');
+  assert.equal(find(S1, S2, 300, [...sites.slice(0, 2), { name: 'layer2', width: 128 }]), undefined, 'other sites number neurons otherwise');
 });

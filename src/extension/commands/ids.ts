@@ -22,6 +22,11 @@ export const COMMAND_IDS = [
   'grain.deleteResult',
   'grain.refreshAnalyses',
   'grain.decorateVisibleRange',
+  'grain.showProbeErrors',
+  'grain.clearProbeErrors',
+  'grain.showWordNeurons',
+  'grain.chooseSecondModel',
+  'grain.clearSecondModel',
   'grain.showLog',
 ] as const;
 
