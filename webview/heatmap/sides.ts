@@ -105,7 +105,7 @@ function wordRow(doc: Document, d: SideBySide, rows: number[], kind: 'a' | 'b' |
       : `${d.text[r]}: not computed (the line is longer than a model accepts)`;
     const word = h(doc, 'span', { className: `w${b > 0 ? ` p${b}` : b < 0 ? ` n${-b}` : ''}${d.computed[r] ? '' : ' missing'}`, text: d.text[r], attrs: { title } });
     word.addEventListener('click', () => act.reveal(d.line[r], d.start[r]));
-    row.append(' ', word);
+    row.append(doc.createTextNode(' '), word);
   }
   return row;
 }
@@ -135,10 +135,10 @@ function disagreementTable(doc: Document, d: SideBySide, act: SidesActions): HTM
     caption: `Where they disagree most: |zA ${opposite ? '+' : '−'} zB|${opposite ? ' (B runs opposite to A)' : ''}; Enter goes to the word`,
     columns: [
       { id: 'word', label: 'Word', value: (r) => d.text[r], sortable: false },
-      { id: 'line', label: 'Line', value: (r) => d.line[r] + 1, numeric: true, sortable: false },
+      { id: 'line', label: 'Ln', title: 'Line in the file', value: (r) => d.line[r] + 1, numeric: true, sortable: false },
       { id: 'za', label: 'z A', value: (r) => d.z[r], format: (v) => signed(v as number), numeric: true, sortable: false },
       { id: 'zb', label: 'z B', value: (r) => d.partnerZ[r], format: (v) => signed(v as number), numeric: true, sortable: false },
-      { id: 'diff', label: 'Difference', value: (r) => d.diff[r], format: (v) => signed(v as number), numeric: true, sortable: false },
+      { id: 'diff', label: 'Δ', title: opposite ? 'zA + zB' : 'zA − zB', value: (r) => d.diff[r], format: (v) => signed(v as number), numeric: true, sortable: false },
     ],
     rows: disagreements(d),
     key: (r) => String(r),
