@@ -1,14 +1,16 @@
 // Probe errors as problems and two models side by side, in a real VS Code. The demo probe of
 // brown-lstm-s1 (Run Demo) marks its wrong predictions on a CoNLL-U file of held-out Brown test
 // sentences: the Problems panel's entries and their count are what the same job computes here,
-// and the quick fix lists the word's strongest neurons. The Heat Map view puts brown-lstm-s2
+// and the quick fix lists the word's strongest neurons; an edit on disk is followed; a NeuroX
+// sentence file with its labels file is marked the same way, and a file of labels the probe does
+// not know is said so and left unmarked. The Heat Map view puts brown-lstm-s2
 // beside brown-lstm-s1: the partner of a neuron and its r as computed here on the same lines, then
 // as a saved correlation result names it; diff mode and its table by keyboard; light, dark and
-// high-contrast themes.
+// high-contrast themes. Deleting the probe (Analyses view) clears every probe error.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, test } from 'node:test';
 import { conlluDocument } from '../../src/core/corpus/labelled-document';
 import type { JobContext } from '../../src/jobs/context';
@@ -83,6 +85,20 @@ async function startCommand(title: string, pickTitle: string): Promise<void> {
   await widget.locator('.quick-input-title', { hasText: pickTitle }).waitFor({ timeout: 120_000 });
 }
 
+/**
+ * Opens a workspace file from the Explorer: Quick Open's file index may not list a file written
+ * a moment ago. A double click keeps its tab (not a preview the next file replaces), so the
+ * document stays open and its probe errors stay followed.
+ */
+async function openFromExplorer(name: string): Promise<void> {
+  const page = session.page;
+  await page.keyboard.press('Control+Shift+E');
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: new RegExp(`^\\s*${name.replace(/\./g, '\\.')}\\s*$`) }).first();
+  await row.waitFor();
+  await row.dblclick();
+  await page.locator('.tab.active:not(.preview)', { hasText: name }).waitFor();
+}
+
 function statusItem(text: RegExp) {
   return session.page.locator('.part.statusbar .statusbar-item', { hasText: text }).first();
 }
@@ -105,7 +121,7 @@ test('Problems: the demo probe of brown-lstm-s1 on a CoNLL-U file of Brown test 
 
   const brown = await brownTestConllu(CONLLU_SENTENCES);
   writeFileSync(join(workspace, 'brown-test.conllu'), brown.text);
-  await session.openFile('brown-test.conllu');
+  await openFromExplorer('brown-test.conllu');
   await session.runCommand('Grain: Show Probe Errors');
 
   // What the same job gives here, with statistics of the demo corpus as the extension computes them.
@@ -129,7 +145,8 @@ test('Problems: the demo probe of brown-lstm-s1 on a CoNLL-U file of Brown test 
   assert.ok(wrong.length > 0 && wrong.length < expected.rows * 0.2, `${wrong.length} errors in ${expected.rows} words`);
   t.diagnostic(
     `demo probe (${(100 * probe.result.test.accuracy).toFixed(2)}% on its Brown test part) on ${CONLLU_SENTENCES} Brown test sentences: ` +
-      `${wrong.length} errors in ${expected.rows} words, accuracy ${((100 * expected.correct) / expected.known).toFixed(2)}%`,
+      `${wrong.length} errors in ${expected.rows} words, accuracy ${((100 * expected.correct) / expected.known).toFixed(2)}%; ` +
+      `the first: '${brown.words.flat()[wrong[0].row]}' (line ${ranges[wrong[0].row].line + 1}) ${wrong[0].message}`,
   );
 
   // The status item counts them; the Problems panel lists them with the texts computed here.
@@ -182,6 +199,58 @@ test('Problems: the demo probe of brown-lstm-s1 on a CoNLL-U file of Brown test 
     ids.map((id, j) => `${neuronTitle(expected.siteInfo, id)}value ${expected.topValues[first.row * k + j].toFixed(3)} · z ${signed(expected.topZ[first.row * k + j])}`),
   );
   await session.screenshot('problems-sides-03-word-neurons');
+  await page.keyboard.press('Escape');
+
+  // The file changes (on disk; the open editor follows): the word's gold label is now the probe's class, one error fewer.
+  const lines = brown.text.split('\n');
+  const cols = lines[at.line].split('\t');
+  cols[3] = expected.classes[expected.predicted[first.row]];
+  lines[at.line] = cols.join('\t');
+  writeFileSync(join(workspace, 'brown-test.conllu'), lines.join('\n'));
+  await statusItem(new RegExp(`^\\s*${wrong.length - 1} probe errors?\\s*$`)).waitFor({ timeout: 60_000 });
+});
+
+test('Problems: a NeuroX sentence file with its labels file beside it; a file whose labels the probe does not know is said once and nothing marked', async (t) => {
+  const page = session.page;
+  const probe = demoProbe();
+  const brown = await brownTestConllu(CONLLU_SENTENCES + 6);
+  const sentences = brown.words.slice(CONLLU_SENTENCES);
+  const tags = brown.upos.slice(CONLLU_SENTENCES);
+  writeFileSync(join(workspace, 'pair.txt'), sentences.map((s) => s.join(' ')).join('\n') + '\n');
+  writeFileSync(join(workspace, 'pair.labels'), tags.map((s) => s.join(' ')).join('\n') + '\n');
+  const model = join(REPO, 'models', 'brown-lstm-s1');
+  const expected = await runProbePredictions({ kind: 'probe-predictions', model, probe: probe.path, sentences, labels: tags, batchSize: 32, threads: 1 }, ctx());
+  const wrong = expected.known - expected.correct;
+  await openFromExplorer('pair.txt');
+  await session.runCommand('Grain: Show Probe Errors');
+  await statusItem(new RegExp(`^\\s*${wrong} probe errors?\\s*$`)).waitFor({ timeout: 60_000 });
+  const r = Array.from(expected.predicted).findIndex((p, i) => p !== expected.gold[i]);
+  assert.ok(r >= 0, 'the probe gets some of these words wrong');
+  // The Problems panel, filtered to this file: its first entry is the first wrong word.
+  const message = `predicted ${expected.classes[expected.predicted[r]]}, gold ${tags.flat()[r]}, p=${expected.probability[r].toFixed(2)}`;
+  const filter = page.locator('.markers-panel-action-filter input, .viewpane-filter input').first();
+  await filter.fill('**/pair.txt');
+  const fileRow = page.locator('.markers-panel .monaco-list-row', { hasText: 'pair.txt' }).first();
+  await fileRow.waitFor();
+  await page.locator('.markers-panel .monaco-list-row', { hasText: 'brown-test.conllu' }).first().waitFor({ state: 'detached' });
+  assert.match(await fileRow.innerText(), new RegExp(`pair\\.txt[\\s\\S]*\\b${wrong}\\b`), 'the file and its count of entries');
+  const entries = page.locator('.markers-panel .monaco-list-row', { hasText: /predicted / });
+  assert.match(await entries.first().innerText(), new RegExp(message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  t.diagnostic(`pair.txt + pair.labels: ${wrong} errors in ${expected.known} words; the first: '${sentences.flat()[r]}' ${message}`);
+  await session.screenshot('problems-sides-08-pair');
+  await filter.fill('');
+
+  // Universal Dependencies tags (AUX, PUNCT) against the Brown universal tags of the demo probe.
+  writeFileSync(join(workspace, 'ud.conllu'), ['# text = It was .', '1\tIt\tit\tPRON\tPRP\t_\t2\tnsubj\t_\t_', '2\twas\tbe\tAUX\tVBD\t_\t0\troot\t_\t_', '3\t.\t.\tPUNCT\t.\t_\t2\tpunct\t_\t_', ''].join('\n'));
+  await openFromExplorer('ud.conllu');
+  await session.runCommand('Grain: Show Probe Errors');
+  const toast = page.locator('.notification-toast', { hasText: 'nothing is marked wrong' }).first();
+  await toast.waitFor();
+  const text = (await toast.innerText()).replace(/\s+/g, ' ');
+  assert.match(text, /ud\.conllu: its labels \(upos\) and the probe's classes disagree: the probe knows \. ADJ ADP ADV CONJ DET NOUN NUM PRON PRT VERB X, not AUX \(1\), PUNCT \(1\)/);
+  await statusItem(/probe errors: labels differ/).waitFor();
+  await session.screenshot('problems-sides-09-unknown-labels');
+  assert.equal(await page.locator('.markers-panel .monaco-list-row', { hasText: 'ud.conllu' }).count(), 0, 'nothing marked in ud.conllu');
   await page.keyboard.press('Escape');
 });
 
@@ -304,4 +373,51 @@ test('Heat Map: brown-lstm-s2 beside brown-lstm-s1, the partner and its r, diff 
   await session.runCommand('Grain: Clear Second Model');
   await frame.locator('section.sides.off').waitFor();
   assert.match(await frame.locator('section.sides.off').innerText(), /Second model: none/);
+});
+
+test('deleting the current probe (Analyses view) unloads it: every probe error is cleared', async () => {
+  const page = session.page;
+  const probe = demoProbe();
+  const name = basename(probe.path);
+  // Back to the CoNLL-U file by its tab: the Grain side bar stays as it is.
+  await page.locator('.tab', { hasText: 'brown-test.conllu' }).first().click();
+  await page.locator('.tab.active', { hasText: 'brown-test.conllu' }).waitFor();
+  await statusItem(/\d+ probe errors?\s*$/).waitFor();
+  await session.runCommand('Grain: Focus on Analyses View');
+  const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Analyses\s*$/ }) });
+  const row = pane.locator('.monaco-list-row', { hasText: basename(probe.path, '.json') }).first();
+  const dialog = page.locator('.monaco-dialog-box');
+  // The panes settle (the heat map's webview loads and takes its height) before the row is
+  // right-clicked; the dialog names the file it deletes, and any other file is cancelled.
+  for (let tries = 0; ; tries++) {
+    await waitFor('the Analyses view to settle', async () => {
+      const a = await row.boundingBox();
+      await page.waitForTimeout(300);
+      const b = await row.boundingBox();
+      return a !== null && b !== null && a.x === b.x && a.y === b.y && a.height === b.height;
+    }, (still) => still);
+    await row.click({ button: 'right' });
+    // A click on the menu as it lays itself out may be lost: click again while the menu stays open.
+    const item = page.locator('.context-view .monaco-menu .action-item', { hasText: 'Delete Saved Result' }).first();
+    await waitFor('the Delete dialog', async () => {
+      if (await dialog.isVisible()) return true;
+      if (await item.isVisible()) await item.click({ timeout: 5_000 }).catch(() => undefined);
+      return dialog.waitFor({ timeout: 3_000 }).then(() => true, () => false);
+    }, (shown) => shown);
+    const text = (await dialog.locator('.dialog-message-container').first().innerText()).replace(/\s+/g, ' ').trim();
+    if (text.includes(name)) {
+      assert.equal(text, `Delete the saved result ${name}? This cannot be undone.`);
+      break;
+    }
+    assert.ok(tries < 3, `the dialog names ${name}: ${text}`);
+    await dialog.locator('.monaco-button', { hasText: 'Cancel' }).first().click();
+    await dialog.waitFor({ state: 'hidden' });
+  }
+  await session.screenshot('problems-sides-10-delete-probe');
+  await dialog.locator('.monaco-button', { hasText: 'Delete' }).first().click();
+  await dialog.waitFor({ state: 'hidden' });
+  await waitFor('the probe result gone', async () => existsSync(probe.path), (e) => !e);
+  await waitFor('no probe errors in the Problems panel', () => page.locator('.markers-panel .monaco-list-row', { hasText: /predicted / }).count(), (n) => n === 0);
+  await statusItem(/^\s*no probe\s*$/).waitFor();
+  await session.screenshot('problems-sides-11-probe-unloaded');
 });
