@@ -235,7 +235,7 @@ test('Problems: a NeuroX sentence file with its labels file beside it; a file wh
   await page.locator('.markers-panel .monaco-list-row', { hasText: 'brown-test.conllu' }).first().waitFor({ state: 'detached' });
   assert.match(await fileRow.innerText(), new RegExp(`pair\\.txt[\\s\\S]*\\b${wrong}\\b`), 'the file and its count of entries');
   const entries = page.locator('.markers-panel .monaco-list-row', { hasText: /predicted / });
-  assert.match(await entries.first().innerText(), new RegExp(message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  await waitFor('the first entry of pair.txt', () => entries.first().innerText(), (s) => s.includes(message));
   t.diagnostic(`pair.txt + pair.labels: ${wrong} errors in ${expected.known} words; the first: '${sentences.flat()[r]}' ${message}`);
   await session.screenshot('problems-sides-08-pair');
   await filter.fill('');
@@ -331,19 +331,21 @@ test('Heat Map: brown-lstm-s2 beside brown-lstm-s1, the partner and its r, diff 
   // Light and high contrast: the theme's colours reach the view (screenshots for the eye).
   const vscodeDir = join(workspace, '.vscode');
   mkdirSync(vscodeDir, { recursive: true });
-  for (const [theme, cls, name] of [
-    ['Default Light Modern', 'vs', 'light'],
-    ['Default High Contrast', 'hc-black', 'high-contrast'],
-    ['Default High Contrast Light', 'hc-light', 'high-contrast-light'],
+  // The webview has the theme when VS Code has put its class on the view's body (with its colours).
+  for (const [theme, cls, body, name] of [
+    ['Default Light Modern', 'vs', 'vscode-light', 'light'],
+    ['Default High Contrast', 'hc-black', 'vscode-high-contrast:not(.vscode-high-contrast-light)', 'high-contrast'],
+    ['Default High Contrast Light', 'hc-light', 'vscode-high-contrast-light', 'high-contrast-light'],
   ] as const) {
     writeFileSync(join(vscodeDir, 'settings.json'), JSON.stringify({ 'workbench.colorTheme': theme }));
     await page.locator(`.monaco-workbench.${cls}`).waitFor({ timeout: TIMEOUTS.ui });
+    await frame.locator(`body.${body}`).waitFor({ timeout: TIMEOUTS.ui });
     await frame.locator('table[data-table="disagreements"]').waitFor();
-    await page.waitForTimeout(500);
     await session.screenshot(`problems-sides-06-diff-mode-${name}`);
   }
   writeFileSync(join(vscodeDir, 'settings.json'), JSON.stringify({ 'workbench.colorTheme': 'Default Dark Modern' }));
   await page.locator('.monaco-workbench.vs-dark').waitFor({ timeout: TIMEOUTS.ui });
+  await frame.locator('body.vscode-dark').waitFor({ timeout: TIMEOUTS.ui });
 
   // A saved correlation result of the three seeds names the partner instead (its models made
   // absolute to the extension's own copies, which a VSIX install puts in its extensions folder).
