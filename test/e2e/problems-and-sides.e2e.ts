@@ -249,6 +249,8 @@ test('Problems: a NeuroX sentence file with its labels file beside it; a file wh
   const text = (await toast.innerText()).replace(/\s+/g, ' ');
   assert.match(text, /ud\.conllu: its labels \(upos\) and the probe's classes disagree: the probe knows \. ADJ ADP ADV CONJ DET NOUN NUM PRON PRT VERB X, not AUX \(1\), PUNCT \(1\)/);
   await statusItem(/probe errors: labels differ/).waitFor();
+  // The toast in the screenshot once it has slid in.
+  await page.locator('.notification-fade-in-done', { hasText: 'nothing is marked wrong' }).first().waitFor({ timeout: TIMEOUTS.ui });
   await session.screenshot('problems-sides-09-unknown-labels');
   assert.equal(await page.locator('.markers-panel .monaco-list-row', { hasText: 'ud.conllu' }).count(), 0, 'nothing marked in ud.conllu');
   await page.keyboard.press('Escape');
