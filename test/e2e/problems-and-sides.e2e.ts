@@ -162,6 +162,9 @@ test('Problems: the demo probe of brown-lstm-s1 on a CoNLL-U file of Brown test 
   }
   assert.ok(shown.length >= Math.min(5, wrong.length), `Problems entries shown: ${shown.length}`);
   assert.ok(shown.some((s) => s.includes(wrong[0].message)), `the first error first: ${wrong[0].message}`);
+  // The file's row in the Problems panel counts its entries.
+  const fileRow = page.locator('.markers-panel .monaco-list-row', { hasText: 'brown-test.conllu' }).first();
+  assert.match((await fileRow.innerText()).replace(/\s+/g, ' '), new RegExp(`brown-test\\.conllu.*\\b${wrong.length}\\b`));
   await session.screenshot('problems-sides-01-problems');
 
   // The quick fix on the first wrong word: Go to Line/Column, then Ctrl+.
