@@ -23,6 +23,10 @@ export function jobInputs(job: Job): RunInputs {
       return { files: [job.corpus, job.activations], models: [job.model] };
     case 'text-activations':
       return { files: [job.stats, job.probe], models: [job.model] };
+    case 'probe-predictions':
+      return { files: [job.probe, job.stats], models: [job.model] };
+    case 'neuron-partner':
+      return { files: [], models: [job.model, job.other] };
     case 'inspect':
       return { files: [], models: [job.model] };
     case 'contexts':
@@ -34,7 +38,7 @@ export function jobInputs(job: Job): RunInputs {
 
 /** The result file a job writes, if it writes one. */
 export function jobOutput(job: Job): string | undefined {
-  return job.kind === 'text-activations' || job.kind === 'inspect' ? undefined : job.out;
+  return 'out' in job ? job.out : undefined;
 }
 
 /** Refuses, before any work, an output that would overwrite an input or cannot be written. */

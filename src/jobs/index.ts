@@ -14,6 +14,8 @@ import { runTextActivations } from './text-activations';
 import { runInspect } from './inspect';
 import { runContexts } from './contexts';
 import { runDescribe } from './describe';
+import { runProbePredictions } from './probe-predictions';
+import { runNeuronPartner } from './neuron-partner';
 
 type Runners = { [K in JobKind]: (job: JobOf<K>, ctx: JobContext) => Promise<JobResults[K]> };
 
@@ -27,6 +29,8 @@ const RUNNERS: Runners = {
   ablate: runAblate,
   'neuron-stats': runNeuronStats,
   'text-activations': runTextActivations,
+  'probe-predictions': runProbePredictions,
+  'neuron-partner': runNeuronPartner,
   inspect: runInspect,
   contexts: runContexts,
   describe: runDescribe,

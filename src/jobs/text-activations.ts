@@ -38,12 +38,12 @@ function fileCache<T>(read: (path: string) => T): (path: string) => T {
   };
 }
 
-const statsFile = fileCache((path) => {
+export const statsFile = fileCache((path) => {
   const f = readNeuronStats(path);
   return { file: f, mean: Float64Array.from(f.mean), std: Float64Array.from(f.std) };
 });
 
-const probeFile = fileCache((path) => {
+export const probeFile = fileCache((path) => {
   const read = readResult(path);
   if (read.kind !== 'probe') throw new GrainError(`a ${read.kind} result has no probe to predict with; give a probe result`, { file: path });
   const r = read.result;

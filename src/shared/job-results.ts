@@ -118,3 +118,59 @@ export interface ContextsSummary {
   files: number;
   seconds: number;
 }
+
+export interface ProbePredictionsResult {
+  classes: string[];
+  /** The probe's aggregation and sites, under which the sentences were run. */
+  aggregation: string;
+  sites: string;
+  siteInfo: SiteWidth[];
+  /** One row per word, sentences in order. */
+  rows: number;
+  /** Row where each sentence starts; sentences + 1 entries, the last is `rows`. */
+  sentenceOffsets: Int32Array;
+  predicted: Int32Array;
+  /** Probability of the predicted class. */
+  probability: Float32Array;
+  /** Gold class index; -1 where the label is not one of the probe's classes or no labels were given. */
+  gold: Int32Array;
+  /** Probability of the gold class (NaN where gold is -1). */
+  goldProbability: Float32Array;
+  /** Words with a gold class, and how many of them the probe got right. */
+  known: number;
+  correct: number;
+  /** Strongest neurons of each row by |z| against the statistics (topK 0 without statistics). */
+  topK: number;
+  topIds: Int32Array;
+  topZ: Float32Array;
+  topValues: Float32Array;
+  seconds: number;
+}
+
+export interface NeuronPartnerResult {
+  /** The other model's sites and neuron count. */
+  otherSiteInfo: SiteWidth[];
+  otherNeurons: number;
+  /** One row per word of the lines, in document order (as TextActivationsResult). */
+  rows: number;
+  line: Int32Array;
+  start: Int32Array;
+  end: Int32Array;
+  text: string[];
+  /** 1 where both models saw the word (a line longer than a model accepts loses its end). */
+  computed: Uint8Array;
+  values: Float32Array;
+  partner: number;
+  partnerValues: Float32Array;
+  /** Whether the partner was searched among all of the other model's neurons (else it was given). */
+  searched: boolean;
+  /** Pearson r of the neuron and its partner over the computed rows. */
+  r: number;
+  /** Computed rows. */
+  words: number;
+  /** Each neuron standardised over the computed rows (0 elsewhere), and z - sign(r) * partnerZ. */
+  z: Float32Array;
+  partnerZ: Float32Array;
+  diff: Float32Array;
+  seconds: number;
+}

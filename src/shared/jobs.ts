@@ -9,7 +9,7 @@ import type { ActivationFormat } from '../core/store';
 import type { ConlluColumn } from '../core/corpus';
 import type { MetricName } from '../core/probe/metrics';
 import type { SentencePooling } from '../core/store';
-import type { AnnotateResult, ContextsSummary, ExtractResult, NeuronStatsResult, TextActivationsResult } from './job-results';
+import type { AnnotateResult, ContextsSummary, ExtractResult, NeuronPartnerResult, NeuronStatsResult, ProbePredictionsResult, TextActivationsResult } from './job-results';
 import type { InspectReport } from './inspect';
 import type { AnyAblationResult, CorrelationResult, DescriptionsResult, ExperimentsResult, ProbeResult, RankingResult } from './results';
 import type { RankingMethod } from './rankings';
@@ -265,6 +265,48 @@ export interface TextActivationsJob {
 }
 
 /**
+ * A probe's predictions on labelled sentences (the editor's probe errors), made as the probe was
+ * trained: the activations of the sentences under the probe's aggregation and sites, then the
+ * softmax of its weights over the classes.
+ */
+export interface ProbePredictionsJob {
+  kind: 'probe-predictions';
+  model: string;
+  /** A probe result file of this model. */
+  probe: string;
+  sentences: string[][];
+  /** Gold labels, parallel to `sentences`: each row then carries its gold class and that class's probability. */
+  labels?: string[][];
+  /** Where the sentences come from, and each one's 1-based line there, for messages. */
+  source?: string;
+  lines?: number[];
+  /** A neuron-stats file of this model under the probe's aggregation and sites: adds each word's strongest neurons, as hovers list them. */
+  stats?: string;
+  /** How many strongest neurons per word (default 5). */
+  topK?: number;
+  batchSize: number;
+  threads: number;
+}
+
+/**
+ * A neuron of one model and its partner in another model, on the words of some document lines
+ * (the heat map's second model): the partner given (from a correlation result) or the other
+ * model's neuron best correlated with it over these words (Pearson, largest |r|).
+ */
+export interface NeuronPartnerJob {
+  kind: 'neuron-partner';
+  model: string;
+  other: string;
+  neuron: number;
+  partner?: number;
+  lines: { line: number; text: string }[];
+  aggregation: Aggregation;
+  sites: SiteSelection;
+  batchSize: number;
+  threads: number;
+}
+
+/**
  * What a model folder holds and how Grain would use it (grain inspect, the Models view): layout,
  * variants, tokenizer, graph inputs and outputs, sites and their widths from a probe run, the
  * ablation objective. Writes nothing; returns an InspectReport (src/shared/inspect.ts).
@@ -311,7 +353,21 @@ export interface DescribeJob {
   out: string;
 }
 
-export type Job = ExtractJob | CorrelateJob | ProbeJob | ExperimentJob | AnnotateJob | RankJob | AblateJob | NeuronStatsJob | TextActivationsJob | InspectJob | ContextsJob | DescribeJob;
+export type Job =
+  | ExtractJob
+  | CorrelateJob
+  | ProbeJob
+  | ExperimentJob
+  | AnnotateJob
+  | RankJob
+  | AblateJob
+  | NeuronStatsJob
+  | TextActivationsJob
+  | ProbePredictionsJob
+  | NeuronPartnerJob
+  | InspectJob
+  | ContextsJob
+  | DescribeJob;
 export type JobKind = Job['kind'];
 
 /** What each job returns: the worker's host and the CLI get these types, no guessing. */
@@ -325,6 +381,8 @@ export interface JobResults {
   ablate: AnyAblationResult;
   'neuron-stats': NeuronStatsResult;
   'text-activations': TextActivationsResult;
+  'probe-predictions': ProbePredictionsResult;
+  'neuron-partner': NeuronPartnerResult;
   inspect: InspectReport;
   contexts: ContextsSummary;
   describe: DescriptionsResult;

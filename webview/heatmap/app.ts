@@ -3,6 +3,7 @@
 // API come in as arguments so a test can drive it.
 import type { HeatmapData, HeatmapState, HeatmapToHost, HostToHeatmap } from '../../src/shared/protocol/heatmap';
 import type { VsCodeApi } from '../vscode-api';
+import { sidesSection } from './sides';
 
 export interface HeatmapAppEnv {
   api: VsCodeApi<HeatmapState, HeatmapToHost>;
@@ -26,6 +27,8 @@ export function startHeatmapApp(env: HeatmapAppEnv): void {
   const { api, doc, root, messages } = env;
   let state: HeatmapState = api.getState() ?? { subword: false, hidden: [] };
   let status = '';
+  /** What the host is doing for the second model while its last rows stay shown. */
+  let sidesNote = '';
 
   const el = (tag: string, text?: string, className?: string): HTMLElement => {
     const node = doc.createElement(tag);
@@ -124,12 +127,26 @@ export function startHeatmapApp(env: HeatmapAppEnv): void {
     return col;
   };
 
+  const sides = (): HTMLElement =>
+    sidesSection(doc, state.sides, sidesNote, state.diff ?? false, {
+      choose: () => api.postMessage({ type: 'chooseSecond' }),
+      clear: () => api.postMessage({ type: 'clearSecond' }),
+      diff: (on) => {
+        state = { ...state, diff: on };
+        save();
+        render();
+        doc.getElementById?.('diff-mode')?.focus?.();
+      },
+      reveal: (line, character) => api.postMessage({ type: 'reveal', line, character }),
+      bin,
+    });
+
   const render = () => {
     const data = state.data;
     if (!data) {
       const message = el('p', status || 'Open a text file and select a neuron.', 'subtitle');
       message.setAttribute('role', 'status');
-      root.replaceChildren(toolbar(false), message);
+      root.replaceChildren(toolbar(false), message, sides());
       return;
     }
     const title = el('p', `${data.file} · ${data.model}${data.subword ? ' · subword pieces' : ''}`, 'subtitle');
@@ -138,7 +155,7 @@ export function startHeatmapApp(env: HeatmapAppEnv): void {
     data.neurons.forEach((n, j) => {
       if (!state.hidden.includes(n.id)) grid.append(column(data, j));
     });
-    root.replaceChildren(toolbar(), title, picker(data), grid, ...more);
+    root.replaceChildren(toolbar(), title, picker(data), sides(), grid, ...more);
   };
 
   messages.addEventListener('message', (event) => {
@@ -157,6 +174,18 @@ export function startHeatmapApp(env: HeatmapAppEnv): void {
       case 'busy':
         status = 'Computing…';
         break;
+      case 'sides': {
+        // Rows of the same second model stay up while new ones are computed.
+        const shown = state.sides;
+        if (msg.sides.state === 'waiting' && shown?.state === 'data' && shown.data.other === msg.sides.other) {
+          sidesNote = msg.sides.message;
+        } else {
+          sidesNote = '';
+          state = { ...state, sides: msg.sides };
+          save();
+        }
+        break;
+      }
       case 'error':
         status = `Error: ${msg.message}`;
         break;

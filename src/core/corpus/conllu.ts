@@ -24,33 +24,39 @@ export async function readConllu(file: string, column: ConlluColumn = 'upos'): P
   return parseConllu(await readInputTextAsync(file), file, column);
 }
 
+/** The token line of one syntactic word: its 1-based line in the file and its ten columns. */
+export interface ConlluToken {
+  line: number;
+  cols: string[];
+}
+
 /**
  * Sentences are blocks separated by blank lines; `#` lines are comments. Multiword token ranges
  * (`1-2`) and empty nodes (`1.1`) are skipped so that one label goes with each syntactic word.
  */
 export function parseConllu(text: string, file: string, column: ConlluColumn = 'upos'): LabelledCorpus {
   const pick = labelPicker(column);
-  const sentences: string[][] = [];
-  const labels: string[][] = [];
-  const lines: number[] = [];
-  let words: string[] = [];
-  let tags: string[] = [];
-  let firstLine = 0;
-  const endSentence = () => {
-    if (words.length > 0) {
-      sentences.push(words);
-      labels.push(tags);
-      lines.push(firstLine);
-    }
-    words = [];
-    tags = [];
+  const tokens = conlluSentences(text, file);
+  if (tokens.length === 0) throw new GrainError('no sentences found (file is empty or has only comments)', { file });
+  return {
+    sentences: tokens.map((s) => s.map((t) => t.cols[FORM])),
+    labels: tokens.map((s) => s.map((t) => pick(t.cols, file, t.line))),
+    source: file,
+    lines: tokens.map((s) => s[0].line),
   };
+}
+
+/** The syntactic words of each sentence as their token lines, by the rules of parseConllu; no sentence is empty. */
+export function conlluSentences(text: string, file: string): ConlluToken[][] {
+  const sentences: ConlluToken[][] = [];
+  let words: ConlluToken[] = [];
   const all = splitLines(text);
   for (let i = 0; i < all.length; i++) {
     const line = all[i];
     const lineNo = i + 1;
     if (line.trim() === '') {
-      endSentence();
+      if (words.length > 0) sentences.push(words);
+      words = [];
       continue;
     }
     if (line.startsWith('#')) continue;
@@ -61,13 +67,22 @@ export function parseConllu(text: string, file: string, column: ConlluColumn = '
     const id = cols[0];
     if (/^\d+-\d+$/.test(id) || /^\d+\.\d+$/.test(id)) continue;
     if (!/^\d+$/.test(id)) throw new GrainError(`bad word ID '${id}' (expected a number, a range a-b or a decimal a.b)`, { file, line: lineNo });
-    if (words.length === 0) firstLine = lineNo;
-    words.push(cols[FORM]);
-    tags.push(pick(cols, file, lineNo));
+    words.push({ line: lineNo, cols });
   }
-  endSentence();
-  if (sentences.length === 0) throw new GrainError('no sentences found (file is empty or has only comments)', { file });
-  return { sentences, labels, source: file, lines };
+  if (words.length > 0) sentences.push(words);
+  return sentences;
+}
+
+/** Each word's label in one column (as parseConllu picks it). */
+export function conlluLabels(sentences: readonly ConlluToken[][], column: ConlluColumn, file: string): string[][] {
+  const pick = labelPicker(column);
+  return sentences.map((s) => s.map((t) => pick(t.cols, file, t.line)));
+}
+
+/** UTF-16 offsets of a token's FORM cell in its line: after the ID and its tab. */
+export function formCell(token: ConlluToken): { start: number; end: number } {
+  const start = token.cols[0].length + 1;
+  return { start, end: start + token.cols[FORM].length };
 }
 
 type Picker = (cols: string[], file: string, line: number) => string;

@@ -56,8 +56,7 @@ export async function predictSource(model: ProbeModel, source: ProbeSource, opts
   try {
     for await (const chunk of source.chunks(opts.chunkRows ?? 4096) as AsyncIterable<RowChunk>) {
       throwIfAborted(opts.signal);
-      const p = await gemm.abt(chunk.data, weights, chunk.rows, n, model.classes);
-      softmaxRows(p, chunk.rows, model.classes, model.bias);
+      const p = await classProbabilities(gemm, weights, model.bias, chunk.data, chunk.rows, n);
       for (let r = 0; r < chunk.rows; r++) {
         let best = 0;
         for (let c = 1; c < model.classes; c++) if (p[r * model.classes + c] > p[r * model.classes + best]) best = c;
@@ -69,4 +68,23 @@ export async function predictSource(model: ProbeModel, source: ProbeSource, opts
     if (!opts.gemm) await gemm.dispose();
   }
   return { predicted, probability };
+}
+
+/**
+ * Softmax(x W^T + b) of `rows` rows of all neurons (row-major, `neurons` wide), with weights
+ * spread over every neuron ([classes x neurons], fullWeights): rows x classes probabilities.
+ */
+export async function classProbabilities(
+  gemm: Pick<Gemm, 'abt'>,
+  weights: Float32Array,
+  bias: Float32Array,
+  data: Float32Array,
+  rows: number,
+  neurons: number,
+): Promise<Float32Array> {
+  const classes = bias.length;
+  if (weights.length !== classes * neurons) throw new GrainError(`the probe has ${weights.length / classes} weights per class but the activations have ${neurons} neurons`);
+  const p = await gemm.abt(data.subarray(0, rows * neurons), weights, rows, neurons, classes);
+  softmaxRows(p, rows, classes, bias);
+  return p;
 }

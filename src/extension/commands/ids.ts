@@ -24,6 +24,11 @@ export const COMMAND_IDS = [
   'grain.deleteResult',
   'grain.refreshAnalyses',
   'grain.decorateVisibleRange',
+  'grain.showProbeErrors',
+  'grain.clearProbeErrors',
+  'grain.showWordNeurons',
+  'grain.chooseSecondModel',
+  'grain.clearSecondModel',
   'grain.showLog',
   'grain.showActivations',
 ] as const;

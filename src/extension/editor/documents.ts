@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { isAbsolute, resolve } from 'node:path';
 import { wordClassifierProblem, type ProbeResult } from '../../shared/results';
 import { modelDisplayName, sameModel } from '../../core/model/folder';
+import { isConlluName } from '../../core/corpus/labelled-document';
 import type { ModelRef } from './analysis';
 
 /** Plain-text-like languages by default; `grain.decorations.languages` adds or replaces them. */
@@ -12,6 +13,8 @@ export function heatLanguages(): string[] {
 }
 
 export function isHeatDocument(doc: vscode.TextDocument): boolean {
+  // A CoNLL-U file's lines are token rows, not sentences: its words are marked by probe errors instead.
+  if (isConlluName(doc.uri.path)) return false;
   return (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-remote') && heatLanguages().includes(doc.languageId);
 }
 

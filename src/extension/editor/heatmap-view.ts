@@ -1,6 +1,7 @@
 // The heat-map webview view in the Grain container: the open text file as words coloured by the
 // selected and pinned neurons, side by side, in words or subword pieces.
 import * as vscode from 'vscode';
+import { modelDisplayName } from '../../core/model/folder';
 import { neuronLabel } from '../../shared/neurons';
 import type { HeatmapData, HeatmapToHost, HostToHeatmap } from '../../shared/protocol/heatmap';
 import { HEATMAP_VIEW_ID } from '../../shared/protocol/heatmap';
@@ -9,6 +10,7 @@ import { prepareWebview, renderWebviewHtml } from '../webview-host';
 import { EditorAnalysis, isCancel } from './analysis';
 import { isHeatDocument } from './documents';
 import type { Pins } from './pins';
+import type { SecondModel } from './second-model';
 
 /** The view shows the first lines of a file only: it is an overview, the editor has the rest. */
 const MAX_LINES = 300;
@@ -19,6 +21,8 @@ export class HeatmapView implements vscode.WebviewViewProvider, vscode.Disposabl
   private subword = false;
   private timer?: NodeJS.Timeout;
   private running?: { cancel(): void };
+  /** Counts updates: a slower, older one never overwrites a newer one's second-model rows. */
+  private generation = 0;
   /** The last text editor of a heat document, kept while the focus is in the view itself. */
   private lastEditor?: vscode.TextEditor;
   private readonly disposables: vscode.Disposable[] = [];
@@ -27,9 +31,15 @@ export class HeatmapView implements vscode.WebviewViewProvider, vscode.Disposabl
     private readonly services: GrainServices,
     private readonly analysis: EditorAnalysis,
     private readonly pins: Pins,
+    private readonly second: SecondModel,
   ) {
     const s = services.state;
     this.disposables.push(
+      second.onDidChange(() => this.schedule(0)),
+      // A correlation result saved meanwhile may name the partner.
+      services.results.onDidChange(() => {
+        if (second.folder) this.schedule(DEBOUNCE_MS);
+      }),
       s.onDidChangeNeuron(() => this.schedule(0)),
       s.onDidChangeModel(() => this.schedule(0)),
       pins.onDidChange(() => this.schedule(0)),
@@ -43,8 +53,8 @@ export class HeatmapView implements vscode.WebviewViewProvider, vscode.Disposabl
     );
   }
 
-  static register(services: GrainServices, analysis: EditorAnalysis, pins: Pins): vscode.Disposable[] {
-    const view = new HeatmapView(services, analysis, pins);
+  static register(services: GrainServices, analysis: EditorAnalysis, pins: Pins, second: SecondModel): vscode.Disposable[] {
+    const view = new HeatmapView(services, analysis, pins, second);
     return [view, vscode.window.registerWebviewViewProvider(HEATMAP_VIEW_ID, view)];
   }
 
@@ -89,6 +99,12 @@ export class HeatmapView implements vscode.WebviewViewProvider, vscode.Disposabl
         void vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, selection: new vscode.Range(pos, pos) });
         return;
       }
+      case 'chooseSecond':
+        void vscode.commands.executeCommand('grain.chooseSecondModel');
+        return;
+      case 'clearSecond':
+        void vscode.commands.executeCommand('grain.clearSecondModel');
+        return;
     }
   }
 
@@ -107,6 +123,11 @@ export class HeatmapView implements vscode.WebviewViewProvider, vscode.Disposabl
 
   private async update(): Promise<void> {
     if (!this.view) return;
+    const generation = ++this.generation;
+    this.second.cancel();
+    // The second model's controls show whatever else the view shows.
+    const other = this.second.folder;
+    this.post({ type: 'sides', sides: other ? { state: 'waiting', other: modelDisplayName(other), message: 'Waiting for the heat map…' } : { state: 'off' } });
     if (!vscode.workspace.isTrusted) return this.post({ type: 'empty', message: 'The heat map runs the model on your text, which needs a trusted workspace (Restricted Mode is on).' });
     const editor = this.editor();
     if (!editor) return this.post({ type: 'empty', message: 'Open a plain-text file to see it as a heat map.' });
@@ -143,6 +164,9 @@ export class HeatmapView implements vscode.WebviewViewProvider, vscode.Disposabl
         totalLines: doc.lineCount,
       };
       this.post({ type: 'data', data });
+      // Beside it, the selected neuron's partner in the second model, in words (never pieces: two tokenizers cut words differently).
+      const sides = await this.second.sides(model, stats, lines, (busy) => this.post({ type: 'sides', sides: busy }));
+      if (sides && generation === this.generation) this.post({ type: 'sides', sides });
     } catch (e) {
       if (isCancel(e)) return;
       this.analysis.report('heat map', e);

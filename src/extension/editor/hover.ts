@@ -145,10 +145,10 @@ export class HeatHover implements vscode.HoverProvider {
   }
 }
 
-function fmt(v: number): string {
+export function fmt(v: number): string {
   return Math.abs(v) >= 100 || (Math.abs(v) < 0.001 && v !== 0) ? v.toExponential(2) : v.toFixed(3);
 }
-function signed(z: number): string {
+export function signed(z: number): string {
   return `${z >= 0 ? '+' : '−'}${Math.abs(z).toFixed(2)}`;
 }
 function escapeMd(s: string): string {

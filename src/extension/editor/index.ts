@@ -13,12 +13,16 @@ import { heatLanguages, probeFor } from './documents';
 import { HeatmapView } from './heatmap-view';
 import { HeatHover } from './hover';
 import { Pins } from './pins';
+import { ProbeErrors } from './probe-errors';
+import { SecondModel } from './second-model';
 
 export function registerEditor(context: vscode.ExtensionContext, services: GrainServices, commands: CommandRegistry): void {
   const analysis = new EditorAnalysis(services, context.globalStorageUri);
   const pins = new Pins(context.workspaceState);
   const decorations = new HeatDecorations(services, analysis);
   const hover = new HeatHover(services, analysis, decorations, pins);
+  const probeErrors = new ProbeErrors(services, analysis);
+  const second = new SecondModel(services, context.workspaceState);
 
   /** The current model and its statistics (sites and widths), asking for a model if none is set. */
   const modelAndStats = async (ask: boolean): Promise<{ name: string; stats: StatsInfo } | undefined> => {
@@ -108,11 +112,21 @@ export function registerEditor(context: vscode.ExtensionContext, services: Grain
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('grain.decorations.languages')) registerHovers();
     }),
-    ...HeatmapView.register(services, analysis, pins),
+    probeErrors,
+    second,
+    vscode.languages.registerCodeActionsProvider([{ scheme: 'file' }, { scheme: 'untitled' }], probeErrors, { providedCodeActionKinds: ProbeErrors.providedCodeActionKinds }),
+    second.onDidChange((m) => void vscode.commands.executeCommand('setContext', 'grain.hasSecondModel', m !== undefined)),
+    ...HeatmapView.register(services, analysis, pins, second),
   );
+  void vscode.commands.executeCommand('setContext', 'grain.hasSecondModel', second.folder !== undefined);
   commands.register('grain.showNeuron', showNeuron);
   commands.register('grain.pinNeuron', pinNeuron);
   commands.register('grain.decorateVisibleRange', () => decorations.refreshAll());
+  commands.register('grain.showProbeErrors', () => probeErrors.show());
+  commands.register('grain.clearProbeErrors', () => probeErrors.clear());
+  commands.register('grain.showWordNeurons', (uri, line, character) => probeErrors.showWordNeurons(uri, line, character));
+  commands.register('grain.chooseSecondModel', (arg) => second.choose(analysis.model()?.dir, arg));
+  commands.register('grain.clearSecondModel', () => second.set(undefined));
 }
 
 type NeuronPick = vscode.QuickPickItem & { neuron: number };

@@ -33,9 +33,47 @@ export interface HeatmapData {
   totalLines: number;
 }
 
+/**
+ * The second model beside the current one: the selected neuron and its partner there (the other
+ * model's neuron best correlated with it), word by word over the file's first lines, each
+ * standardised over those words.
+ */
+export interface SideBySide {
+  model: string;
+  other: string;
+  neuron: { id: number; label: string };
+  partner: { id: number; label: string };
+  /** Pearson r of the two over this file's words, and how many words. */
+  r: number;
+  words: number;
+  /** The saved correlation result that named the partner, with its r over its own text; absent when the partner was searched on this file. */
+  from?: { file: string; r: number; rows: number };
+  /** Per word (rows in document order). */
+  line: number[];
+  start: number[];
+  text: string[];
+  /** 1 when both models saw the word. */
+  computed: number[];
+  values: number[];
+  partnerValues: number[];
+  /** z-scores over this file's words, and z - sign(r) * partnerZ: where the two disagree. */
+  z: number[];
+  partnerZ: number[];
+  diff: number[];
+}
+
+export type SidesView =
+  /** No second model chosen. */
+  | { state: 'off' }
+  /** A second model, but nothing to show yet: computing, or why not (no neuron selected, ...). */
+  | { state: 'waiting'; other: string; message: string }
+  | { state: 'error'; other: string; message: string }
+  | { state: 'data'; data: SideBySide };
+
 /** Host -> view. */
 export type HostToHeatmap =
   | { type: 'data'; data: HeatmapData }
+  | { type: 'sides'; sides: SidesView }
   /** Nothing to show, and why (no text file, no model, no neuron, untrusted workspace). */
   | { type: 'empty'; message: string }
   | { type: 'busy' }
@@ -51,7 +89,10 @@ export type HeatmapToHost =
   | { type: 'unpin'; neuron: number }
   /** Open the neuron's top contexts over the corpus. */
   | { type: 'contexts'; neuron: number }
-  | { type: 'reveal'; line: number; character: number };
+  | { type: 'reveal'; line: number; character: number }
+  /** Grain: Choose Second Model... / Clear Second Model. */
+  | { type: 'chooseSecond' }
+  | { type: 'clearSecond' };
 
 /** What the view keeps with getState/setState. */
 export interface HeatmapState {
@@ -59,4 +100,7 @@ export interface HeatmapState {
   /** Neurons whose column the user hid. */
   hidden: number[];
   data?: HeatmapData;
+  sides?: SidesView;
+  /** Colour the second model's section by where the two neurons disagree. */
+  diff?: boolean;
 }
