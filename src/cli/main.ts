@@ -11,6 +11,7 @@ import { ablateCommand, ablateUsage } from './commands/ablate';
 import { demoCommand, demoUsage } from './commands/demo';
 import { annotateCommand, annotateUsage, experimentCommand, experimentUsage, probeCommand, probeUsage } from './commands/probe';
 import { reportCommand, reportUsage } from './commands/report';
+import { conceptCommand, conceptUsage } from './commands/concept';
 import { inspectCommand, inspectUsage } from './commands/inspect';
 import { contextsCommand, contextsUsage, describeCommand, describeUsage } from './commands/contexts';
 
@@ -24,6 +25,7 @@ const commands: Record<string, Command> = {
   probe: { run: probeCommand, usage: probeUsage },
   experiment: { run: experimentCommand, usage: experimentUsage },
   annotate: { run: annotateCommand, usage: annotateUsage },
+  concept: { run: conceptCommand, usage: conceptUsage },
   correlate: { run: correlateCommand, usage: correlateUsage },
   ablate: { run: ablateCommand, usage: ablateUsage },
   contexts: { run: contextsCommand, usage: contextsUsage },

@@ -15,7 +15,7 @@ import {
   type ProbeSettings,
   type WordLabelledData,
 } from '../../shared/jobs';
-import { isRegression, metricLabel, probeSummary } from '../../shared/results';
+import { isRegression, metricLabel, probeSummary, type ProbeResult } from '../../shared/results';
 import { CLASSIFICATION_METRICS, METRICS, REGRESSION_METRICS, isRegressionMetric } from '../../core/probe/metrics';
 import { GrainError } from '../../core/errors';
 import { finiteNumber, modelFlag, oneOf, parseFlags, positiveInt, required, UsageError, type FlagSpec, threadCount } from '../args';
@@ -75,7 +75,7 @@ export const experimentUsage = `grain experiment <labelled data> <activations> -
   The paper's experiments on one probing task (all of them by default).
 ${dataUsage}`;
 
-const common: FlagSpec = {
+export const common: FlagSpec = {
   input: { type: 'string' },
   labels: { type: 'string' },
   'test-input': { type: 'string' },
@@ -119,7 +119,7 @@ const common: FlagSpec = {
   'control-ignore-case': { type: 'boolean', default: false },
 };
 
-type Flags = Record<string, string | boolean | undefined>;
+export type Flags = Record<string, string | boolean | undefined>;
 
 /** The models/ folder next to the built CLI (dist/..) holds brown-split.json. */
 export function defaultBrownSplit(): string {
@@ -190,10 +190,14 @@ function conceptData(f: Flags, concept: ConceptSpec): ConceptData {
 }
 
 function probeInputs(f: Flags): ProbeInputs {
+  return { data: labelledData(f), ...activationInputs(f) };
+}
+
+/** Where the activations come from (--model or --activations) and how they are extracted. */
+export function activationInputs(f: Flags): Omit<ProbeInputs, 'data'> {
   if ((f.model === undefined) === (f.activations === undefined)) throw new UsageError('give --model DIR or --activations FILE (not both)');
   if (f['ignore-embeddings'] === true && f.activations !== undefined) throw new UsageError('--ignore-embeddings chooses what is extracted; with --activations nothing is (use --layers to probe some layers)');
   return {
-    data: labelledData(f),
     model: modelFlag(f),
     activations: f.activations as string | undefined,
     testActivations: f['test-activations'] as string | undefined,
@@ -206,7 +210,7 @@ function probeInputs(f: Flags): ProbeInputs {
   };
 }
 
-function probeSettings(f: Flags): ProbeSettings {
+export function probeSettings(f: Flags): ProbeSettings {
   const regression = f.regression === true;
   let metric: ProbeSettings['metric'];
   if (f.metric !== undefined) {
@@ -235,7 +239,7 @@ function probeSettings(f: Flags): ProbeSettings {
   };
 }
 
-function topPercentage(f: Flags): number {
+export function topPercentage(f: Flags): number {
   const v = finiteNumber('top', f.top as string, 0, 1);
   if (v <= 0) throw new UsageError('--top is a share of weight mass in (0, 1], e.g. 0.5');
   return v;
@@ -308,7 +312,11 @@ const pct = share;
 
 export async function probeCommand(argv: string[], out: Out): Promise<void> {
   const job = probeJobFromArgs(argv);
-  const r = await runJob(job, cliContext(out));
+  printProbe(await runJob(job, cliContext(out)), job.out, out);
+}
+
+/** What grain probe and grain concept print of a probe result. */
+export function printProbe(r: ProbeResult, written: string, out: Out): void {
   const unit = r.data.sentenceLevel ? 'sentences' : 'words';
   const concept = r.data.concept;
   if (concept) out.info(`concept: ${concept.description} (${concept.positive} of ${concept.positive + concept.negative} training words)`);
@@ -331,7 +339,7 @@ export async function probeCommand(argv: string[], out: Out): Promise<void> {
     if (r.control) out.info(`control task ${label} ${pct(r.control.controlAccuracy)}, selectivity ${pct(r.control.selectivity)}`);
   }
   out.info(`top neurons: ${r.ordering.slice(0, 10).join(', ')}; per site ${r.sites.map((s, i) => `${s.name} ${r.topBySite[i]}`).join(', ')}`);
-  out.info(`trained in ${r.timings.trainSeconds.toFixed(2)} s at ${r.timings.gflops.toFixed(1)} GFLOP/s; wrote ${job.out}`);
+  out.info(`trained in ${r.timings.trainSeconds.toFixed(2)} s at ${r.timings.gflops.toFixed(1)} GFLOP/s; wrote ${written}`);
 }
 
 export async function annotateCommand(argv: string[], out: Out): Promise<void> {
