@@ -132,7 +132,7 @@ export async function probeConceptCommand(ctx: CommandContext): Promise<void> {
   const top = probe.ordering.slice(0, 3).map((n) => neuronTitle(probe.sites, n)).join(', ');
   const what = probe.data.concept?.description ?? 'the concept';
   const message =
-    `concept ${what}: test accuracy ${pct(probe.test.accuracy)} on ${probe.test.rows.toLocaleString('en-US')} balanced test words (majority ${pct(probe.test.majorityBaseline)}); ` +
+    `the concept (${what}): test accuracy ${pct(probe.test.accuracy)} on ${probe.test.rows.toLocaleString('en-US')} balanced test words (majority ${pct(probe.test.majorityBaseline)}); ` +
     `top neurons ${top}` +
     (best !== undefined ? `; the file is coloured by ${neuronTitle(probe.sites, best)}` : '');
   ctx.log.info(`Probe This Concept: ${message}; saved ${out}`);
