@@ -118,12 +118,24 @@ test('selected words, Probe This Concept from the context menu: accuracy shown, 
   const words = new Set(overlays.map((o) => `${o.top}:${o.left}`));
   assert.ok(words.size >= 10, `words coloured: ${words.size}`);
   await session.screenshot('concept-04-accuracy-and-coloured-file');
+
+  // Open Report: the ranked-neurons report, its header naming the concept and the balancing.
+  await toast.locator('.monaco-button', { hasText: 'Open Report' }).click();
+  const frame = session.webviewFrame();
+  const task = frame.locator('text=Concept: the words the, a, an').first();
+  await task.waitFor({ timeout: TIMEOUTS.ui });
+  const taskText = await task.innerText();
+  assert.match(taskText, new RegExp(`\\(${r.data.concept.positive.toLocaleString('en-US')} of [\\d,]+ training words\\) · balanced \\(train ([\\d,]+) / \\1, test ([\\d,]+) / \\2\\)`));
+  await session.screenshot('concept-05-report');
   console.log(`# Probe This Concept (the, a, an; Brown 1,500 / 300): test accuracy ${(100 * r.test.accuracy).toFixed(2)}% on ${r.test.rows} balanced test words; best neuron ${best} (${where}); ${seconds.toFixed(1)} s from the click to the result`);
 });
 
 test('a typed /regex/ over the open file, which has no word of it, is refused naming the file', async () => {
   const page = session.page;
-  await session.openFile('words.txt');
+  // Back from the report to the text: its tab is still open.
+  await page.locator('.tab', { hasText: 'words.txt' }).first().click();
+  await page.locator('.tab.active', { hasText: 'words.txt' }).waitFor({ timeout: TIMEOUTS.ui });
+  await page.locator('.editor-instance .monaco-editor .view-lines .view-line').first().click();
   await page.keyboard.press('Control+Home'); // no selection
   const widget = page.locator('.quick-input-widget');
   const command = widget.locator('.quick-input-list .monaco-list-row', { hasText: 'Grain: Probe This Concept' }).first();
@@ -151,7 +163,8 @@ test('a typed /regex/ over the open file, which has no word of it, is refused na
   const toast = page.locator('.notification-toast', { hasText: 'matches' }).first();
   await toast.waitFor({ timeout: PROBE_TIMEOUT });
   const text = (await toast.innerText()).replace(/\s+/g, ' ');
-  await session.screenshot('concept-05-too-few');
+  await page.waitForTimeout(600); // the toast's slide-in, for the screenshot only
+  await session.screenshot('concept-06-no-word-of-the-file');
   // None of the file's five lines has a word ending in -ly.
   assert.match(text, /Probe This Concept \(brown-lstm-s1\) failed: .*words\.txt: the concept \(words matching \/\.\*ly\$\/ from their start\) matches no word of the text/);
 });
