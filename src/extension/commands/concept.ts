@@ -6,9 +6,7 @@ import { DEFAULTS } from '../../shared/defaults';
 import type { ConceptData, ConceptSpec, ProbeJob } from '../../shared/jobs';
 import { classifierResult } from '../../shared/results';
 import { neuronTitle } from '../../shared/neurons';
-import { conceptRegex } from '../../core/corpus/concept';
-import { GrainError } from '../../core/errors';
-import { splitLines, splitWords } from '../../core/text/words';
+import { parseTyped, wordsOf } from './concept-input';
 import type { CommandContext } from './context';
 import { activeTextFile, brownData } from './analysis';
 
@@ -19,30 +17,7 @@ const NAME_WORDS = 3;
 /** The words of the editor's selections (each word once, in order), or none when nothing is selected. */
 function selectedWords(editor: vscode.TextEditor | undefined): string[] {
   if (!editor) return [];
-  const words = new Set<string>();
-  for (const sel of editor.selections) {
-    if (sel.isEmpty) continue;
-    for (const line of splitLines(editor.document.getText(sel))) for (const w of splitWords(line)) words.add(w);
-  }
-  return [...words];
-}
-
-/** What the input box holds: `/RE/` is a regular expression, anything else words separated by commas or spaces. */
-function parseTyped(text: string): ConceptSpec | { error: string } {
-  const t = text.trim();
-  if (t.length >= 2 && t.startsWith('/') && t.endsWith('/')) {
-    const pattern = t.slice(1, -1);
-    try {
-      conceptRegex(pattern);
-    } catch (e) {
-      if (e instanceof GrainError) return { error: e.message };
-      throw e;
-    }
-    return { kind: 'regex', pattern };
-  }
-  const words = t.split(/[,\s]+/).filter(Boolean);
-  if (words.length === 0) return { error: 'type words separated by commas (the, a, an) or a regular expression between slashes (/.*ly$/)' };
-  return { kind: 'list', words };
+  return wordsOf(editor.selections.filter((sel) => !sel.isEmpty).map((sel) => editor.document.getText(sel)));
 }
 
 async function askConcept(): Promise<ConceptSpec | undefined> {
