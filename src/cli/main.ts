@@ -13,6 +13,7 @@ import { annotateCommand, annotateUsage, experimentCommand, experimentUsage, pro
 import { reportCommand, reportUsage } from './commands/report';
 import { rankCommand, rankUsage } from './commands/rank';
 import { compareRankingsCommand, compareRankingsUsage } from './commands/compare-rankings';
+import { conceptCommand, conceptUsage } from './commands/concept';
 import { inspectCommand, inspectUsage } from './commands/inspect';
 import { contextsCommand, contextsUsage, describeCommand, describeUsage } from './commands/contexts';
 
@@ -28,6 +29,7 @@ const commands: Record<string, Command> = {
   annotate: { run: annotateCommand, usage: annotateUsage },
   rank: { run: rankCommand, usage: rankUsage },
   'compare-rankings': { run: compareRankingsCommand, usage: compareRankingsUsage },
+  concept: { run: conceptCommand, usage: conceptUsage },
   correlate: { run: correlateCommand, usage: correlateUsage },
   ablate: { run: ablateCommand, usage: ablateUsage },
   contexts: { run: contextsCommand, usage: contextsUsage },

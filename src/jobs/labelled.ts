@@ -77,6 +77,11 @@ export async function conceptFilter(spec: ConceptData['concept']): Promise<Conce
   switch (spec.kind) {
     case 'words':
       return { kind: 'words', words: await readWordList(spec.file), file: spec.file };
+    case 'list': {
+      const words = new Set(spec.words.filter((w) => w !== ''));
+      if (words.size === 0) throw new GrainError('the concept has no words: give at least one');
+      return { kind: 'words', words };
+    }
     case 'regex':
       return { kind: 'regex', pattern: spec.pattern };
     case 'labels':
@@ -94,9 +99,36 @@ async function readConceptSplit(data: ConceptData): Promise<LabelledSplit> {
   const parts = await conceptText(data);
   const split = parts.test ? { train: parts.train, test: parts.test, testFrom: parts.testFrom! } : holdOut(parts.train);
   const concept = conceptOf(filter, split.train);
-  const train = annotateConcept(split.train, filter, { concept });
+  const train = annotateConcept(split.train, filter, { concept, requireBoth: data.minPositives === undefined });
   const test = annotateConcept(split.test, filter, { concept, requireBoth: false });
+  if (data.minPositives !== undefined) checkPositives(data, concept.description, train, test, split.testFrom);
   return { train, test, testFrom: split.testFrom, concept: { description: concept.description, positive: train.positive, negative: train.negative } };
+}
+
+/**
+ * Refuses a concept with too few words in the training or the test part (minPositives), naming
+ * the text: a probe trained on a handful of words, or scored on none, would report a number
+ * that means nothing.
+ */
+function checkPositives(data: ConceptData, description: string, train: { positive: number; negative: number }, test: { positive: number }, testFrom: string): void {
+  const min = data.minPositives ?? 1;
+  const from = data.from;
+  const file = from.kind === 'text' ? from.input : from.kind === 'pair' ? from.input : from.kind === 'conllu' ? from.train : undefined;
+  const where = file ? { file } : {};
+  const text = from.kind === 'brown' ? `the Brown sentences used (${from.trainSentences ?? 'all'} training, ${from.testSentences ?? 'all'} test)` : 'the text';
+  if (train.positive + test.positive === 0) throw new GrainError(`the concept (${description}) matches no word of ${text}`, where);
+  if (train.negative === 0) throw new GrainError(`every training word of ${text} is in the concept (${description}); a probe needs negative examples`, where);
+  const parts: [string, number][] = [
+    ['the training part', train.positive],
+    [`the test part (${testFrom})`, test.positive],
+  ];
+  for (const [part, n] of parts) {
+    if (n >= min) continue;
+    throw new GrainError(
+      `the concept (${description}) matches ${n === 0 ? 'no word' : `only ${n} word${n === 1 ? '' : 's'}`} of ${part}; the probe needs at least ${min} in the training and the test part each: give a longer text or a broader concept`,
+      where,
+    );
+  }
 }
 
 async function conceptText(data: ConceptData): Promise<{ train: TextPart; test?: TextPart; testFrom?: string }> {

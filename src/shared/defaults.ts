@@ -29,6 +29,11 @@ export const DEFAULTS = {
     clustering: { threshold: 0.5, absolute: true },
   },
   brown: { tagset: 'normalized', trainSentences: 5000, testSentences: 1000 },
+  /**
+   * grain concept and Probe This Concept: the Brown sentences of the quick demo probe, balanced,
+   * and the fewest words of the concept each part must hold.
+   */
+  concept: { trainSentences: 1500, testSentences: 300, minPositives: 5 },
   ablation: {
     percents: [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50],
     randomDraws: 5,

@@ -61,11 +61,16 @@ export type WordLabelledData =
   | { kind: 'brown'; split: string; tagset: 'raw' | 'normalized' | 'universal'; trainSentences?: number; testSentences?: number; dir?: string };
 
 /**
- * The words of a binary concept (NeuroX's annotate): listed in a file (exact, case-sensitive),
- * matching a regular expression from their first character (as Python's re.match), or carrying
- * one of some labels of labelled data (case-insensitive; a trailing * matches any ending).
+ * The words of a binary concept (NeuroX's annotate): listed in a file or given as a list (exact,
+ * case-sensitive), matching a regular expression from their first character (as Python's
+ * re.match), or carrying one of some labels of labelled data (case-insensitive; a trailing *
+ * matches any ending).
  */
-export type ConceptSpec = { kind: 'words'; file: string } | { kind: 'regex'; pattern: string } | { kind: 'labels'; labels: string[] };
+export type ConceptSpec =
+  | { kind: 'words'; file: string }
+  | { kind: 'list'; words: string[] }
+  | { kind: 'regex'; pattern: string }
+  | { kind: 'labels'; labels: string[] };
 
 /** A binary concept over a text: every word 'positive' or 'negative'. */
 export interface ConceptData {
@@ -73,6 +78,11 @@ export interface ConceptData {
   concept: ConceptSpec;
   /** The text (its labels too, for a concept of labels): labelled data, or a plain sentence file. */
   from: WordLabelledData | { kind: 'text'; input: string; testInput?: string };
+  /**
+   * The fewest words of the concept the training part and the test part must each hold (grain
+   * concept, Probe This Concept); without it only the training part needs one.
+   */
+  minPositives?: number;
 }
 
 /**

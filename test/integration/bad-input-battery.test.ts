@@ -1,6 +1,6 @@
 /**
  * The bad-input battery (issue 13, item 6): one table of careless and hostile inputs, one class
- * at a time (models, tokenizers, texts, labels, stores, options, outputs, reports, security,
+ * at a time (models, tokenizers, texts, labels, concepts, stores, options, outputs, reports, security,
  * concurrency), each held to the contract of DEVELOPERS.md: the documented exit code, a message
  * that names what is wrong and where, no stack trace, no output under the final name, no
  * temporary left behind, and every file the user gave unchanged.
@@ -97,6 +97,7 @@ test('the bad-input battery: each class answered with the documented exit code a
     ['probe', '--input', text, '--labels', labels, '--activations', activations, '--test-activations', activations, '--test-input', text, '--test-labels', labels, '--out', out, ...extra];
   const extract = (model: string, input = text, extra: string[] = []) => ['extract', '--model', model, '--input', input, '--out', out.replace(/json$/, 'grain'), ...extra];
   const probe = (extra: string[]) => ['probe', '--model', LSTM, '--input', text, '--labels', labels, '--out', out, ...extra];
+  const concept = (extra: string[]) => ['concept', '--model', LSTM, '--input', text, '--out', out, ...extra];
 
   const cases: Record<string, Case[]> = {
     models: [
@@ -129,6 +130,19 @@ test('the bad-input battery: each class answered with the documented exit code a
       { name: 'labels that are not UTF-8', args: probe(['--labels', file('latin1-labels.txt', Buffer.from('DT NN VBD .\nPPS DOD * .\nDT NN VBD DT NN \xe9\n', 'latin1'))]), status: 1, expect: /latin1-labels\.txt:3: .*UTF-8/ },
       { name: 'a CoNLL-U line with too few columns', args: ['probe', '--model', LSTM, '--conllu', file('bad.conllu', '1\tThe\tthe\tDET\tDT\t_\t2\tdet\t_\t_\n2\tjury\tjury\tNOUN\n\n'), '--out', out], status: 1, expect: /bad\.conllu:2: / },
       { name: 'a CoNLL-U file without sentences', args: ['probe', '--model', LSTM, '--conllu', file('comments.conllu', '# only a comment\n\n'), '--out', out], status: 1, expect: /comments\.conllu: / },
+    ],
+    concepts: [
+      { name: 'a concept no word of the text has', args: concept(['--words', 'zebra']), status: 1, expect: /text\.txt: the concept \(the word zebra\) matches no word of the text/ },
+      { name: 'a concept with too few words in the training part', args: concept(['--words', 'the,The']), status: 1, expect: /text\.txt: the concept \(the words the, The\) matches only 1 word of the training part; the probe needs at least 5 in the training and the test part each/ },
+      { name: 'a concept every word has', args: concept(['--regex', '.*']), status: 1, expect: /text\.txt: every training word of the text is in the concept/ },
+      { name: 'an empty regular expression', args: concept(['--regex', '']), status: 2, expect: /--regex is empty/ },
+      { name: 'a regular expression that does not parse', args: concept(['--regex', '(ly']), status: 2, expect: /--regex: not a valid regular expression '\(ly'/ },
+      { name: 'a word list that does not exist', args: concept(['--wordlist', join(inputs, 'no-words.txt')]), status: 1, expect: /no-words\.txt: file not found/ },
+      { name: 'an empty word list', args: concept(['--wordlist', file('empty-words.txt', '\n \n')]), status: 1, expect: /empty-words\.txt: the word list is empty/ },
+      { name: '--words of commas only', args: concept(['--words', ',,']), status: 2, expect: /--words needs words/ },
+      { name: 'two concepts', args: concept(['--words', 'the', '--regex', '.*ly$']), status: 2, expect: /give one concept: --words and --regex/ },
+      { name: 'no concept', args: concept([]), status: 2, expect: /give a concept: --words w1,w2, --regex RE or --wordlist FILE/ },
+      { name: 'Brown sentence counts with --input', args: concept(['--words', 'the', '--train-sentences', '10']), status: 2, expect: /--train-sentences chooses Brown sentences/ },
     ],
     stores: [
       { name: 'a Grain store cut short', args: probeWith(file('cut.grain', readFileSync(stores.grain).subarray(0, statSync(stores.grain).size - 100))), status: 1, expect: /cut\.grain: / },

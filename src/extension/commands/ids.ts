@@ -11,6 +11,7 @@ export const COMMAND_IDS = [
   'grain.extractCurrentFile',
   'grain.extractCorpus',
   'grain.runProbe',
+  'grain.probeConcept',
   'grain.runExperiments',
   'grain.correlateModels',
   'grain.runAblation',

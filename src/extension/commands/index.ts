@@ -7,6 +7,7 @@ import { correlateCommand, experimentsCommand, extractCorpus, extractCurrentFile
 import { runDemo } from './demo';
 import { ablationCommand } from './ablation';
 import { showActivations } from './activations';
+import { probeConceptCommand } from './concept';
 import { addModelFolder, chooseModel, openModelCard } from './models';
 import { deleteResult } from './reports';
 import { resultPathOf } from '../command-args';
@@ -19,6 +20,7 @@ export function registerCommands(ctx: CommandContext, commands: CommandRegistry)
   commands.register('grain.extractCurrentFile', () => extractCurrentFile(ctx));
   commands.register('grain.extractCorpus', () => extractCorpus(ctx));
   commands.register('grain.runProbe', () => probeCommand(ctx));
+  commands.register('grain.probeConcept', () => probeConceptCommand(ctx));
   commands.register('grain.runExperiments', () => experimentsCommand(ctx));
   commands.register('grain.correlateModels', () => correlateCommand(ctx));
   commands.register('grain.runAblation', () => ablationCommand(ctx));
