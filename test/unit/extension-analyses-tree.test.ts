@@ -99,7 +99,8 @@ test('a burst of file-watcher events (a job writing through a temp file and a re
   let changes = 0;
   view.onDidChangeTreeData!(() => changes++);
   copyFileSync(fixture('probe-lstm-upos.json'), join(grain, 'probe-2.json'));
-  const watcher = fake.state.fileWatchers.at(-1)!;
+  // The results folder's watcher (the probe-errors one watches labels files).
+  const watcher = fake.state.fileWatchers.find((w) => typeof w.pattern !== 'string')!;
   const uri = vscode.Uri.file(join(grain, 'probe-2.json'));
   watcher.created.fire(uri);
   watcher.changed.fire(uri);

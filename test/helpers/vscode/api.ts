@@ -333,6 +333,8 @@ function freshState() {
     webviewViewProviders: new Map<string, vscode.WebviewViewProvider>(),
     decorationTypes: [] as (vscode.TextEditorDecorationType & { options: vscode.DecorationRenderOptions; disposed: boolean })[],
     hoverProviders: [] as { selector: vscode.DocumentSelector; provider: vscode.HoverProvider }[],
+    codeActionProviders: [] as { selector: vscode.DocumentSelector; provider: vscode.CodeActionProvider }[],
+    diagnosticCollections: [] as DiagnosticCollection[],
     fileWatchers: [] as FileSystemWatcher[],
     commands: new Map<string, (...args: unknown[]) => unknown>(),
     /** Every executeCommand call, in order. */
@@ -796,6 +798,44 @@ export const commands = {
   },
 };
 
+/** Diagnostics by document URI, as the Problems panel would list them. */
+export class DiagnosticCollection implements vscode.DiagnosticCollection {
+  private readonly entries = new Map<string, { uri: vscode.Uri; diagnostics: readonly vscode.Diagnostic[] }>();
+  disposed = false;
+  constructor(readonly name: string) {}
+  set(uriOrEntries: vscode.Uri | readonly [vscode.Uri, readonly vscode.Diagnostic[] | undefined][], diagnostics?: readonly vscode.Diagnostic[]): void {
+    if (Array.isArray(uriOrEntries)) {
+      for (const [uri, list] of uriOrEntries as readonly [vscode.Uri, readonly vscode.Diagnostic[] | undefined][]) this.set(uri, list);
+      return;
+    }
+    const uri = uriOrEntries as vscode.Uri;
+    if (diagnostics === undefined || diagnostics.length === 0) this.entries.delete(uri.toString());
+    else this.entries.set(uri.toString(), { uri, diagnostics: [...diagnostics] });
+  }
+  delete(uri: vscode.Uri): void {
+    this.entries.delete(uri.toString());
+  }
+  clear(): void {
+    this.entries.clear();
+  }
+  forEach(callback: (uri: vscode.Uri, diagnostics: readonly vscode.Diagnostic[], collection: vscode.DiagnosticCollection) => unknown): void {
+    for (const e of this.entries.values()) callback(e.uri, e.diagnostics, this);
+  }
+  get(uri: vscode.Uri): readonly vscode.Diagnostic[] | undefined {
+    return this.entries.get(uri.toString())?.diagnostics;
+  }
+  has(uri: vscode.Uri): boolean {
+    return this.entries.has(uri.toString());
+  }
+  dispose(): void {
+    this.entries.clear();
+    this.disposed = true;
+  }
+  [Symbol.iterator](): Iterator<[uri: vscode.Uri, diagnostics: readonly vscode.Diagnostic[]]> {
+    return [...this.entries.values()].map((e): [vscode.Uri, readonly vscode.Diagnostic[]] => [e.uri, e.diagnostics])[Symbol.iterator]();
+  }
+}
+
 export const languages = {
   registerHoverProvider(selector: vscode.DocumentSelector, provider: vscode.HoverProvider): vscode.Disposable {
     const entry = { selector, provider };
@@ -803,6 +843,18 @@ export const languages = {
     return new Disposable(() => {
       state.hoverProviders = state.hoverProviders.filter((h) => h !== entry);
     });
+  },
+  registerCodeActionsProvider(selector: vscode.DocumentSelector, provider: vscode.CodeActionProvider): vscode.Disposable {
+    const entry = { selector, provider };
+    state.codeActionProviders.push(entry);
+    return new Disposable(() => {
+      state.codeActionProviders = state.codeActionProviders.filter((h) => h !== entry);
+    });
+  },
+  createDiagnosticCollection(name = ''): vscode.DiagnosticCollection {
+    const collection = new DiagnosticCollection(name);
+    state.diagnosticCollections.push(collection);
+    return collection;
   },
 };
 

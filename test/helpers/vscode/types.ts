@@ -295,6 +295,62 @@ export class Hover implements vscode.Hover {
   }
 }
 
+export enum DiagnosticSeverity {
+  Error = 0,
+  Warning = 1,
+  Information = 2,
+  Hint = 3,
+}
+
+export class Diagnostic implements vscode.Diagnostic {
+  source?: string;
+  code?: string | number | { value: string | number; target: vscode.Uri };
+  relatedInformation?: vscode.DiagnosticRelatedInformation[];
+  tags?: vscode.DiagnosticTag[];
+  constructor(
+    public range: vscode.Range,
+    public message: string,
+    public severity: vscode.DiagnosticSeverity = DiagnosticSeverity.Error,
+  ) {}
+}
+
+export class CodeActionKind implements vscode.CodeActionKind {
+  static readonly Empty = new CodeActionKind('');
+  static readonly QuickFix = new CodeActionKind('quickfix');
+  static readonly Refactor = new CodeActionKind('refactor');
+  static readonly Source = new CodeActionKind('source');
+  // The rest of the API's kinds: Grain offers quick fixes only.
+  static readonly RefactorExtract = new CodeActionKind('refactor.extract');
+  static readonly RefactorInline = new CodeActionKind('refactor.inline');
+  static readonly RefactorMove = new CodeActionKind('refactor.move');
+  static readonly RefactorRewrite = new CodeActionKind('refactor.rewrite');
+  static readonly SourceOrganizeImports = new CodeActionKind('source.organizeImports');
+  static readonly SourceFixAll = new CodeActionKind('source.fixAll');
+  static readonly Notebook = new CodeActionKind('notebook');
+  constructor(readonly value: string) {}
+  append(parts: string): CodeActionKind {
+    return new CodeActionKind(this.value ? `${this.value}.${parts}` : parts);
+  }
+  intersects(other: vscode.CodeActionKind): boolean {
+    return this.contains(other) || other.contains(this);
+  }
+  contains(other: vscode.CodeActionKind): boolean {
+    return this.value === '' || other.value === this.value || other.value.startsWith(`${this.value}.`);
+  }
+}
+
+export class CodeAction implements vscode.CodeAction {
+  command?: vscode.Command;
+  diagnostics?: vscode.Diagnostic[];
+  edit?: vscode.WorkspaceEdit;
+  isPreferred?: boolean;
+  disabled?: { readonly reason: string };
+  constructor(
+    public title: string,
+    public kind?: vscode.CodeActionKind,
+  ) {}
+}
+
 export class RelativePattern implements vscode.RelativePattern {
   baseUri: vscode.Uri;
   base: string;
