@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { REPO, TIMEOUTS, type VsCodeSession, useWorkbench } from './harness';
-import { Workbench } from './pages/workbench';
+import { Workbench, waitFor } from './pages/workbench';
 
 /** Upper bound for the concept probe (extraction of 1,800 Brown sentences + training; ~15-40 s on 2 shared cores). */
 const PROBE_TIMEOUT = 180_000;
@@ -37,17 +37,6 @@ async function heatOverlays(): Promise<{ top: number; left: number; color: strin
       .filter((o) => o.width > 0 && o.color !== 'rgba(0, 0, 0, 0)' && o.color !== 'transparent')
       .map(({ top, left, color }) => ({ top, left, color })),
   );
-}
-
-async function waitFor<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: T = await get();
-  while (!ok(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 250));
-    last = await get();
-  }
-  return last;
 }
 
 test('selected words, Probe This Concept from the context menu: accuracy shown, the file coloured by the best neuron', async () => {

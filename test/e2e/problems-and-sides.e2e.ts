@@ -22,7 +22,7 @@ import { neuronLabel, neuronTitle } from '../../src/shared/neurons';
 import { classifierResult, type ProbeResult } from '../../src/shared/results';
 import { brownTestConllu } from '../fixtures/brown-conllu';
 import { REPO, TIMEOUTS, type VsCodeSession, useWorkbench } from './harness';
-import { Workbench } from './pages/workbench';
+import { Workbench, waitFor } from './pages/workbench';
 
 /** Upper bound for Run Demo's probe and the corpus statistics (~25 s on 2 cores). */
 const DEMO_TIMEOUT = 180_000;
@@ -52,17 +52,6 @@ useWorkbench(
   },
 );
 after(() => rmSync(scratch, { recursive: true, force: true }));
-
-async function waitFor<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: T = await get();
-  while (!ok(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 250));
-    last = await get();
-  }
-  return last;
-}
 
 /** A palette command that opens a quick pick of its own (runCommand would wait for the palette to close). */
 async function startCommand(title: string, pickTitle: string): Promise<void> {
