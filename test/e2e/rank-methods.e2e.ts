@@ -5,65 +5,43 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { TIMEOUTS, type VsCodeSession, useWorkbench } from './harness';
+import { TIMEOUTS, useWorkbench } from './harness';
 import { Workbench } from './pages/workbench';
 
 /** Ranking and experiments on 1,500 Brown sentences: well under a minute alone, longer on busy cores. */
 const RANK_TIMEOUT = 600_000;
 
-let session: VsCodeSession;
+let ui: Workbench;
 let workspace: string;
 
 useWorkbench(
   'rank-',
   () => undefined,
   (s, w) => {
-    session = s;
+    ui = new Workbench(s);
     workspace = w;
   },
 );
 
-/** Runs a palette command whose own quick pick takes the palette's place (see commands.e2e.ts). */
-async function startCommand(title: string, pickTitle: string): Promise<void> {
-  const page = session.page;
-  const widget = page.locator('.quick-input-widget');
-  const input = widget.locator('.quick-input-box input');
-  const row = widget.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${title.replace(/[()]/g, '\\$&')}\\s*$`) }) }).first();
-  await page.keyboard.press('F1');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${title}`);
-  await row.waitFor({ state: 'visible' });
-  await row.click();
-  await widget.locator('.quick-input-title', { hasText: pickTitle }).waitFor();
-}
-
-/** Picks the row of the open quick pick whose label contains `label`, after its title shows `title`. */
-async function pick(title: string, label: string): Promise<void> {
-  const page = session.page;
-  const widget = page.locator('.quick-input-widget');
-  await widget.locator('.quick-input-title', { hasText: title }).waitFor();
-  await widget.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: label }) }).first().click();
-}
-
 test('Rank Neurons by Probeless from the palette opens the ranked-neurons report of the saved ranking', async () => {
-  const page = session.page;
-  await startCommand('Grain: Choose Model', 'Choose Model');
-  const widget = page.locator('.quick-input-widget');
-  await widget.locator('.quick-input-box input').fill('brown-lstm-s1');
-  await widget.locator('.quick-input-list .monaco-list-row', { hasText: 'brown-lstm-s1' }).first().click();
-  await widget.waitFor({ state: 'hidden' });
-  await page.locator('.part.statusbar .statusbar-item', { hasText: 'brown-lstm-s1' }).first().waitFor();
+  const page = ui.page;
+  const choose = await ui.palette.start('Grain: Choose Model');
+  await choose.titled('Choose Model');
+  await choose.pick('brown-lstm-s1', 'brown-lstm-s1');
+  await choose.closed();
+  await ui.statusBar.shows('brown-lstm-s1');
 
   const started = Date.now();
-  await startCommand('Grain: Rank Neurons (Run Experiments)', 'Rank Neurons by');
+  const rank = await ui.palette.start('Grain: Rank Neurons (Run Experiments)');
+  await rank.titled('Rank Neurons by');
   // Every method is offered.
-  const labels = await widget.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
+  const labels = await rank.widget.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
   for (const m of ['Linear probe', 'Probeless', 'IoU probe', 'Gaussian probe', 'Correlation clustering']) assert.ok(labels.some((l) => l.includes(m)), `${m} in ${labels.join(' | ')}`);
-  await session.screenshot('rank-01-methods');
-  await pick('Rank Neurons by', 'Probeless');
-  await pick('labelled data', 'Brown corpus');
-  await pick('Brown tag set', 'universal');
-  await pick('how much of the Brown split', '1,500 train');
+  await ui.screenshot('rank-01-methods');
+  for (const [title, label] of [['Rank Neurons by', 'Probeless'], ['labelled data', 'Brown corpus'], ['Brown tag set', 'universal'], ['how much of the Brown split', '1,500 train']] as const) {
+    await rank.titled(title);
+    await rank.rowLabelled(new RegExp(label.replace(/[()]/g, '\\$&'))).click();
+  }
 
   await page.locator('.tab', { hasText: /Ranked neurons: ranking-probeless-brown-lstm-s1-brown-universal/ }).waitFor({ timeout: RANK_TIMEOUT });
   const grain = join(workspace, '.grain');
@@ -79,7 +57,7 @@ test('Rank Neurons by Probeless from the palette opens the ranked-neurons report
   assert.equal(x.ranking.method, 'probeless');
   console.log(`# Rank Neurons by Probeless: ${((Date.now() - started) / 1000).toFixed(1)} s to the report`);
 
-  const frame = new Workbench(session).webview.frame();
+  const frame = ui.webview.frame();
   // The method is named in the header.
   const h1 = frame.locator('h1[data-method=probeless]');
   await h1.waitFor({ timeout: TIMEOUTS.ui });
@@ -96,5 +74,5 @@ test('Rank Neurons by Probeless from the palette opens the ranked-neurons report
   assert.match(retrained, new RegExp(`random ${(row.random * 100).toFixed(2)}%`));
   const widths = await frame.locator('canvas').evaluateAll((cs) => cs.map((c) => (c as HTMLCanvasElement).width));
   assert.ok(widths.length >= 1 && widths.every((w) => w > 0), `canvas widths ${widths}`);
-  await session.screenshot('rank-02-probeless-report');
+  await ui.screenshot('rank-02-probeless-report');
 });
