@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { useWorkbench } from './harness';
 import { Workbench } from './pages/workbench';
 import { parseHostDelay } from '../helpers/host-delay-log';
+import { neuronLabel } from '../../src/shared/neurons';
 
 /** Upper bound for the demo's probe (it takes ~15-25 s on 2 cores). */
 const DEMO_TIMEOUT = 150_000;
@@ -74,11 +75,11 @@ test('Grain: Run Demo trains a probe, lists it in Analyses and its neurons in Ne
   const neurons = ui.sideBar.view('Neurons');
   await neurons.expand();
   const top = result.ordering[0]!;
-  const where = locate(result.sites, top);
+  const where = neuronLabel(result.sites, top);
   const topRow = neurons.row(`neuron ${top} (${where})`);
   await topRow.waitFor();
   assert.match(await topRow.innerText(), /#1/);
-  for (const n of result.ordering.slice(1, 4)) await neurons.row(`neuron ${n} (${locate(result.sites, n)})`).waitFor();
+  for (const n of result.ordering.slice(1, 4)) await neurons.row(`neuron ${n} (${neuronLabel(result.sites, n)})`).waitFor();
 
   // The top neuron is selected: the status bar says so.
   const status = ui.statusBar.item('brown-lstm-s1');
@@ -88,8 +89,8 @@ test('Grain: Run Demo trains a probe, lists it in Analyses and its neurons in Ne
 
   // Picking another neuron in the view selects it.
   const second = result.ordering[1]!;
-  await neurons.click(`neuron ${second} (${locate(result.sites, second)})`);
-  await ui.statusBar.shows(`n${second} ${locate(result.sites, second)}`);
+  await neurons.click(`neuron ${second} (${neuronLabel(result.sites, second)})`);
+  await ui.statusBar.shows(`n${second} ${neuronLabel(result.sites, second)}`);
   await ui.screenshot('commands-04-neuron-selected');
 });
 
@@ -172,11 +173,3 @@ test('Grain: Extract Activations for Current File writes .grain/activations and 
   await datasets.row('notes-brown-gpt.grain').waitFor();
 });
 
-function locate(sites: { name: string; width: number }[], neuron: number): string {
-  let offset = 0;
-  for (const s of sites) {
-    if (neuron < offset + s.width) return `${s.name}:${neuron - offset}`;
-    offset += s.width;
-  }
-  throw new Error(`neuron ${neuron} is past the last site`);
-}

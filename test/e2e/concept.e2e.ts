@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { REPO, TIMEOUTS, type VsCodeSession, useWorkbench } from './harness';
 import { Workbench, waitFor } from './pages/workbench';
+import { neuronLabel } from '../../src/shared/neurons';
 
 /** Upper bound for the concept probe (extraction of 1,800 Brown sentences + training; ~15-40 s on 2 shared cores). */
 const PROBE_TIMEOUT = 180_000;
@@ -98,7 +99,7 @@ test('selected words, Probe This Concept from the context menu: accuracy shown, 
   const pct = `${(100 * r.test.accuracy).toFixed(1)}%`;
   assert.match(shown, new RegExp(`the concept \\(the words the, a, an\\): test accuracy ${pct.replace('.', '\\.')} on ${r.test.rows.toLocaleString('en-US')} balanced test words \\(majority 50\\.0%\\)`));
   const best = r.ordering[0]!;
-  const where = locate(r.sites, best);
+  const where = neuronLabel(r.sites, best);
   assert.match(shown, new RegExp(`top neurons neuron ${best} \\(${where}\\)`));
   assert.match(shown, new RegExp(`the file is coloured by neuron ${best} \\(${where}\\)`));
 
@@ -156,14 +157,7 @@ test('a typed /regex/ over the open file, which has no word of it, is refused na
   await page.waitForTimeout(600); // the toast's slide-in, for the screenshot only
   await session.screenshot('concept-06-no-word-of-the-file');
   // None of the file's five lines has a word ending in -ly.
-  assert.match(text, /Probe This Concept \(brown-lstm-s1\) failed: .*words\.txt: the concept \(words matching \/\.\*ly\$\/ from their start\) matches no word of the text/);
+  // The reason first, then what failed and the file (relative to the workspace).
+  assert.match(text, /Grain: the concept \(words matching \/\.\*ly\$\/ from their start\) matches no word of the text — Probe This Concept \(brown-lstm-s1\) failed · words\.txt/);
 });
 
-function locate(sites: { name: string; width: number }[], id: number): string {
-  let offset = 0;
-  for (const s of sites) {
-    if (id < offset + s.width) return `${s.name}:${id - offset}`;
-    offset += s.width;
-  }
-  throw new Error(`neuron ${id} out of range`);
-}

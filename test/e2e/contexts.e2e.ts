@@ -12,6 +12,7 @@ import { Workbench } from './pages/workbench';
 import { closeCachedModels } from '../../src/jobs/model-cache';
 import { runTextActivations } from '../../src/jobs/text-activations';
 import type { ContextsResult, ProbeResult } from '../../src/shared/results';
+import { neuronLabel } from '../../src/shared/neurons';
 
 /** Upper bounds on 2 shared cores: the demo's probe, and every neuron's contexts over 2,000 sentences. */
 const DEMO_TIMEOUT = 240_000;
@@ -46,14 +47,6 @@ async function contextsFrame(timeout = TIMEOUTS.ui): Promise<FrameLocator> {
   }
 }
 
-function locate(sites: { name: string; width: number }[], neuron: number): string {
-  let offset = 0;
-  for (const s of sites) {
-    if (neuron < offset + s.width) return `${s.name}:${neuron - offset}`;
-    offset += s.width;
-  }
-  throw new Error(`neuron ${neuron} is past the last site`);
-}
 
 const grainFiles = () => readdirSync(join(workspace, '.grain'));
 
@@ -66,7 +59,7 @@ test('Neurons view: Show Top Contexts on the demo\'s top neuron shows real sente
   const probe = JSON.parse(readFileSync(join(workspace, '.grain', probeFile), 'utf8')) as ProbeResult;
   assert.equal(probe.descriptions?.length, probe.ordering.length, 'the demo probe describes every neuron');
   const top = probe.ordering[0]!;
-  const where = locate(probe.sites, top);
+  const where = neuronLabel(probe.sites, top);
   const described = probe.descriptions!.find((d) => d.neuron === top)!;
   console.log(`# ${where}: ${described.summary}`);
 
