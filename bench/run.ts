@@ -118,7 +118,12 @@ async function main(): Promise<void> {
         ok: b.accuracyGain === undefined ? undefined : b.accuracyGain >= 0,
       });
       const gemm = (b.default.gemmGflops + b.defaultAgain.gemmGflops) / 2;
-      table.push({ goal: 'probe: products GFLOP/s / SGEMM peak (1024^3)', measured: `${pct(b.gemmShareOfPeak)} (${gemm.toFixed(1)} of ${probe.peakGflops1024.toFixed(1)} GFLOP/s)`, target: '>= 50%', ok: b.gemmShareOfPeak >= 0.5 });
+      table.push({
+        goal: 'probe: products GFLOP/s / SGEMM peak (1024^3)',
+        measured: `${pct(b.gemmShareOfPeak)} (${gemm.toFixed(1)} of ${probe.peakGflops1024.toFixed(1)} GFLOP/s; plain SGEMM at the step's shapes ${b.stepShapeGflops.toFixed(1)})`,
+        target: '>= 50%',
+        ok: b.gemmShareOfPeak >= 0.5,
+      });
     }
   }
 
