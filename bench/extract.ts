@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -6,10 +6,11 @@ import { openExtractionModel, type ExtractionModel } from '../src/core/extract/m
 import { extractTo } from '../src/core/extract/extractor';
 import { planBatches } from '../src/core/extract/batches';
 import { readSentenceFile } from '../src/core/text';
-import { createSink } from '../src/core/store';
+import { createSink, MemorySink, type ActivationFormat } from '../src/core/store';
 import { ort } from '../src/core/runtime/ort';
 import { buildFeeds, planFeeds } from '../src/core/runtime/feeds';
 import { modelInputs, readOnnxModel } from '../src/core/onnx';
+import type { ActivationMatrix } from '../src/core/activations';
 
 const TEXT = 'models/brown-test-2000.txt';
 const BATCH = 32;
@@ -17,46 +18,66 @@ const BATCH = 32;
 export interface ThroughputFigures {
   model: string;
   words: number;
-  /** The user's model.onnx as it is (its own outputs), run by onnxruntime over the same batches. */
+  /** The user's model.onnx as it is (its own outputs, the LM head included), run by onnxruntime over the same batches. */
   bareSeconds: number;
-  /** The edited session whose only outputs are the sites: Grain's forward passes with nothing else. */
+  /** The edited session whose only outputs are the sites, on this thread: Grain's forward passes with nothing else (the goal's reference). */
   sitesOnlySeconds: number;
+  /** Grain's extraction as it ships: the session on its own thread, aggregation and writing on this one. */
   grainSeconds: number;
+  /** The same with the session on this thread (how extraction ran before), for comparison. */
+  grainInProcessSeconds: number;
   bareWordsPerSecond: number;
+  sitesOnlyWordsPerSecond: number;
   grainWordsPerSecond: number;
-  /** Grain's time over the bare forward pass's, minus one: 0.05 = 5% overhead. */
-  overhead: number;
-  /** Grain's time over the sites-only passes', minus one: the cost of tokenizing, aggregating and writing. */
+  /** Grain's time over the sites-only passes', minus one: the cost of tokenizing, aggregating and writing (goal <= 10%). */
   overheadOverSitesOnly: number;
+  overheadInProcess: number;
+  /**
+   * The same three as CPU seconds of this process (all its threads), best of the rounds: on a
+   * shared machine less sensitive to other processes than wall time, though it cannot show overlap.
+   */
+  cpu: { sitesOnlySeconds: number; grainSeconds: number; grainInProcessSeconds: number; overhead: number; overheadInProcess: number };
+  /** Grain's time over model.onnx's, minus one (a model.onnx with an LM head costs more than the sites alone). */
+  overhead: number;
 }
 
 /**
- * Grain's extraction (tokenize, batch, run, aggregate, write a .grain file) against a bare
- * onnxruntime forward pass of the same model (model.onnx as shipped) over the same padded
- * batches, and against the edited session with only the site outputs. Runs alternate and each
- * keeps its best of three, so all see the same machine state.
+ * Grain's extraction (tokenize, batch, run, aggregate, write a .grain file) against the same
+ * model's forward passes over the same padded batches: the edited session that outputs only the
+ * sites (the reference), and model.onnx as shipped. Runs alternate and each keeps its best of
+ * three, so all see the same machine state.
  */
-export async function extractionThroughput(modelDir: string, threads: number): Promise<ThroughputFigures> {
+export async function extractionThroughput(modelDir: string, threads: number, rounds = 3): Promise<ThroughputFigures> {
   const { sentences } = readSentenceFile(TEXT);
   const words = sentences.reduce((n, s) => n + s.length, 0);
-  const model = await openExtractionModel(modelDir, { sites: 'layers', threads });
+  const inProcess = await openExtractionModel(modelDir, { sites: 'layers', threads, inProcess: true });
+  const threaded = await openExtractionModel(modelDir, { sites: 'layers', threads });
   const out = mkdtempSync(join(tmpdir(), 'grain-bench-'));
   try {
-    const batches = sameBatches(model, sentences);
-    const original = await ort.InferenceSession.create(model.modelPath, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
-    const feedPlan = planFeeds(modelInputs(readOnnxModel(model.modelPath)), model.modelPath);
-    const padId = model.tokenizer.padId ?? model.tokenizer.eosId ?? 0;
+    const batches = sameBatches(inProcess, sentences);
+    const original = await ort.InferenceSession.create(inProcess.modelPath, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+    const feedPlan = planFeeds(modelInputs(readOnnxModel(inProcess.modelPath)), inProcess.modelPath);
+    const padId = inProcess.tokenizer.padId ?? inProcess.tokenizer.eosId ?? 0;
     const runOriginal = async (b: Int32Array[]) => {
       await original.run(buildFeeds(feedPlan, b, b.reduce((n, x) => Math.max(n, x.length), 0), padId));
     };
     let bare = Infinity;
     let sitesOnly = Infinity;
     let grain = Infinity;
+    let grainInProcess = Infinity;
+    const cpu = { sitesOnly: Infinity, grain: Infinity, grainInProcess: Infinity };
     try {
-      for (let round = 0; round < 3; round++) {
+      for (let round = 0; round < rounds; round++) {
         bare = Math.min(bare, await timeRuns(runOriginal, batches));
-        sitesOnly = Math.min(sitesOnly, await timeRuns((b) => model.runBare(b), batches));
-        grain = Math.min(grain, await timeGrain(model, sentences, join(out, 'a.grain')));
+        let c = process.cpuUsage();
+        sitesOnly = Math.min(sitesOnly, await timeRuns((b) => inProcess.runBare(b), batches));
+        cpu.sitesOnly = Math.min(cpu.sitesOnly, cpuSince(c));
+        c = process.cpuUsage();
+        grain = Math.min(grain, await timeGrain(threaded, sentences, join(out, 'a.grain')));
+        cpu.grain = Math.min(cpu.grain, cpuSince(c));
+        c = process.cpuUsage();
+        grainInProcess = Math.min(grainInProcess, await timeGrain(inProcess, sentences, join(out, 'b.grain')));
+        cpu.grainInProcess = Math.min(cpu.grainInProcess, cpuSince(c));
       }
     } finally {
       await original.release();
@@ -67,28 +88,46 @@ export async function extractionThroughput(modelDir: string, threads: number): P
       bareSeconds: bare,
       sitesOnlySeconds: sitesOnly,
       grainSeconds: grain,
+      grainInProcessSeconds: grainInProcess,
       bareWordsPerSecond: words / bare,
+      sitesOnlyWordsPerSecond: words / sitesOnly,
       grainWordsPerSecond: words / grain,
-      overhead: grain / bare - 1,
       overheadOverSitesOnly: grain / sitesOnly - 1,
+      overheadInProcess: grainInProcess / sitesOnly - 1,
+      overhead: grain / bare - 1,
+      cpu: {
+        sitesOnlySeconds: cpu.sitesOnly,
+        grainSeconds: cpu.grain,
+        grainInProcessSeconds: cpu.grainInProcess,
+        overhead: cpu.grain / cpu.sitesOnly - 1,
+        overheadInProcess: cpu.grainInProcess / cpu.sitesOnly - 1,
+      },
     };
   } finally {
-    await model.close();
+    await inProcess.close();
+    await threaded.close();
     rmSync(out, { recursive: true, force: true });
   }
 }
 
+/** The batches extraction runs: sorted by length within slices of 32 batches, as the extractor plans them. */
 function sameBatches(model: ExtractionModel, sentences: string[][]): Int32Array[][] {
   const ids = sentences.map((s) => model.tokenizer.encodeWords(s, { maxLength: model.maxLength }).ids);
   const lengths = Int32Array.from(ids, (x) => x.length);
   const window = BATCH * 32;
   const batches: Int32Array[][] = [];
   for (let from = 0; from < ids.length; from += window) {
-    for (const b of planBatches(lengths, from, Math.min(ids.length, from + window), BATCH, !model.padSafe)) {
+    for (const b of planBatches(lengths, from, Math.min(ids.length, from + window), BATCH, !model.padSafe, BATCH * 64)) {
       batches.push(b.map((i) => ids[i]));
     }
   }
   return batches;
+}
+
+/** CPU seconds of this process (every thread) since `start`. */
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
 }
 
 /** Forward passes alone over the batches (onnxruntime-node runs them on the calling thread). */
@@ -115,22 +154,146 @@ export interface MemoryFigures {
 }
 
 /** Peak memory of a whole `grain extract` process (the built CLI), measured by the kernel. */
-export function extractionPeakMemory(modelDir: string, sites: 'layers' | 'all'): MemoryFigures {
+function cliPeak(modelDir: string, input: string, sites: 'layers' | 'all'): { peakRssBytes: number; activationBytes: number } {
   const out = mkdtempSync(join(tmpdir(), 'grain-bench-'));
   try {
     const file = join(out, 'acts.grain');
-    const run = spawnSync(process.execPath, ['dist/cli.js', 'extract', '--model', modelDir, '--input', TEXT, '--out', file, '--sites', sites], {
+    const run = spawnSync(process.execPath, ['dist/cli.js', 'extract', '--model', modelDir, '--input', input, '--out', file, '--sites', sites], {
       env: { ...process.env, GRAIN_PRINT_MAXRSS: '1' },
       encoding: 'utf8',
     });
     if (run.status !== 0) throw new Error(`grain extract failed: ${run.stderr}`);
     const match = /maxrss_kb=(\d+)/.exec(run.stderr);
     if (!match) throw new Error('the CLI did not report its peak memory');
-    const peakRssBytes = Number(match[1]) * 1024;
-    const activationBytes = statSync(file).size;
-    const modelBytes = statSync(join(modelDir, 'model.onnx')).size;
-    return { model: modelDir, sites, peakRssBytes, activationBytes, modelBytes, ratio: peakRssBytes / (activationBytes + modelBytes) };
+    return { peakRssBytes: Number(match[1]) * 1024, activationBytes: statSync(file).size };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+}
+
+export function extractionPeakMemory(modelDir: string, sites: 'layers' | 'all'): MemoryFigures {
+  const { peakRssBytes, activationBytes } = cliPeak(modelDir, TEXT, sites);
+  const modelBytes = statSync(join(modelDir, 'model.onnx')).size;
+  return { model: modelDir, sites, peakRssBytes, activationBytes, modelBytes, ratio: peakRssBytes / (activationBytes + modelBytes) };
+}
+
+export interface ScalingFigures {
+  model: string;
+  /** Peak RSS of `grain extract` on brown-test-2000 (2,000 sentences). */
+  base: { sentences: number; words: number; peakRssBytes: number };
+  /** The same text four times (8,000 sentences). */
+  repeated: { sentences: number; words: number; peakRssBytes: number; ratio: number };
+  /** One line of about 1 MB of Brown words (run as overlapping windows). */
+  longLine: { bytes: number; words: number; peakRssBytes: number; ratio: number };
+}
+
+/** Peak memory as the corpus grows (4x the sentences) and as one line grows (1 MB): goal within 2x of the base. */
+export function extractionMemoryScaling(modelDir: string): ScalingFigures {
+  const dir = mkdtempSync(join(tmpdir(), 'grain-bench-mem-'));
+  try {
+    const text = readFileSync(TEXT, 'utf8');
+    const words = text.split(/\s+/).filter((w) => w.length > 0);
+    const repeated = join(dir, 'x4.txt');
+    writeFileSync(repeated, text.repeat(4));
+    const line: string[] = [];
+    let bytes = 0;
+    for (let i = 0; bytes < 1_000_000; i++) {
+      const w = words[i % words.length];
+      line.push(w);
+      bytes += Buffer.byteLength(w) + 1;
+    }
+    const long = join(dir, 'line.txt');
+    writeFileSync(long, line.join(' ') + '\n');
+    const base = cliPeak(modelDir, TEXT, 'layers').peakRssBytes;
+    const x4 = cliPeak(modelDir, repeated, 'layers').peakRssBytes;
+    const one = cliPeak(modelDir, long, 'layers').peakRssBytes;
+    const sentences = text.split('\n').filter((l) => l.trim().length > 0).length;
+    return {
+      model: modelDir,
+      base: { sentences, words: words.length, peakRssBytes: base },
+      repeated: { sentences: 4 * sentences, words: 4 * words.length, peakRssBytes: x4, ratio: x4 / base },
+      longLine: { bytes: statSync(long).size, words: line.length, peakRssBytes: one, ratio: one / base },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface WriterFigures {
+  format: ActivationFormat;
+  bytes: number;
+  /** begin() to close(), best of the rounds. */
+  seconds: number;
+  mbPerSecond: number;
+  /** This writer's seconds over the Grain store's. */
+  ratioToGrain: number;
+}
+
+export interface StoreFigures {
+  source: string;
+  sentences: number;
+  rows: number;
+  neurons: number;
+  /** Loading (compiling) h5wasm's WebAssembly, once per process; the HDF5 writer starts it when it is made. */
+  h5wasmLoadSeconds: number;
+  writers: WriterFigures[];
+}
+
+/**
+ * The writers on the same activations (brown-lstm-s1 over brown-test-2000, extracted once into
+ * memory), replayed sentence by sentence as extraction hands them over; each keeps its best of
+ * `rounds`. JSON is text (shortest round-trip decimals), so its bytes are not the others'.
+ */
+export async function writerThroughput(modelDir: string, threads: number, rounds = 3): Promise<StoreFigures> {
+  const { sentences } = readSentenceFile(TEXT);
+  const model = await openExtractionModel(modelDir, { sites: 'layers', threads });
+  const memory = new MemorySink();
+  try {
+    await extractTo(model, { sentences, aggregation: 'last', subword: false, keepSpecial: false, batchSize: BATCH }, memory);
+  } finally {
+    await model.close();
+  }
+  const m = memory.result();
+  const t0 = performance.now();
+  const h5 = (await import('h5wasm/node')) as { ready: Promise<unknown> };
+  await h5.ready;
+  const h5wasmLoadSeconds = (performance.now() - t0) / 1000;
+  const dir = mkdtempSync(join(tmpdir(), 'grain-bench-store-'));
+  const best = new Map<ActivationFormat, { seconds: number; bytes: number }>();
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (const format of ['grain', 'hdf5', 'json'] as const) {
+        const path = join(dir, `acts.${format}`);
+        rmSync(path, { force: true });
+        const seconds = await replay(m, sentences, path, format);
+        const prev = best.get(format);
+        if (!prev || seconds < prev.seconds) best.set(format, { seconds, bytes: statSync(path).size });
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const grain = best.get('grain')!.seconds;
+  return {
+    source: `${modelDir} over ${TEXT}`,
+    sentences: m.sentenceOffsets.length - 1,
+    rows: m.tokens.length,
+    neurons: m.neurons,
+    h5wasmLoadSeconds,
+    writers: [...best].map(([format, { seconds, bytes }]) => ({ format, bytes, seconds, mbPerSecond: bytes / 2 ** 20 / seconds, ratioToGrain: seconds / grain })),
+  };
+}
+
+async function replay(m: ActivationMatrix, sentences: string[][], path: string, format: ActivationFormat): Promise<number> {
+  const t = performance.now();
+  const sink = createSink(path, format, { dtype: 'float32' });
+  await sink.begin(m.sites);
+  for (let s = 0; s + 1 < m.sentenceOffsets.length; s++) {
+    const from = m.sentenceOffsets[s];
+    const to = m.sentenceOffsets[s + 1];
+    await sink.appendRows(m.tokens.slice(from, to), m.data.subarray(from * m.neurons, to * m.neurons));
+    await sink.endSentence(sentences[s]);
+  }
+  await sink.close();
+  return (performance.now() - t) / 1000;
 }

@@ -16,8 +16,8 @@ export interface ExtractRequest {
   batchSize: number;
   /**
    * A sentence longer than `size` positions runs in windows of that size, each repeating
-   * `overlap` tokens of left context (defaults: the model's position limit, or DEFAULT_WINDOW
-   * for models without one; DEFAULT_OVERLAP).
+   * `overlap` tokens of left context (defaults: the model's position limit up to
+   * MAX_DEFAULT_WINDOW, else DEFAULT_WINDOW; DEFAULT_OVERLAP).
    */
   window?: { size?: number; overlap?: number };
   onProgress?: (done: number, total: number) => void;
@@ -36,11 +36,19 @@ export interface ExtractSummary {
 
 /** Window for models without a position limit (LSTMs): memory is bounded by it, not by one line. */
 export const DEFAULT_WINDOW = 512;
+/**
+ * The longest position limit taken as the default window. Tokenizer configs state "no limit" as
+ * a huge one (Hugging Face's 1e30, the demo LSTMs' 1,000,000): taken at its word, one 1 MB line
+ * ran as a single window of 200,000 positions and 15 GB.
+ */
+export const MAX_DEFAULT_WINDOW = 8192;
 export const DEFAULT_OVERLAP = 64;
 /** Batches per slice of the corpus: bounds memory while leaving room to sort by length. */
 const WINDOW_BATCHES = 32;
 /** Positions per slice of the corpus per sentence of a batch: long windows make smaller slices. */
 const POSITIONS_PER_SLOT = 32;
+/** Padded positions per batch per sentence of a batch: long windows make smaller batches. */
+const BATCH_POSITIONS_PER_SLOT = 64;
 /** Windowed sentences named one by one in warnings before the rest are counted. */
 const NAMED_WINDOWED = 3;
 /** Words without tokens named one by one in warnings before the rest are counted. */
@@ -74,7 +82,7 @@ export async function extractTo(model: ExtractionModel, req: ExtractRequest, sin
     await sink.begin(model.sites);
     const slices = sliceCorpus(lengths, req.batchSize, size);
     const queue = slices.flatMap(({ from, to }) =>
-      planBatches(lengths, from, to, req.batchSize, !model.padSafe).map((batch, k, all) => ({ from, to, batch, last: k === all.length - 1 })),
+      planBatches(lengths, from, to, req.batchSize, !model.padSafe, Math.max(size, req.batchSize * BATCH_POSITIONS_PER_SLOT)).map((batch, k, all) => ({ from, to, batch, last: k === all.length - 1 })),
     );
     // One buffer per slice, reused: aggregation writes each segment's rows into it in place.
     let buffer = new Float32Array(0);
@@ -128,7 +136,7 @@ function windowOf(model: ExtractionModel, req: ExtractRequest): { size: number; 
   if (asked !== undefined && asked > limit) {
     req.onWarning?.(`a window of ${asked} positions is more than the model takes (${limit}); using ${limit}`);
   }
-  const size = Math.min(asked ?? (Number.isFinite(limit) ? limit : DEFAULT_WINDOW), limit);
+  const size = Math.min(asked ?? (limit <= MAX_DEFAULT_WINDOW ? limit : DEFAULT_WINDOW), limit);
   const overlap = req.window?.overlap ?? Math.min(DEFAULT_OVERLAP, Math.floor(size / 4));
   if (!(Number.isInteger(overlap) && overlap >= 0 && overlap < size / 2)) {
     throw new GrainError(`the window overlap must be a whole number of tokens below half the window (${size}), not ${overlap}`);

@@ -9,12 +9,40 @@ import { createSession } from '../runtime/session';
 import { checkTokenIdsFit } from '../runtime/vocabulary';
 import type { SiteReader } from './aggregate';
 import { selectSites, type LayerFilter } from './layer-filter';
+import { ThreadedSession, type PlainTensor } from './session-thread';
 
 export interface LoadOptions {
   sites: SiteSelection;
   threads: number;
   /** NeuroX's filter_layers / include_embeddings over the sites found: only these are read, in this order. */
   layers?: LayerFilter;
+  /**
+   * Run the session on the calling thread. By default it runs on a thread of its own, so the
+   * extractor aggregates and writes one batch while the next runs (see session-thread.ts).
+   */
+  inProcess?: boolean;
+}
+
+/** The part of a session the extraction uses, on this thread or on the session's own. */
+interface RunSession {
+  run(feeds: Record<string, PlainTensor>, outputs: string[]): Promise<Record<string, PlainTensor>>;
+  release(): Promise<void>;
+}
+
+async function openSession(proto: Parameters<typeof createSession>[0], bytes: Uint8Array, opts: LoadOptions): Promise<RunSession> {
+  if (!opts.inProcess) return ThreadedSession.create(proto, bytes, { threads: opts.threads });
+  const session = await createSession(proto, bytes, { threads: opts.threads });
+  return {
+    async run(feeds, outputs) {
+      const tensors: Record<string, ort.Tensor> = {};
+      for (const [name, f] of Object.entries(feeds)) tensors[name] = new ort.Tensor(f.type as 'float32', f.data as Float32Array, f.dims);
+      const out = await session.run(tensors, outputs);
+      const plain: Record<string, PlainTensor> = {};
+      for (const name of outputs) plain[name] = { type: out[name].type, dims: out[name].dims, data: out[name].data as Float32Array };
+      return plain;
+    },
+    release: () => session.release(),
+  };
 }
 
 /** A model opened for extraction: one session whose outputs include every chosen site. */
@@ -61,13 +89,14 @@ export async function openExtractionModel(dirOrFile: string, opts: LoadOptions):
   checkTokenIdsFit(proto, feedPlan, tokenizer, modelPath);
   // float16 sites are read through a Cast to float32 (outputNames[i] holds site i).
   const { bytes, names: outputNames } = addFloat32Outputs(proto, found.map((s) => s.tensor));
-  const session = await createSession(proto, bytes, { threads: opts.threads });
+  const session = await openSession(proto, bytes, opts);
   // Without a pad token any valid id serves: padded positions come after the real ones, and
   // probePadding below checks that they leave the real positions unchanged.
   const padId = tokenizer.padId ?? tokenizer.eosId ?? 0;
-  const runRaw = async (batch: Int32Array[]): Promise<{ out: ort.InferenceSession.OnnxValueMapType; seq: number }> => {
+  const runRaw = async (batch: Int32Array[]): Promise<{ out: Record<string, PlainTensor>; seq: number }> => {
     const seq = batch.reduce((m, ids) => Math.max(m, ids.length), 0);
-    const feeds = buildFeeds(feedPlan, batch, seq, padId);
+    const feeds: Record<string, PlainTensor> = {};
+    for (const [name, t] of Object.entries(buildFeeds(feedPlan, batch, seq, padId))) feeds[name] = { type: t.type, dims: t.dims, data: t.data as ArrayBufferView };
     try {
       return { out: await session.run(feeds, outputNames), seq };
     } catch (e) {
@@ -101,7 +130,7 @@ export async function openExtractionModel(dirOrFile: string, opts: LoadOptions):
     async run(batch) {
       const { out, seq } = await runRaw(batch);
       return outputNames.map((name, i) => {
-        const t = out[name] as ort.Tensor;
+        const t = out[name];
         const { batchStride, positionStride } = layouts[i].strides(t.dims, batch.length, seq);
         return { data: t.data as Float32Array, batchStride, positionStride, width: layouts[i].width, column: columns[i] };
       });
@@ -123,7 +152,7 @@ function dummyIds(tokenizer: ModelTokenizer): Int32Array {
 
 /** Layout from a run whose batch (2) differs from its length, never from tensor names. */
 async function probeLayouts(
-  runRaw: (b: Int32Array[]) => Promise<{ out: ort.InferenceSession.OnnxValueMapType; seq: number }>,
+  runRaw: (b: Int32Array[]) => Promise<{ out: Record<string, PlainTensor>; seq: number }>,
   names: string[],
   ids: Int32Array,
   modelPath: string,
@@ -132,7 +161,7 @@ async function probeLayouts(
   const row = ids.subarray(0, seq);
   const { out } = await runRaw([row, row]);
   return names.map((name) => {
-    const t = out[name] as ort.Tensor;
+    const t = out[name];
     if (t.type !== 'float32') {
       throw new GrainError(`site tensor '${name}' is ${t.type}, not float32`, { file: modelPath });
     }
@@ -154,7 +183,7 @@ async function probeLayouts(
  * model without a mask does not, and then only equal-length sentences share a batch.
  */
 async function probePadding(
-  runRaw: (b: Int32Array[]) => Promise<{ out: ort.InferenceSession.OnnxValueMapType; seq: number }>,
+  runRaw: (b: Int32Array[]) => Promise<{ out: Record<string, PlainTensor>; seq: number }>,
   names: string[],
   layouts: Layout[],
   ids: Int32Array,
@@ -163,8 +192,8 @@ async function probePadding(
   const alone = await runRaw([short]);
   const padded = await runRaw([short, ids]);
   for (let i = 0; i < names.length; i++) {
-    const a = alone.out[names[i]] as ort.Tensor;
-    const b = padded.out[names[i]] as ort.Tensor;
+    const a = alone.out[names[i]];
+    const b = padded.out[names[i]];
     const sa = layouts[i].strides(a.dims, 1, alone.seq);
     const sb = layouts[i].strides(b.dims, 2, padded.seq);
     const da = a.data as Float32Array;

@@ -18,8 +18,18 @@ export interface Gemm {
   ab(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Promise<Float32Array>;
   /** C [m x n] = A B^T, A [m x k], B [n x k]. */
   abt(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Promise<Float32Array>;
+  /**
+   * A small graph of kernels (e.g. the probe's fused training step: both products, softmax and
+   * the reductions in one runtime call), built once per key and cached with the products'
+   * sessions. Runs on all the runtime's threads, or on one when `serial` (small work per call,
+   * where waking a thread pool costs more than it saves).
+   */
+  graph(key: string, build: () => Uint8Array, opts?: { serial?: boolean }): Promise<GraphRunner>;
   dispose(): Promise<void>;
 }
+
+/** Runs a cached graph on named tensors; returns the requested outputs (all when not given). */
+export type GraphRunner = (feeds: Record<string, ort.Tensor>, outputs?: readonly string[]) => Promise<Record<string, ort.Tensor>>;
 
 export interface GemmOptions {
   /** Intra-op threads for the runtime; default: the runtime's choice (all cores). */
@@ -106,6 +116,21 @@ class OrtGemm implements Gemm {
     return this.run('abt', a, b, m, k, n, [m, k], [n, k]);
   }
 
+  async graph(key: string, build: () => Uint8Array, opts: { serial?: boolean } = {}): Promise<GraphRunner> {
+    if (this.disposed) throw new GrainError('gemm: used after dispose()');
+    const id = `graph:${key}:${opts.serial ? 1 : 'n'}`;
+    let s = this.sessions.get(id);
+    if (!s) {
+      s = ort.InferenceSession.create(build(), opts.serial ? this.serialOptions(true) : this.parallelOptions(true));
+      this.sessions.set(id, s);
+    }
+    const session = await s;
+    return (feeds, outputs) => {
+      if (this.disposed) throw new GrainError('gemm: used after dispose()');
+      return outputs ? session.run(feeds, outputs as string[]) : session.run(feeds);
+    };
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
     const all = [...this.sessions.values()];
@@ -113,24 +138,30 @@ class OrtGemm implements Gemm {
     for (const s of all) await (await s).release();
   }
 
+  private serialOptions(arena: boolean): ort.InferenceSession.SessionOptions {
+    return { graphOptimizationLevel: 'all', executionMode: 'sequential', enableCpuMemArena: arena, intraOpNumThreads: 1 };
+  }
+
+  private parallelOptions(arena: boolean): ort.InferenceSession.SessionOptions {
+    const options: ort.InferenceSession.SessionOptions = {
+      graphOptimizationLevel: 'all',
+      executionMode: 'sequential',
+      enableCpuMemArena: arena,
+      // Spinning workers burn the cores other processes (and the editor) need between calls;
+      // parallel products are large enough that a blocking wake-up costs little.
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
+    };
+    if (this.opts.threads !== undefined) options.intraOpNumThreads = this.opts.threads;
+    return options;
+  }
+
   private session(v: Variant, serial: boolean): Promise<ort.InferenceSession> {
     const key = `${v}:${serial ? 1 : 'n'}`;
     let s = this.sessions.get(key);
     if (!s) {
-      const options: ort.InferenceSession.SessionOptions = {
-        graphOptimizationLevel: 'all',
-        executionMode: 'sequential',
-        // The arena keeps the largest output ever allocated; products of very different sizes
-        // (a 10k x 10k correlation, then small probes) would pin that memory for the session's life.
-        enableCpuMemArena: false,
-      };
-      if (serial) options.intraOpNumThreads = 1;
-      else {
-        if (this.opts.threads !== undefined) options.intraOpNumThreads = this.opts.threads;
-        // Spinning workers burn the cores other processes (and the editor) need between calls;
-        // parallel products are large enough that a blocking wake-up costs little.
-        options.extra = { session: { intra_op: { allow_spinning: '0' } } };
-      }
+      // The arena keeps the largest output ever allocated; products of very different sizes
+      // (a 10k x 10k correlation, then small probes) would pin that memory for the session's life.
+      const options = serial ? this.serialOptions(false) : this.parallelOptions(false);
       s = ort.InferenceSession.create(variantModel(v), options);
       this.sessions.set(key, s);
     }

@@ -92,6 +92,51 @@ function resolveColumns(neurons: number, columns: ArrayLike<number> | undefined,
   return out;
 }
 
+/** Adds the column sums of (x - shift) and of its squares over the rows of x [rows x width]. */
+function addMoments(x: Float32Array, rows: number, width: number, shift: Float64Array, sum: Float64Array, sumSq: Float64Array): void {
+  let r = 0;
+  // Four rows per pass over the columns: a quarter of the loads and stores of the sums.
+  for (; r + 4 <= rows; r += 4) {
+    const b0 = r * width;
+    const b1 = b0 + width;
+    const b2 = b1 + width;
+    const b3 = b2 + width;
+    for (let j = 0; j < width; j++) {
+      const s = shift[j];
+      const d0 = x[b0 + j] - s;
+      const d1 = x[b1 + j] - s;
+      const d2 = x[b2 + j] - s;
+      const d3 = x[b3 + j] - s;
+      sum[j] += d0 + d1 + d2 + d3;
+      sumSq[j] += d0 * d0 + d1 * d1 + d2 * d2 + d3 * d3;
+    }
+  }
+  for (; r < rows; r++) {
+    const base = r * width;
+    for (let j = 0; j < width; j++) {
+      const d = x[base + j] - shift[j];
+      sum[j] += d;
+      sumSq[j] += d * d;
+    }
+  }
+}
+
+/** The first non-finite labelled activation of a chunk, as an error naming its row and neuron. */
+function nonFinite(source: ProbeSource, chunk: RowChunk, y: Int32Array, cols: Int32Array, file: string | undefined): GrainError {
+  const n = source.neurons;
+  for (let i = 0; i < chunk.rows; i++) {
+    const r = chunk.start + i;
+    if (y[r] < 0) continue;
+    for (const c of cols) {
+      const v = chunk.data[i * n + c];
+      if (!Number.isFinite(v)) {
+        return new GrainError(`probe: activation ${v} at ${describeRow(source, r)}, neuron ${c}; activations must be finite`, { file });
+      }
+    }
+  }
+  return new GrainError('probe: the activations hold a value that is not finite', { file });
+}
+
 async function* chunksOf(source: ProbeSource, chunkRows: number): AsyncGenerator<RowChunk> {
   for await (const c of source.chunks(chunkRows) as AsyncIterable<RowChunk>) yield c;
 }
@@ -134,32 +179,32 @@ export async function loadProbeData(source: ProbeSource, y: Int32Array, opts: Pr
   let haveShift = false;
   let at = 0;
   const n = source.neurons;
+  // Each chunk's labelled rows (selected columns) are gathered into the in-memory copy, or into
+  // a scratch block when streaming, and their sums are taken there.
+  const scratch = store ? undefined : new Float32Array(chunkRows * width);
   for await (const chunk of chunksOf(source, chunkRows)) {
     throwIfAborted(opts.signal);
+    const values = chunk.data;
+    const block = store ? store.subarray(at * width) : scratch!;
+    let k = 0;
     for (let i = 0; i < chunk.rows; i++) {
-      const r = chunk.start + i;
-      if (y[r] < 0) continue;
-      const row = chunk.data.subarray(i * n, (i + 1) * n);
-      if (!haveShift) {
-        for (let j = 0; j < width; j++) shift[j] = row[cols[j]];
-        haveShift = true;
-      }
-      for (let j = 0; j < width; j++) {
-        const v = all ? row[j] : row[cols[j]];
-        if (!Number.isFinite(v)) {
-          throw new GrainError(`probe: activation ${v} at ${describeRow(source, r)}, neuron ${cols[j]}; activations must be finite`, { file });
-        }
-        const d = v - shift[j];
-        sum[j] += d;
-        sumSq[j] += d * d;
-      }
-      if (store && labels) {
-        if (all) store.set(row, at * width);
-        else for (let j = 0; j < width; j++) store[at * width + j] = row[cols[j]];
-        labels[at] = y[r];
-      }
-      at++;
+      const label = y[chunk.start + i];
+      if (label < 0) continue;
+      if (all) block.set(values.subarray(i * n, (i + 1) * n), k * width);
+      else for (let j = 0; j < width; j++) block[k * width + j] = values[i * n + cols[j]];
+      if (labels) labels[at + k] = label;
+      k++;
     }
+    if (k === 0) continue;
+    if (!haveShift) {
+      for (let j = 0; j < width; j++) shift[j] = block[j];
+      haveShift = true;
+    }
+    addMoments(block, k, width, shift, sum, sumSq);
+    // A NaN or infinity makes its column's sums non-finite for good (float32 values cannot
+    // overflow a float64 sum of squares): check once per chunk, then find it for the message.
+    if (!sum.every(Number.isFinite) || !sumSq.every(Number.isFinite)) throw nonFinite(source, chunk, y, cols, file);
+    at += k;
   }
   if (at !== kept) throw new GrainError(`probe: the activations yielded ${at} labelled rows, expected ${kept}`, { file });
   const mean = new Float64Array(width);

@@ -17,16 +17,14 @@ export interface TrainOptions {
   columns?: ArrayLike<number>;
   classes?: number;
   seed?: number;
-  /** neurox: epochs run (10); default: the most epochs (20). */
+  /** neurox: epochs run (10); default: the learning-rate schedule's length (4, more for small data). */
   epochs?: number;
-  /** neurox 32, default 512 (fewer for under 32k rows: rows / 64, at least 16). */
+  /** neurox 32, default 1024 (fewer for under 64k rows: rows / 64, at least 16). */
   batchSize?: number;
-  /** neurox 1e-3, default 4e-3. */
+  /** neurox 1e-3; default 1e-2 at the first step, falling linearly to 0. */
   learningRate?: number;
   /** default mode: every n-th batch held out for early stopping (10); 0 = none. */
   holdoutEvery?: number;
-  /** default mode: relative held-out improvement below which training stops (1e-3). */
-  tolerance?: number;
   memoryBytes?: number;
   gemm?: Gemm;
   file?: string;
@@ -53,7 +51,7 @@ export async function trainOnData(data: ProbeData, opts: TrainOptions = {}): Pro
   const present = data.classCounts.reduce((n, c) => n + (c > 0 ? 1 : 0), 0);
   if (present < 2) throw new GrainError(`probe: the training labels hold ${present} class; a classifier needs at least two`, { file: opts.file });
   const mode = opts.mode ?? 'default';
-  const lr = opts.learningRate ?? (mode === 'neurox' ? 1e-3 : 4e-3);
+  const lr = opts.learningRate ?? (mode === 'neurox' ? 1e-3 : 1e-2);
   if (!(lr > 0 && Number.isFinite(lr))) throw new GrainError(`probe: learning rate must be a positive number, got ${lr}`);
   const gemm = opts.gemm ?? (await createGemm());
   try {
@@ -70,12 +68,11 @@ export async function trainOnData(data: ProbeData, opts: TrainOptions = {}): Pro
     }
     if (mode !== 'default') throw new GrainError(`probe: unknown training mode '${String(mode)}' (use 'default' or 'neurox')`);
     const trained = await trainDefault(gemm, data, net, {
-      maxEpochs: positiveInt('epochs', opts.epochs, 20),
-      // Small data still gets ~64 steps per epoch: the early-stopping rule assumes an epoch moves far.
-      batchSize: positiveInt('batch size', opts.batchSize, Math.max(16, Math.min(512, Math.floor(data.rows / 64)))),
+      epochs: opts.epochs === undefined ? undefined : positiveInt('epochs', opts.epochs, 4),
+      // Small data still gets ~64 steps per epoch: the held-out check after each epoch assumes an epoch moves far.
+      batchSize: positiveInt('batch size', opts.batchSize, Math.max(16, Math.min(1024, Math.floor(data.rows / 64)))),
       learningRate: lr,
       holdoutEvery: opts.holdoutEvery ?? 10,
-      tolerance: opts.tolerance ?? 1e-3,
       patience: 2,
       seed: opts.seed ?? 0,
       shuffleWindow: 64,

@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { endianness } from 'node:os';
 import type { ActivationMatrix, SiteInfo } from '../activations';
 import { totalNeurons } from '../neurons';
@@ -36,6 +37,8 @@ const COUNTS_SIZE = 64;
 const HEADER_SIZE: Record<number, number> = { 1: 64, 2: 128 };
 const ALIGN = 64;
 const BUFFER_BYTES = 4 << 20;
+/** Characters of token JSON held before they go to the side file. */
+const TOKEN_TEXT = 1 << 20;
 /** Checksummed unit of the data: small, so a chunked read verifies little beyond what it reads. */
 const BLOCK_BYTES = 1 << 20;
 const MAX_ROWS = 0xffffffff;
@@ -70,10 +73,21 @@ export class GrainStoreWriter {
   private readonly bufferF16 = new Uint16Array(this.buffer.buffer);
   private buffered = 0;
   private position: number;
-  private readonly tokens: string[] = [];
-  private readonly offsets: number[] = [0];
+  /**
+   * The token list is the index's biggest part and grows with the corpus: it goes to a side
+   * file as JSON text as rows arrive (TOKEN_TEXT characters at a time) and is copied into the
+   * index at close, so memory does not grow with the corpus.
+   */
+  private tokenCount = 0;
+  private tokenText: string[] = [];
+  private tokenChars = 0;
+  private tokenFd: number | undefined;
+  private readonly tokenTemp: Temporary;
+  private offsets = new Uint32Array(1024);
+  private sentenceCount = 0;
   private readonly blocks: string[] = [];
-  private readonly fingerprints: string[] = [];
+  /** Per sentence: its words' fingerprint (16 hex digits) or '' (none given). */
+  private fingerprints: string[] = [];
   private fd: number | undefined;
 
   private constructor(
@@ -83,6 +97,7 @@ export class GrainStoreWriter {
     private readonly options: GrainStoreOptions,
   ) {
     this.fd = fd;
+    this.tokenTemp = siblingTemp(path);
     this.neurons = totalNeurons(options.sites);
     this.bytesPerValue = BYTES[options.dtype];
     // The header is written in full at close(); reserve its place and the sites'.
@@ -104,7 +119,7 @@ export class GrainStoreWriter {
   }
 
   get rows(): number {
-    return this.tokens.length;
+    return this.tokenCount;
   }
 
   /** Rows of the current sentence (a long sentence may come in several calls). */
@@ -113,7 +128,7 @@ export class GrainStoreWriter {
     if (rows.length !== tokens.length * this.neurons) {
       throw new Error(`appendRows: ${rows.length} values for ${tokens.length} tokens x ${this.neurons} neurons`);
     }
-    if (this.tokens.length + tokens.length > MAX_ROWS) {
+    if (this.tokenCount + tokens.length > MAX_ROWS) {
       throw new GrainError(`too many rows for one store (at most ${MAX_ROWS})`, { file: this.path });
     }
     const perBuffer = BUFFER_BYTES / this.bytesPerValue;
@@ -127,13 +142,23 @@ export class GrainStoreWriter {
       at += n;
       if (this.buffered === perBuffer) this.flush(fd);
     }
-    for (const t of tokens) this.tokens.push(t);
+    for (const t of tokens) {
+      const text = (this.tokenCount++ > 0 ? ',' : '') + JSON.stringify(t);
+      this.tokenText.push(text);
+      this.tokenChars += text.length;
+    }
+    if (this.tokenChars >= TOKEN_TEXT) this.flushTokens();
   }
 
   /** Ends the current sentence; `words` (the text it came from) is fingerprinted so readers can check they get the same text. */
   endSentence(words?: readonly string[]): void {
     this.openFd();
-    this.offsets.push(this.tokens.length);
+    if (this.sentenceCount + 2 > this.offsets.length) {
+      const grown = new Uint32Array(this.offsets.length * 2);
+      grown.set(this.offsets);
+      this.offsets = grown;
+    }
+    this.offsets[++this.sentenceCount] = this.tokenCount;
     this.fingerprints.push(words ? sentenceFingerprint(words) : '');
   }
 
@@ -148,25 +173,39 @@ export class GrainStoreWriter {
     const fd = this.openFd();
     try {
       this.flush(fd);
+      this.flushTokens();
+      // The index: sentence offsets, then the JSON {"tokens": [...], "meta", "blockBytes",
+      // "blocks", "sentences"}, its token list copied from the side file; hashed as it is written.
       const indexOffset = this.position;
-      const offsets = new Uint32Array(this.offsets);
-      const index: StoreIndex = {
-        tokens: this.tokens,
-        meta: this.options.meta ?? {},
-        blockBytes: BLOCK_BYTES,
-        blocks: this.blocks,
-        sentences: this.fingerprints,
+      const hash = createHash('sha256');
+      let at = indexOffset;
+      const put = (bytes: Uint8Array) => {
+        writeAll(fd, bytes, at);
+        hash.update(bytes);
+        at += bytes.length;
       };
-      const json = Buffer.from(JSON.stringify(index), 'utf8');
-      const indexBytes = Buffer.concat([new Uint8Array(offsets.buffer), json]);
-      writeAll(fd, indexBytes, indexOffset);
-      writeAll(fd, Buffer.from(END_MAGIC, 'latin1'), indexOffset + indexBytes.length);
-      writeAll(fd, headerBytes(this.options, [this.tokens.length, this.offsets.length - 1, dataOffsetOf(this.options.sites), indexOffset, indexBytes.length], indexBytes), 0);
+      put(new Uint8Array(this.offsets.buffer, 0, (this.sentenceCount + 1) * 4));
+      put(Buffer.from('{"tokens":[', 'utf8'));
+      if (this.tokenFd !== undefined) {
+        const chunk = Buffer.allocUnsafe(BUFFER_BYTES);
+        for (let from = 0; ; ) {
+          const n = readSync(this.tokenFd, chunk, 0, chunk.length, from);
+          if (n === 0) break;
+          put(chunk.subarray(0, n));
+          from += n;
+        }
+      }
+      const rest = JSON.stringify({ meta: this.options.meta ?? {}, blockBytes: BLOCK_BYTES, blocks: this.blocks, sentences: this.fingerprints });
+      put(Buffer.from(`],${rest.slice(1)}`, 'utf8'));
+      const indexLength = at - indexOffset;
+      writeAll(fd, Buffer.from(END_MAGIC, 'latin1'), at);
+      writeAll(fd, headerBytes(this.options, [this.tokenCount, this.sentenceCount, dataOffsetOf(this.options.sites), indexOffset, indexLength], hash.digest('hex')), 0);
       fsyncSync(fd);
       closeSync(fd);
       this.fd = undefined;
       renameSync(this.temp.path, this.path);
       this.temp.keep();
+      this.dropTokens();
     } catch (e) {
       this.abort();
       if (e instanceof GrainError) throw e;
@@ -185,6 +224,30 @@ export class GrainStoreWriter {
       this.fd = undefined;
     }
     this.temp.dispose();
+    this.dropTokens();
+  }
+
+  /** Appends the pending token text to the side file (made on first use). */
+  private flushTokens(): void {
+    if (this.tokenText.length === 0) return;
+    this.tokenFd ??= openSync(this.tokenTemp.path, 'wx+');
+    const bytes = Buffer.from(this.tokenText.join(''), 'utf8');
+    this.tokenText = [];
+    this.tokenChars = 0;
+    writeAll(this.tokenFd, bytes, null);
+  }
+
+  private dropTokens(): void {
+    if (this.tokenFd !== undefined) {
+      try {
+        closeSync(this.tokenFd);
+      } catch {
+        // it is removed next
+      }
+      this.tokenFd = undefined;
+    }
+    this.tokenTemp.dispose();
+    this.tokenText = [];
   }
 
   private openFd(): number {
@@ -212,8 +275,8 @@ function dataOffsetOf(sites: SiteInfo[]): number {
   return Math.ceil((HEADER_SIZE[GRAIN_FORMAT_VERSION] + sitesJson(sites).length) / ALIGN) * ALIGN;
 }
 
-/** The header and sites of a finished store: counts, then the checksums of the index and of the header itself. */
-function headerBytes(options: GrainStoreOptions, counts: number[], index: Uint8Array): Uint8Array {
+/** The header and sites of a finished store: counts, then the checksums of the index (SHA-256, hex) and of the header itself. */
+function headerBytes(options: GrainStoreOptions, counts: number[], indexSha256: string): Uint8Array {
   const json = sitesJson(options.sites);
   const size = HEADER_SIZE[GRAIN_FORMAT_VERSION];
   const header = new Uint8Array(dataOffsetOf(options.sites));
@@ -224,15 +287,16 @@ function headerBytes(options: GrainStoreOptions, counts: number[], index: Uint8A
   view.setUint32(16, totalNeurons(options.sites), true);
   view.setUint32(20, json.length, true);
   counts.forEach((v, i) => view.setBigUint64(24 + 8 * i, BigInt(v), true));
-  header.set(Buffer.from(digest(index, 32), 'hex'), COUNTS_SIZE);
+  header.set(Buffer.from(indexSha256, 'hex'), COUNTS_SIZE);
   header.set(json, size);
   header.set(Buffer.from(digest(Buffer.concat([header.subarray(0, COUNTS_SIZE), json]), 32), 'hex'), COUNTS_SIZE + 32);
   return header;
 }
 
-function writeAll(fd: number, bytes: Uint8Array, position: number): void {
+/** Writes all of `bytes` at `position` (null: at the file's current end). */
+function writeAll(fd: number, bytes: Uint8Array, position: number | null): void {
   for (let done = 0; done < bytes.length; ) {
-    done += writeSync(fd, bytes, done, bytes.length - done, position + done);
+    done += writeSync(fd, bytes, done, bytes.length - done, position === null ? null : position + done);
   }
 }
 

@@ -1,3 +1,4 @@
+import { closeSync, openSync } from 'node:fs';
 import { rename, stat } from 'node:fs/promises';
 import type * as H5 from 'h5wasm/node';
 import { ActivationMatrix, SiteInfo } from '../activations';
@@ -46,77 +47,137 @@ function h5Error(path: string, what: string, e: unknown): GrainError {
   return new GrainError(`${what}: ${minor ?? text.split('\n')[0]}`, { file: path });
 }
 
+/**
+ * Writes as it goes, one dataset per finished sentence. Each layer's rows of the current
+ * sentence are gathered in a growing buffer per layer (the transposition happens on that one
+ * copy); at the sentence's end the layers go straight into one reused block of h5wasm's heap and
+ * the dataset is created from there, through h5wasm's module call rather than
+ * Group.create_dataset, which would copy the data once more and then open the new dataset only
+ * to return it. The WebAssembly HDF5 library takes a second or two to compile: it starts loading
+ * when the writer is made and is first needed at the end of the first sentence, so the
+ * compilation runs (on V8's background threads) while the model works.
+ */
 export class NeuroxHdf5Writer implements ActivationSink {
   private file: H5.File | undefined;
   private readonly temp: Temporary;
+  private readonly h5: Promise<H5Module>;
+  private opened: Promise<H5.File> | undefined;
   private sites: SiteInfo[] = [];
   private width = 0;
   /** Insertion order is sentence order: a Map, since a plain object would put integer-like texts ("1961") first. */
   private readonly sentenceToIndex = new Map<string, string>();
   private readonly tokens: string[][] = [];
-  private pending: { tokens: string[]; rows: Float32Array }[] = [];
+  private sentenceTokens: string[] = [];
+  /** Per layer: the current sentence's words x hidden values so far. */
+  private layers: Float32Array[] = [];
+  private words = 0;
+  /** A block of h5wasm's heap reused for every sentence (grown when one is larger). */
+  private heap: { ptr: number; bytes: number; module?: H5Module['Module'] } = { ptr: 0, bytes: 0 };
+  private closed = false;
 
   constructor(readonly path: string) {
     this.temp = siblingTemp(path);
+    this.h5 = loadH5();
+    // Failures surface from begin() or the first sentence; never as an unhandled rejection.
+    this.h5.catch(() => undefined);
   }
 
   async begin(sites: SiteInfo[]): Promise<void> {
     checkSites(sites, this.path);
     this.width = requireEqualWidths(sites, this.path, 'NeuroX HDF5');
     this.sites = sites;
-    const h5 = await loadH5();
+    this.layers = sites.map(() => new Float32Array(64 * this.width));
+    // The file is claimed now, so a folder that cannot be written is reported before any work;
+    // the HDF5 library takes it over once it has loaded.
     try {
-      this.file = new h5.File(this.temp.path, 'x');
+      closeSync(openSync(this.temp.path, 'wx'));
     } catch (e) {
-      throw h5Error(this.path, 'cannot create HDF5 file', e);
+      throw new GrainError(`cannot create HDF5 file: ${(e as Error).message}`, { file: this.path });
     }
+    this.opened = this.h5.then((h5) => {
+      if (this.closed) throw new Error('closed');
+      try {
+        this.file = new h5.File(this.temp.path, 'w');
+        return this.file;
+      } catch (e) {
+        throw h5Error(this.path, 'cannot create HDF5 file', e);
+      }
+    });
+    this.opened.catch(() => undefined);
   }
 
   /** NeuroX's layout is [layers][words][hidden] per sentence: a sentence's rows are held until its end. */
   appendRows(tokens: string[], rows: Float32Array): void {
-    if (!this.file) throw new Error('NeuroxHdf5Writer: appendRows outside begin/close');
-    if (rows.length !== tokens.length * this.sites.length * this.width) {
-      throw new Error(`appendRows: ${rows.length} values for ${tokens.length} tokens x ${this.sites.length * this.width} neurons`);
-    }
-    this.pending.push({ tokens, rows: rows.slice() });
-  }
-
-  endSentence(): void {
-    if (!this.file) throw new Error('NeuroxHdf5Writer: endSentence outside begin/close');
-    const parts = this.pending;
-    this.pending = [];
-    const tokens = parts.flatMap((p) => p.tokens);
-    const rows = new Float32Array(parts.reduce((n, p) => n + p.rows.length, 0));
-    parts.reduce((at, p) => (rows.set(p.rows, at), at + p.rows.length), 0);
+    if (!this.opened || this.closed) throw new Error('NeuroxHdf5Writer: appendRows outside begin/close');
     const layers = this.sites.length;
     const hidden = this.width;
-    const index = String(this.tokens.length);
-    const words = tokens.length;
-    const cube = new Float32Array(rows.length);
-    // rows are [words][layers * hidden]; NeuroX wants [layers][words][hidden].
-    for (let w = 0; w < words; w++) {
+    if (rows.length !== tokens.length * layers * hidden) {
+      throw new Error(`appendRows: ${rows.length} values for ${tokens.length} tokens x ${layers * hidden} neurons`);
+    }
+    const words = this.words + tokens.length;
+    if (words * hidden > this.layers[0].length) {
+      const size = Math.max(words * hidden, 2 * this.layers[0].length);
+      this.layers = this.layers.map((old) => {
+        const grown = new Float32Array(size);
+        grown.set(old.subarray(0, this.words * hidden));
+        return grown;
+      });
+    }
+    // rows are [words][layers * hidden]; each layer's part goes to its own buffer.
+    for (let w = 0; w < tokens.length; w++) {
       for (let l = 0; l < layers; l++) {
-        cube.set(rows.subarray((w * layers + l) * hidden, (w * layers + l + 1) * hidden), (l * words + w) * hidden);
+        const from = (w * layers + l) * hidden;
+        this.layers[l].set(rows.subarray(from, from + hidden), (this.words + w) * hidden);
       }
     }
+    this.words = words;
+    for (const t of tokens) this.sentenceTokens.push(t);
+  }
+
+  async endSentence(): Promise<void> {
+    if (!this.opened || this.closed) throw new Error('NeuroxHdf5Writer: endSentence outside begin/close');
+    const file = this.file ?? (await this.opened);
+    const h5 = await this.h5;
+    const module = h5.Module;
+    const layers = this.sites.length;
+    const hidden = this.width;
+    const words = this.words;
+    const index = String(this.tokens.length);
+    const bytes = layers * words * hidden * 4;
+    if (bytes > this.heap.bytes) {
+      const size = Math.max(bytes, 2 * this.heap.bytes, 1 << 16);
+      this.release();
+      const ptr = module._malloc(size);
+      if (!ptr) throw new GrainError(`cannot write sentence ${index}: out of memory in the HDF5 library (${size} bytes)`, { file: this.path });
+      this.heap = { ptr, bytes: size, module };
+    }
+    // The heap's view is taken after the allocation, which may have grown (and replaced) it;
+    // h5wasm exports only its byte view.
+    const block = new Float32Array(module.HEAPU8.buffer, this.heap.ptr, layers * words * hidden);
+    for (let l = 0; l < layers; l++) block.set(this.layers[l].subarray(0, words * hidden), l * words * hidden);
+    const shape = [BigInt(layers), BigInt(words), BigInt(hidden)];
     try {
-      this.file.create_dataset({ name: index, data: cube, shape: [layers, words, hidden], dtype: '<f' });
+      module.create_dataset(file.file_id, `/${index}`, BigInt(this.heap.ptr), { ...float32Metadata(h5), shape, maxshape: shape, chunks: null, compression: 0, compression_opts: [], track_order: false } as never);
     } catch (e) {
       throw h5Error(this.path, `cannot write sentence ${index}`, e);
     }
-    this.sentenceToIndex.set(occurrenceKey(tokens.join(' '), this.sentenceToIndex), index);
-    this.tokens.push(tokens.slice());
+    this.sentenceToIndex.set(occurrenceKey(this.sentenceTokens.join(' '), this.sentenceToIndex), index);
+    this.tokens.push(this.sentenceTokens);
+    this.sentenceTokens = [];
+    this.words = 0;
   }
 
   async close(): Promise<void> {
-    const file = this.file;
-    if (!file) throw new Error('NeuroxHdf5Writer: close outside begin');
+    if (!this.opened || this.closed) throw new Error('NeuroxHdf5Writer: close outside begin');
     try {
+      const file = this.file ?? (await this.opened);
       file.create_dataset({ name: 'sentence_to_index', data: [orderedJsonObject(this.sentenceToIndex)] });
       file.create_dataset({ name: 'grain_tokens', data: [JSON.stringify(this.tokens)] });
       file.create_dataset({ name: 'grain_sites', data: [JSON.stringify(this.sites)] });
+      this.release();
       file.close();
       this.file = undefined;
+      this.closed = true;
       await rename(this.temp.path, this.path);
       this.temp.keep();
     } catch (e) {
@@ -126,15 +187,30 @@ export class NeuroxHdf5Writer implements ActivationSink {
   }
 
   async abort(): Promise<void> {
+    this.closed = true;
     const file = this.file;
     this.file = undefined;
     try {
+      this.release();
       file?.close();
     } catch {
       // the file is being thrown away
     }
     this.temp.dispose();
   }
+
+  /** Gives the heap block back to h5wasm. */
+  private release(): void {
+    if (this.heap.ptr) this.heap.module?._free(this.heap.ptr);
+    this.heap = { ptr: 0, bytes: 0 };
+  }
+}
+
+let float32: ReturnType<H5Module['dtype_to_metadata']> | undefined;
+/** h5wasm's description of little-endian float32 ('<f'), as Group.create_dataset makes it. */
+function float32Metadata(h5: H5Module): ReturnType<H5Module['dtype_to_metadata']> {
+  float32 ??= h5.dtype_to_metadata('<f');
+  return float32;
 }
 
 /**
