@@ -39,9 +39,9 @@ export class TreeView {
     await this.row(text).click();
   }
 
-  /** Text of the row with `text`, whitespace runs made single spaces. */
+  /** Text of the row with `text`, whitespace runs made single spaces, trimmed. */
   async rowText(text: string | RegExp): Promise<string> {
-    return (await this.row(text).innerText()).replace(/\s+/g, ' ');
+    return (await this.row(text).innerText()).replace(/\s+/g, ' ').trim();
   }
 
   /** The rows top to bottom as "label description". */

@@ -12,6 +12,16 @@ export class Webview {
     return this.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
   }
 
+  /** What has the focus in the webview: "row <data-key>" for a table row, "<tag> <text>" otherwise, "nothing". */
+  async focused(): Promise<string> {
+    return this.frame().locator('body').evaluate(() => {
+      const a = document.activeElement as HTMLElement | null;
+      if (!a || a === document.body) return 'nothing';
+      if (a.tagName === 'TR') return `row ${a.getAttribute('data-key')}`;
+      return `${a.tagName.toLowerCase()} ${(a.textContent ?? '').trim()}`;
+    });
+  }
+
   locator(selector: string, options?: { hasText?: string | RegExp }): Locator {
     return this.frame().locator(selector, options);
   }
