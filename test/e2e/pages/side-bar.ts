@@ -91,12 +91,11 @@ export class SideBar {
   }
 
   /**
-   * Leaves `name` the only expanded view of the Grain container. Bottom up: a section that
-   * collapses moves the ones below it up, and the Heat Map's webview can stay drawn where its
-   * section was until the next layout, over a header below it that the next click would need.
+   * Leaves `name` the only expanded view of the Grain container (the Heat Map is in the panel, not
+   * here). Bottom up: a section that collapses moves the ones below it up.
    */
-  async only(name: string): Promise<void> {
-    for (const other of ['Neurons', 'Analyses', 'Datasets', 'Heat Map', 'Models']) if (other !== name) await this.view(other).collapse();
+  async only(name: 'Models' | 'Datasets' | 'Analyses' | 'Neurons'): Promise<void> {
+    for (const other of ['Neurons', 'Analyses', 'Datasets', 'Models']) if (other !== name) await this.view(other).collapse();
     await this.view(name).expand();
   }
 
