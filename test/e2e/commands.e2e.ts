@@ -88,7 +88,7 @@ test('Grain: Run Demo trains a probe, lists it in Analyses and its neurons in Ne
 
   // Picking another neuron in the view selects it. The view has redrawn since the selection (the
   // top row says "shown"): a row clicked before that runs a command VS Code has already dropped.
-  await neurons.rowsLocator.filter({ hasText: `neuron ${top} (${where})` }).filter({ hasText: 'shown' }).first().waitFor();
+  await neurons.rowSays(`neuron ${top} (${where})`, /shown/);
   const second = result.ordering[1]!;
   await neurons.click(`neuron ${second} (${locate(result.sites, second)})`);
   await ui.statusBar.shows(`n${second} ${locate(result.sites, second)}`);

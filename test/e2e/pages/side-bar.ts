@@ -7,7 +7,7 @@ export class TreeView {
   readonly header: Locator;
 
   constructor(
-    private readonly page: Page,
+    page: Page,
     readonly name: string,
   ) {
     this.pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: new RegExp(`^\\s*${name}\\s*$`, 'i') }) });
@@ -58,11 +58,12 @@ export class TreeView {
     );
   }
 
-  /** Waits until the row with `text` says `pattern` (rows are redrawn in place). */
+  /**
+   * Waits until the row with `text` says `pattern`. By locator, not by element handle: the tree
+   * redraws its rows when it refreshes, and a handle taken earlier may be a row no longer shown.
+   */
   async rowSays(text: string | RegExp, pattern: RegExp, timeout?: number): Promise<void> {
-    const row = this.row(text);
-    await row.waitFor({ timeout });
-    await this.page.waitForFunction(([el, source]) => new RegExp(source as string).test((el as Element | null)?.textContent ?? ''), [await row.elementHandle(), pattern.source] as const, { timeout });
+    await this.rowsLocator.filter({ hasText: text }).filter({ hasText: pattern }).first().waitFor({ timeout });
   }
 
   /** The view's welcome content (shown while it has no rows). */
