@@ -270,7 +270,7 @@ test('plain text with paragraphs: Extract Activations works and says what it ski
   await ui.statusBar.shows(/Ln 4, Col 1/);
   await ui.webview.locator('section.column .w').first().waitFor({ timeout: 60_000 });
   await ui.screenshot('first-ten-11-heat-map-in-panel');
-  assert.ok(await ui.page.locator('.part.panel').isVisible(), 'the Heat Map is a panel view');
+  assert.ok(await ui.panel.isVisible(), 'the Heat Map is a panel view');
 });
 
 test('Run Ablation Curves asks which rankings, which text and how many sentences, with an estimate; its report draws only what belongs together', async () => {

@@ -1,6 +1,6 @@
 // The workbench as the user sees it, one page object per part: what each E2E test does reads as
 // what the user does (run a command, pick, click a row, hover a word, press a toast's button).
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { TIMEOUTS, type VsCodeSession } from '../harness';
 import { CommandPalette } from './command-palette';
 import { Dialog } from './dialog';
@@ -31,6 +31,8 @@ export class Workbench {
   readonly output: OutputPanel;
   readonly trust: WorkspaceTrust;
   readonly dialog: Dialog;
+  /** The panel (Problems, Output, Terminal, Grain's Heat Map). */
+  readonly panel: Locator;
 
   constructor(readonly session: VsCodeSession) {
     this.page = session.page;
@@ -46,6 +48,7 @@ export class Workbench {
     this.output = new OutputPanel(this.page);
     this.trust = new WorkspaceTrust(this.page);
     this.dialog = new Dialog(this.page);
+    this.panel = this.page.locator('.part.panel');
   }
 
   /** Opens a workspace file by its path relative to the folder, through Quick Open (Ctrl+P). */
