@@ -87,7 +87,9 @@ test('Grain: Run Demo trains a probe, lists it in Analyses and its neurons in Ne
   assert.match(await status.innerText(), new RegExp(`brown-lstm-s1 · n${top} ${where}`));
   await ui.screenshot('commands-03-demo-done');
 
-  // Picking another neuron in the view selects it.
+  // Picking another neuron in the view selects it. The view has redrawn since the selection (the
+  // top row says "shown"): a row clicked before that runs a command VS Code has already dropped.
+  await neurons.rowSays(`neuron ${top} (${where})`, /shown/);
   const second = result.ordering[1]!;
   await neurons.click(`neuron ${second} (${neuronLabel(result.sites, second)})`);
   await ui.statusBar.shows(`n${second} ${neuronLabel(result.sites, second)}`);

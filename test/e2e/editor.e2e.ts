@@ -91,9 +91,8 @@ test('hovering a word shows its strongest neurons, the selected neuron value and
 });
 
 test('the Heat Map view shows the file as coloured words, selected and pinned neurons side by side', async () => {
+  // The Heat Map is a view of the panel, with the room of the panel's width.
   await ui.palette.run('Grain: Focus on Heat Map View');
-  // Give the view room: collapse the container's other sections.
-  await ui.sideBar.only('Heat Map');
   const columns = ui.webview.locator('section.column');
   await waitFor('two heat-map columns', () => columns.count(), (n) => n >= 2);
   const words = await columns.first().locator('.w').allTextContents();

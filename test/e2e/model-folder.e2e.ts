@@ -186,8 +186,14 @@ test('a folder that cannot be used is refused by Add Model Folder and shown as s
   // Inside the folder the dialog lists only "..".
   await ui.fileDialog.enter(broken, quick.widget.locator('.quick-input-list .monaco-list-row[aria-label="my-bert"]'));
   await ui.fileDialog.accept('Add Model Folder');
+  // The toast says what the CLI says, as every Grain error toast does: the reason first, then what
+  // failed and the folder, paths relative to the workspace.
   const toast = await ui.notifications.toast('no tokenizer.json').shown();
-  assert.ok((await toast.text()).includes(message), `the toast says what the CLI says: ${message}`);
+  const reason = message.replace(`${broken}: `, '').replaceAll(`${workspace}/`, '');
+  const said = await toast.message();
+  assert.ok(said.startsWith(`Grain: ${reason}`), `the toast says what the CLI says: ${reason}\ntoast: ${said}`);
+  assert.match(said, /— Add Model Folder failed · broken$/);
+  assert.ok(!said.includes(workspace), `no absolute workspace path in: ${said}`);
 
   // Listed anyway (by hand in the settings): the Models view shows it unusable, with that message.
   const settingsFile = join(workspace, '.vscode', 'settings.json');
@@ -199,7 +205,8 @@ test('a folder that cannot be used is refused by Add Model Folder and shown as s
   await models().click('broken');
   const rows = await waitFor('the problem row', () => models().rows(), (r) => r.some((x) => x.startsWith('cannot be used')), TIMEOUTS.ui);
   await ui.screenshot('model-folder-07-unusable');
-  assert.equal(rows.find((x) => x.startsWith('cannot be used')), `cannot be used ${message}`);
+  // The row is under the folder's own row: it says the reason, without the folder in front.
+  assert.equal(rows.find((x) => x.startsWith('cannot be used')), `cannot be used ${message.replace(`${broken}: `, '')}`);
   // The working model is still usable and current.
   assert.ok(rows.some((x) => /^my-bert bert · 5 layers × 256 neurons · current$/.test(x)), JSON.stringify(rows));
 });

@@ -133,6 +133,8 @@ test("a theme switch redraws the charts in the new theme's colours", async () =>
   assert.notEqual(after, before, 'the chart was not redrawn after the theme changed');
   await ui.screenshot('reports-04b-ablation-other-theme');
   await ui.palette.run('Preferences: Toggle between Light/Dark Themes');
+  // The report gets the focus back after the palette: a quick input opened before then would lose it.
+  await ui.webview.focusBack();
 });
 
 test('the correlation report shows the CKA matrix and the top shared neurons', async () => {

@@ -57,6 +57,21 @@ export class Editor {
     return depth;
   }
 
+  /** The colours stacked on every coloured word ("top:left" -> its layers' backgrounds, bottom first). */
+  static colours(overlays: Overlay[]): Map<string, string[]> {
+    const words = new Map<string, string[]>();
+    for (const o of overlays) words.set(`${o.top}:${o.left}`, [...(words.get(`${o.top}:${o.left}`) ?? []), o.color]);
+    return words;
+  }
+
+  /** The editor's background and the colour of its text, as computed. */
+  async colours(): Promise<{ background: string; foreground: string }> {
+    return this.page.locator('.editor-instance .monaco-editor').first().evaluate((ed) => ({
+      background: getComputedStyle(ed.querySelector('.monaco-editor-background') ?? ed).backgroundColor,
+      foreground: getComputedStyle(ed.querySelector('.view-line span span') ?? ed).color,
+    }));
+  }
+
   /** The on-screen centre of `word` (a whole word) in the editor, or undefined. */
   async wordBox(word: string): Promise<{ x: number; y: number } | undefined> {
     return this.page.locator('.editor-instance .monaco-editor .view-lines').first().evaluate((root, w) => {

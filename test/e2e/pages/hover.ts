@@ -16,13 +16,13 @@ export class Hover {
   /**
    * Moves the mouse over the whole word `word` (a plain-text line is one token span, so the middle
    * of a span may be another word: the word's box comes from a DOM Range) and returns the hover's
-   * text once a hover that names the word shows.
+   * text once a hover that says `says` (by default: names the word) shows.
    */
-  async over(word: string, timeout: number = TIMEOUTS.ui): Promise<string> {
+  async over(word: string, timeout: number = TIMEOUTS.ui, says: string | RegExp = word): Promise<string> {
     const box = await this.editor.wordBox(word);
     if (!box) throw new Error(`no word ${word} in the editor`);
     await this.page.mouse.move(box.x, box.y);
-    const hover = this.widget.filter({ hasText: word }).first();
+    const hover = this.widget.filter({ hasText: says }).first();
     await hover.waitFor({ state: 'visible', timeout });
     return (await hover.innerText()).trim();
   }

@@ -14,6 +14,16 @@ export class Toast {
     return (await this.locator.innerText()).replace(/\s+/g, ' ');
   }
 
+  /** The message alone (no source, no buttons), whitespace runs made single spaces. */
+  async message(): Promise<string> {
+    return (await this.locator.locator('.notification-list-item-message').innerText()).replace(/\s+/g, ' ').trim();
+  }
+
+  /** Closes the toast with its close button (if it still shows one). */
+  async dismiss(): Promise<void> {
+    await this.locator.locator('.codicon-notifications-clear, .codicon-close').first().click().catch(() => undefined);
+  }
+
   button(label: string): Locator {
     return this.locator.locator('.monaco-button', { hasText: label }).first();
   }

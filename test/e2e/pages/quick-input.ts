@@ -42,6 +42,11 @@ export class QuickInput {
     return this.input.inputValue();
   }
 
+  /** The whole list's text, whitespace runs made single spaces (a row's label and description run together). */
+  async listText(): Promise<string> {
+    return (await this.widget.locator('.quick-input-list').innerText()).replace(/\s+/g, ' ').trim();
+  }
+
   /** Clicks the row with `text` (filtering first keeps it in view in a long list). */
   async pick(text: string | RegExp, filter?: string): Promise<void> {
     if (filter !== undefined) await this.type(filter);
@@ -71,7 +76,7 @@ export class FileDialog {
   constructor(private readonly quick: QuickInput) {}
 
   /** Waits until the dialog shows a path and lists `entry` (typing earlier races its first load). */
-  async opened(entry: string): Promise<void> {
+  async opened(entry?: string): Promise<void> {
     await this.quick.page.waitForFunction(
       () => {
         const el = document.querySelector<HTMLInputElement>('.quick-input-widget .quick-input-box input');
@@ -80,7 +85,18 @@ export class FileDialog {
       undefined,
       { timeout: TIMEOUTS.ui },
     );
-    await this.quick.row(entry).waitFor();
+    await (entry === undefined ? this.quick.widget.locator('.quick-input-list .monaco-list-row').first() : this.quick.row(entry)).waitFor();
+  }
+
+  /**
+   * Once the dialog has listed its first folder, goes to `path` (a folder: into it, ".." listed;
+   * a file: its path typed) and presses `button` ("Use This Model", "OK", ...).
+   */
+  async choose(path: string, button: string, kind: 'folder' | 'file'): Promise<void> {
+    await this.opened();
+    await this.quick.type(kind === 'folder' ? `${path}/` : path);
+    if (kind === 'folder') await this.quick.widget.locator('.quick-input-list .monaco-list-row[aria-label=".."]').waitFor();
+    await this.accept(button);
   }
 
   /** Types `folder`/ and waits until the dialog is inside it: `entryOutside` gone, ".." listed. */

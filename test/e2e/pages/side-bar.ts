@@ -7,7 +7,7 @@ export class TreeView {
   readonly header: Locator;
 
   constructor(
-    private readonly page: Page,
+    page: Page,
     readonly name: string,
   ) {
     this.pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: new RegExp(`^\\s*${name}\\s*$`, 'i') }) });
@@ -39,9 +39,9 @@ export class TreeView {
     await this.row(text).click();
   }
 
-  /** Text of the row with `text`, whitespace runs made single spaces. */
+  /** Text of the row with `text`, whitespace runs made single spaces, trimmed. */
   async rowText(text: string | RegExp): Promise<string> {
-    return (await this.row(text).innerText()).replace(/\s+/g, ' ');
+    return (await this.row(text).innerText()).replace(/\s+/g, ' ').trim();
   }
 
   /** The rows top to bottom as "label description". */
@@ -58,11 +58,12 @@ export class TreeView {
     );
   }
 
-  /** Waits until the row with `text` says `pattern` (rows are redrawn in place). */
+  /**
+   * Waits until the row with `text` says `pattern`. By locator, not by element handle: the tree
+   * redraws its rows when it refreshes, and a handle taken earlier may be a row no longer shown.
+   */
   async rowSays(text: string | RegExp, pattern: RegExp, timeout?: number): Promise<void> {
-    const row = this.row(text);
-    await row.waitFor({ timeout });
-    await this.page.waitForFunction(([el, source]) => new RegExp(source as string).test((el as Element | null)?.textContent ?? ''), [await row.elementHandle(), pattern.source] as const, { timeout });
+    await this.rowsLocator.filter({ hasText: text }).filter({ hasText: pattern }).first().waitFor({ timeout });
   }
 
   /** The view's welcome content (shown while it has no rows). */
@@ -91,12 +92,11 @@ export class SideBar {
   }
 
   /**
-   * Leaves `name` the only expanded view of the Grain container. Bottom up: a section that
-   * collapses moves the ones below it up, and the Heat Map's webview can stay drawn where its
-   * section was until the next layout, over a header below it that the next click would need.
+   * Leaves `name` the only expanded view of the Grain container (the Heat Map is in the panel, not
+   * here). Bottom up: a section that collapses moves the ones below it up.
    */
-  async only(name: string): Promise<void> {
-    for (const other of ['Neurons', 'Analyses', 'Datasets', 'Heat Map', 'Models']) if (other !== name) await this.view(other).collapse();
+  async only(name: 'Models' | 'Datasets' | 'Analyses' | 'Neurons'): Promise<void> {
+    for (const other of ['Neurons', 'Analyses', 'Datasets', 'Models']) if (other !== name) await this.view(other).collapse();
     await this.view(name).expand();
   }
 

@@ -1,8 +1,9 @@
 // The workbench as the user sees it, one page object per part: what each E2E test does reads as
 // what the user does (run a command, pick, click a row, hover a word, press a toast's button).
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { TIMEOUTS, type VsCodeSession } from '../harness';
 import { CommandPalette } from './command-palette';
+import { Dialog } from './dialog';
 import { Editor } from './editor';
 import { Hover } from './hover';
 import { Notifications } from './notifications';
@@ -29,6 +30,9 @@ export class Workbench {
   readonly webview: Webview;
   readonly output: OutputPanel;
   readonly trust: WorkspaceTrust;
+  readonly dialog: Dialog;
+  /** The panel (Problems, Output, Terminal, Grain's Heat Map). */
+  readonly panel: Locator;
 
   constructor(readonly session: VsCodeSession) {
     this.page = session.page;
@@ -43,6 +47,8 @@ export class Workbench {
     this.webview = new Webview(this.page);
     this.output = new OutputPanel(this.page);
     this.trust = new WorkspaceTrust(this.page);
+    this.dialog = new Dialog(this.page);
+    this.panel = this.page.locator('.part.panel');
   }
 
   /** Opens a workspace file by its path relative to the folder, through Quick Open (Ctrl+P). */
@@ -66,6 +72,20 @@ export class Workbench {
     await this.palette.run('Developer: Reload Window');
     await loaded;
     await this.page.locator('.monaco-workbench').waitFor({ timeout: TIMEOUTS.workbench });
+  }
+
+  /** Preferences: Color Theme, then `name`; waits until the workbench has the theme's class (vs, vs-dark, hc-black, hc-light). */
+  async setColorTheme(name: string, cls: string): Promise<void> {
+    const pick = await this.palette.start('Preferences: Color Theme');
+    await pick.type(name);
+    await pick.rowLabelled(name).click();
+    await pick.closed();
+    await this.page.locator(`.monaco-workbench.${cls}`).waitFor({ timeout: TIMEOUTS.ui });
+  }
+
+  /** Notifications: Clear All Notifications (earlier toasts out of the way of a screenshot). */
+  async clearNotifications(): Promise<void> {
+    await this.palette.run('Notifications: Clear All Notifications');
   }
 
   /** Saves a screenshot of the whole window (test-results/e2e/<name>.png). */
