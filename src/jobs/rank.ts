@@ -126,7 +126,7 @@ async function rankBy(job: RankJob, p: PreparedTask, data: ProbeData, ctx: JobCo
       return {
         ordering: Array.from(r.ordering, (j) => data.columns[j]),
         scores,
-        score: { name: 'mutual information', unit: 'bits', description: 'mutual information between the labels and the Gaussian classifier on the neurons chosen up to and including this one (the neurons after the greedy steps: with this one added to all chosen)' },
+        score: { name: 'mutual information', unit: 'bits', description: "NeuroX's estimate, on the training words the Gaussians were fitted to, of the mutual information between the labels and the Gaussian classifier on the neurons chosen up to and including this one (the neurons after the greedy steps: with this one added to all chosen); it can fall and go below 0 as neurons are added when small classes' Gaussians are too narrow, so it orders neurons rather than measuring the bits they carry" },
         perClassTop: null,
         perClassRule: null,
         extra: {

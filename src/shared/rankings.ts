@@ -28,3 +28,36 @@ export function methodTitle(method: RankingMethod): string {
   const m = RANKING_METHOD_INFO[method];
   return `${m.name} (${m.source})`;
 }
+
+/** What the Gaussian probe's greedy steps say, as the CLI and the report word it. */
+export interface GaussianReading {
+  /** The step (1-based neuron count) of the highest estimate, and that estimate in bits. */
+  peakNeurons: number;
+  peakBits: number;
+  /** The estimate fell after its peak: the last step is below it. */
+  fell: boolean;
+  /** Why it can fall and what the number is, when it fell or is below zero; null otherwise. */
+  note: string | null;
+}
+
+/**
+ * NeuroX's estimate is measured on the training words the Gaussians were fitted to, with each
+ * class's covariance (its scatter + variances) / (words + 2D + 4), D = every neuron ranked: for a class of
+ * few words against many neurons that is far narrower than its words, so each further neuron can
+ * make their posteriors more confidently wrong. The greedy steps then show the estimate rising and
+ * falling, even below zero, while the accuracy rises. It orders neurons; it is not bits carried.
+ */
+export function gaussianReading(steps: readonly { neurons: number; mutualInformation: number }[], neuronsRanked: number): GaussianReading {
+  let peak = 0;
+  steps.forEach((s, i) => {
+    if (s.mutualInformation > steps[peak]!.mutualInformation) peak = i;
+  });
+  const last = steps.at(-1);
+  const fell = last !== undefined && peak < steps.length - 1;
+  const negative = last !== undefined && last.mutualInformation < 0;
+  const note =
+    fell || negative
+      ? `the estimate is NeuroX's, on the training words the Gaussians were fitted to: each class's covariance is (its scatter + its variances) / (its words + 2 x ${neuronsRanked} + 4), ${neuronsRanked} being the neurons ranked, far narrower than the words of small classes, so each further neuron can make their posteriors more confidently wrong and the estimate fall${negative ? ' below 0 (a log-loss worse than the class frequencies alone)' : ''} even as the accuracy rises; it orders the neurons, it is not the information they carry`
+      : null;
+  return { peakNeurons: steps[peak]?.neurons ?? 0, peakBits: steps[peak]?.mutualInformation ?? NaN, fell, note };
+}

@@ -51,10 +51,28 @@ test('every method ranks all 768 neurons of brown-lstm-s1 and writes what the re
       assert.equal(g.steps.length, 8);
       assert.equal(g.evaluationRows, 1500);
       assert.deepEqual(g.steps.map((s) => s.neuron), r.ordering.slice(0, 8));
-      // Each step adds information, and none exceeds the labels' entropy.
-      for (let i = 1; i < 8; i++) assert.ok(g.steps[i]!.mutualInformation > g.steps[i - 1]!.mutualInformation);
-      assert.ok(g.steps[7]!.mutualInformation < g.entropyBits);
-      assert.match(run.stdout, /greedy steps: 8; 8 neurons carry/);
+      // The estimate is NeuroX's on the training words (test/unit/rank-methods.test.ts checks it
+      // against a direct computation): with 768 neurons, the small tags' Gaussians are too narrow
+      // for their words and it need not rise at each step. What must hold: no estimate above the
+      // labels' entropy; each chosen neuron's score is its step's; the rest follow by score.
+      for (const st of g.steps) assert.ok(Number.isFinite(st.mutualInformation) && st.mutualInformation < g.entropyBits, String(st.mutualInformation));
+      g.steps.forEach((st) => assert.equal(r.scores[st.neuron], st.mutualInformation));
+      const rest = r.ordering.slice(8).map((n) => r.scores[n]).filter((v): v is number => v !== null);
+      for (let i = 1; i < rest.length; i++) assert.ok(rest[i - 1]! >= rest[i]!, `after the greedy steps, at ${i}`);
+      for (const v of rest) assert.ok(v < g.entropyBits);
+      // The chosen neurons classify most words (the commonest tag, NOUN, is under a third of them).
+      assert.ok(g.steps[7]!.accuracy > 0.6 && g.steps[7]!.accuracy > g.steps[0]!.accuracy, String(g.steps[7]!.accuracy));
+      // The CLI prints the last estimate as an estimate, its peak when it fell, and why.
+      const mi = g.steps.map((st) => st.mutualInformation);
+      const peak = mi.indexOf(Math.max(...mi));
+      const line = `greedy steps: 8; information estimate with 8 neurons: ${mi[7]!.toFixed(3)} of ${g.entropyBits.toFixed(3)} bits, accuracy ${(100 * g.steps[7]!.accuracy).toFixed(2)}%, on 1500 training words`;
+      if (peak < 7) {
+        assert.ok(run.stdout.includes(`${line}; highest ${mi[peak]!.toFixed(3)} bits with ${peak + 1} neurons\n`), run.stdout);
+        assert.match(run.stdout, /\/ \(its words \+ 2 x 768 \+ 4\).*it is not the information they carry/);
+      } else {
+        assert.ok(run.stdout.includes(`${line}\n`), run.stdout);
+      }
+      assert.doesNotMatch(run.stdout, /neurons carry/);
     }
     if (method === 'clustering') {
       const c = r.clustering!;
@@ -107,8 +125,11 @@ test('every method ranks all 768 neurons of brown-lstm-s1 and writes what the re
   const html = join(dir, 'report.html');
   const rep = grain(['report', join(dir, 'probeless.json'), xOut, '--out', html]);
   assert.equal(rep.status, 0, rep.stderr);
-  assert.match(rep.stdout, /Ranked neurons: probeless\.json \+ x\.json/);
-  assert.ok(readFileSync(html, 'utf8').includes('Antverg &amp; Belinkov') || readFileSync(html, 'utf8').includes('Antverg & Belinkov'));
+  // It names the files as they were given (here, full paths).
+  assert.ok(rep.stdout.split('\n').includes(`Ranked neurons: ${join(dir, 'probeless.json')} + ${xOut}`), rep.stdout);
+  // Two reports (the ranking, and the ablation curves of x.json): tabs, each page in an escaped srcdoc.
+  assert.ok(rep.stdout.split('\n').includes(`Ablation curves: ${xOut}`), rep.stdout);
+  assert.match(readFileSync(html, 'utf8'), /Antverg &#38; Belinkov/);
 });
 
 test('rankings of other activations are refused by the experiments and by compare-rankings, naming the difference', async (t) => {

@@ -17,6 +17,7 @@ import { orderByScore } from '../../src/core/rank/labelled-rows';
 import { seededRng } from '../../src/core/random';
 import { GrainError } from '../../src/core/errors';
 import { neuroxRankingCases, NumpyRandom, PythonRandom } from '../helpers/python-random';
+import { referenceGreedy } from '../helpers/gaussian-reference';
 
 const snapshot = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'neurox', 'rankings-v2.json'), 'utf8')) as { rankings: Record<string, number[]> };
 const expected = (name: string): number[] => {
@@ -200,6 +201,49 @@ test('gaussian: a class with one training row is left out, and maxRows samples t
   const { cases, python } = neuroxRankingCases('binary');
   const sampled = await gaussianRanking(await caseData(python.choice(cases)), { maxRows: 50, maxNeurons: 3 });
   assert.equal(sampled.evaluationRows, 50);
+});
+
+/** Rows of normal noise, class c shifted by `shift` in the neurons j < 6 with j % 3 === c (seeded). */
+function shiftedClasses(perClass: number[], neurons: number, shift: number, seed: number): { x: Float32Array; y: number[] } {
+  const rng = seededRng(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+  const y = perClass.flatMap((n, c) => new Array<number>(n).fill(c));
+  const x = new Float32Array(y.length * neurons);
+  y.forEach((c, r) => {
+    for (let j = 0; j < neurons; j++) x[r * neurons + j] = normal() + (j < 6 && j % 3 === c ? shift : 0);
+  });
+  return { x, y };
+}
+
+test('gaussian: every greedy step is NeuroX\'s estimator computed directly (a fresh Gaussian per candidate), with a class absent and a class of one row', async () => {
+  // Classes 0..3: 1 has no rows, 3 one row (left out, its row not measured); the prior is over 0 and 2.
+  const { x, y } = shiftedClasses([30, 0, 12, 1], 6, 1, 11);
+  const r = await gaussianRanking(await loadProbeData(arraySource(x, y.length, 6), Int32Array.from(y), { classes: 4 }));
+  const ref = referenceGreedy(x, y, 6, 6);
+  assert.deepEqual(r.leftOut, [{ cls: 3, rows: 1 }]);
+  assert.deepEqual(r.steps.map((s) => s.column), ref.map((s) => s.column));
+  r.steps.forEach((s, i) => {
+    assert.ok(Math.abs(s.mutualInformation - ref[i]!.mi) < 1e-9, `step ${i + 1}: ${s.mutualInformation} vs ${ref[i]!.mi}`);
+    assert.equal(s.accuracy, ref[i]!.accuracy);
+  });
+});
+
+test('gaussian: NeuroX\'s estimate on the training rows peaks and then falls as neurons are added, while the accuracy does not', async () => {
+  // 120 neurons, 6 informative; classes of 300, 40 and 40 rows. sigma* divides each class's scatter
+  // by N_c + 2D + 4 with D = all 120 neurons: the small classes' Gaussians are about a sixth as wide
+  // as their rows, each further neuron makes their rows' posteriors more confidently wrong, and past
+  // the informative neurons the estimate falls. The direct computation falls the same way.
+  const { x, y } = shiftedClasses([300, 40, 40], 120, 3, 5);
+  const r = await gaussianRanking(await loadProbeData(arraySource(x, y.length, 120), Int32Array.from(y), { classes: 3 }), { maxNeurons: 8 });
+  const ref = referenceGreedy(x, y, 120, 8);
+  assert.deepEqual(r.steps.map((s) => s.column), ref.map((s) => s.column));
+  r.steps.forEach((s, i) => assert.ok(Math.abs(s.mutualInformation - ref[i]!.mi) < 1e-9, `step ${i + 1}`));
+  const mi = r.steps.map((s) => s.mutualInformation);
+  const peak = mi.indexOf(Math.max(...mi));
+  assert.ok(peak >= 3 && peak < 7, `peak at step ${peak + 1}: ${mi.join(', ')}`);
+  assert.ok(mi[7]! < mi[peak]! - 0.01, mi.join(', '));
+  assert.ok(r.steps[7]!.accuracy >= r.steps[peak]!.accuracy - 0.01);
+  for (const v of mi) assert.ok(v <= r.entropyBits);
 });
 
 // ---- Correlation clustering (NeuroX interpretation/clustering.py; expected values from scipy 1.17) ----

@@ -141,6 +141,17 @@ test('clustering shows what is redundant per layer and the probe on the kept neu
   assert.deepEqual(info.series[0]!.values, g.steps.map((s) => s.mutualInformation));
   assert.deepEqual(chartTable(info).rows[0], ['1', g.steps[0]!.mutualInformation.toFixed(3), g.entropyBits.toFixed(3)]);
   assert.deepEqual(gapp.rows('neurons').slice(0, 20).map((r) => Number(r[1])), g.steps.map((s) => s.neuron));
+  // This file's estimate peaks at 8 neurons (0.915 bits) and falls to 0.616 at 20: the headline
+  // calls it an estimate and names the peak, the figure says why, and its axis reaches below 0 only when a step does.
+  const ghead = gapp.root.withAttr('data-headline', 'Information estimate')!.all('dd')[0]!.textContent;
+  assert.equal(ghead, `${g.steps[19]!.mutualInformation.toFixed(3)} bits of ${g.entropyBits.toFixed(3)}, 20 neurons; highest 0.915 with 8`);
+  assert.match(gapp.root.textContent, /The estimate is highest with 8 neurons \(0\.915 bits\)\. Why: the estimate is NeuroX's, on the training words .* \/ \(its words \+ 2 x 768 \+ 4\)/);
+  assert.equal(info.yMin, 0);
+  const negative = structuredClone(gaussian);
+  negative.result.gaussian!.steps[19]!.mutualInformation = -0.25;
+  const napp = opened(buildPayload('ranking', negative), gaussian.path);
+  assert.equal(napp.charts.find((x) => x.spec.id === 'information')!.spec.yMin, -0.25);
+  assert.match(napp.root.textContent, /fall below 0 \(a log-loss worse than the class frequencies alone\)/);
 });
 
 test('the agreement chart and its table hold the pairs\' overlaps, overall and per site, against chance', () => {

@@ -6,7 +6,7 @@ import type { ReportPayload } from '../../src/shared/protocol/report';
 import { isRegression, metricLabel, type RegressionProbeResult } from '../../src/shared/results';
 import type { MetricName } from '../../src/shared/jobs';
 import { countBySite } from '../../src/shared/neurons';
-import { RANKING_METHOD_INFO } from '../../src/shared/rankings';
+import { gaussianReading, RANKING_METHOD_INFO } from '../../src/shared/rankings';
 import type { AgreementData, RankingResult } from '../../src/shared/results';
 import type { ChartSpec, ColourKey } from '../shared/chart-spec';
 import { h, type Child } from '../shared/dom';
@@ -430,6 +430,7 @@ function renderMethod(report: RankingPayload, ctx: ReportContext): Child[] {
   }
   if (r.gaussian && r.gaussian.steps.length > 0) {
     const g = r.gaussian;
+    const reading = gaussianReading(g.steps, r.rankedNeurons?.length ?? r.neurons);
     figures.push(
       ctx.figure(
         {
@@ -445,9 +446,9 @@ function renderMethod(report: RankingPayload, ctx: ReportContext): Child[] {
             { name: 'entropy of the labels', values: g.steps.map(() => g.entropyBits), colour: 'foreground', dashed: true },
           ],
           format: (v) => v.toFixed(3),
-          yMin: 0,
+          yMin: Math.min(0, ...g.steps.map((st) => st.mutualInformation)),
         },
-        `Each greedy step adds the neuron that most raises the information between the labels and the Gaussian classifier's posterior (on ${int(g.evaluationRows)} training words).`,
+        `Each greedy step adds the neuron that gives the highest estimate of the information between the labels and the Gaussian classifier's posterior (NeuroX's, on ${int(g.evaluationRows)} training words).${reading.fell ? ` The estimate is highest with ${reading.peakNeurons} neurons (${reading.peakBits.toFixed(3)} bits).` : ''}${reading.note ? ` Why: ${reading.note}.` : ''}`,
       ),
     );
   }
@@ -474,7 +475,12 @@ function methodHeadline(r: RankingResult, x?: NonNullable<RankingPayload['experi
     items.push({ label: 'Probe on kept', value: pct(c.keptProbe.accuracy), detail: `all neurons ${pct(c.fullProbe.accuracy)}` });
   }
   const last = r.gaussian?.steps.at(-1);
-  if (last) items.push({ label: 'Mutual information', value: `${last.mutualInformation.toFixed(3)} bits`, detail: `of ${r.gaussian!.entropyBits.toFixed(3)}, ${last.neurons} neurons`, title: `Greedy steps taken: ${r.gaussian!.steps.length}; training words measured: ${r.gaussian!.evaluationRows}` });
+  if (last) {
+    const reading = gaussianReading(r.gaussian!.steps, r.rankedNeurons?.length ?? r.neurons);
+    const peak = reading.fell ? `; highest ${reading.peakBits.toFixed(3)} with ${reading.peakNeurons}` : '';
+    const why = reading.note ? `. The ${reading.note}` : '';
+    items.push({ label: 'Information estimate', value: `${last.mutualInformation.toFixed(3)} bits`, detail: `of ${r.gaussian!.entropyBits.toFixed(3)}, ${last.neurons} neurons${peak}`, title: `Greedy steps taken: ${r.gaussian!.steps.length}; training words measured: ${r.gaussian!.evaluationRows}${why}` });
+  }
   items.push({ label: 'Ranked in', value: `${r.timings.rankSeconds.toFixed(1)} s`, detail: r.score.name, title: r.score.description });
   return items;
 }

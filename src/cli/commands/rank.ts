@@ -2,7 +2,7 @@ import { DEFAULTS } from '../../shared/defaults';
 import { neuronLabel } from '../../core/neurons';
 import { runJob } from '../../jobs';
 import type { RankJob, RankSettings } from '../../shared/jobs';
-import { RANKING_METHODS, methodTitle, type RankingMethod } from '../../shared/rankings';
+import { gaussianReading, RANKING_METHODS, methodTitle, type RankingMethod } from '../../shared/rankings';
 import { finiteNumber, oneOf, parseFlags, positiveInt, required, UsageError } from '../args';
 import { cliContext, type Out } from '../context';
 import { common, dataUsage, probeInputs, probeSettings, type Flags } from './probe';
@@ -70,7 +70,12 @@ export async function rankCommand(argv: string[], out: Out): Promise<void> {
   if (r.gaussian) {
     const g = r.gaussian;
     const last = g.steps.at(-1);
-    if (last) out.info(`greedy steps: ${g.steps.length}; ${last.neurons} neurons carry ${last.mutualInformation.toFixed(3)} of ${g.entropyBits.toFixed(3)} bits (accuracy ${pct(last.accuracy)} on ${g.evaluationRows} training words)`);
+    if (last) {
+      const reading = gaussianReading(g.steps, r.rankedNeurons?.length ?? r.neurons);
+      const peak = reading.fell ? `; highest ${reading.peakBits.toFixed(3)} bits with ${reading.peakNeurons} neurons` : '';
+      out.info(`greedy steps: ${g.steps.length}; information estimate with ${last.neurons} neurons: ${last.mutualInformation.toFixed(3)} of ${g.entropyBits.toFixed(3)} bits, accuracy ${pct(last.accuracy)}, on ${g.evaluationRows} training words${peak}`);
+      if (reading.note) out.info(`  (${reading.note})`);
+    }
   }
   if (r.clustering) {
     const c = r.clustering;

@@ -1,11 +1,18 @@
 /**
  * The Gaussian probe (Torroba Hennigen, Williams & Cotterell, EMNLP 2020; NeuroX's
  * interpretation/gaussian_probe.py): each class is a multivariate Gaussian over the neurons with
- * NeuroX's posterior-mean parameters (mean: the class mean; covariance: (diag of the class's
- * sample covariance + its scatter matrix) / (N_c + 2D + 4), D = neurons), the prior is the class
- * frequency, and neurons are chosen greedily: each step adds the neuron whose addition gives the
- * highest mutual information between the labels and the classifier's posterior on the training
- * rows, I = (H(prior) - mean(-log p(y | x))) / ln 2 bits (ties: the lower neuron, as NeuroX).
+ * NeuroX's parameters (mean: the class mean; covariance: (diag of the class's sample covariance +
+ * its scatter matrix) / (N_c + 2D + 4), D = all the neurons given, whatever the subset evaluated),
+ * the prior is the class frequency, and neurons are chosen greedily: each step adds the neuron
+ * whose addition gives the highest mutual information between the labels and the classifier's
+ * posterior on the training rows, I = (H(prior) - mean(-log p(y | x))) / ln 2 bits (ties: the
+ * lower neuron, as NeuroX).
+ *
+ * With D large against a class's N_c that covariance is far narrower than the class's rows (a
+ * factor N_c / (N_c + 2D + 4)), so each added neuron makes those rows' posteriors more confidently
+ * wrong: along the greedy steps the estimate can peak and then fall, even below zero, while the
+ * accuracy rises. That is NeuroX's estimator (test/helpers/gaussian-reference.ts computes it
+ * directly); the CLI and the report say so (src/shared/rankings.ts, gaussianReading).
  *
  * NeuroX fits a fresh D'-dimensional Gaussian per candidate and step (O(D'^3 + rows D'^2) each),
  * which it documents as feasible only for a few hundred neurons. Here every class keeps the
