@@ -108,5 +108,5 @@ export async function demoCommand(argv: string[], out: Out): Promise<void> {
   out.info(`baseline mean NLL ${abl.baseline.meanNll.toFixed(4)} (perplexity ${abl.baseline.perplexity.toFixed(1)})`);
   for (const c of abl.curve?.curves ?? []) out.info(`${c.name.padEnd(8)} ${c.points.map((p) => `${p.percent.toFixed(0)}%: ${p.meanNll.toFixed(3)}`).join('  ')}`);
 
-  out.info(`\nResults in ${dir} (open them in VS Code with "Grain: Open Saved Report"); ${((performance.now() - started) / 1000).toFixed(0)} s in all.`);
+  out.info(`\nResults in ${dir} (open them in VS Code with "Grain: Open Report..."); ${((performance.now() - started) / 1000).toFixed(0)} s in all.`);
 }
