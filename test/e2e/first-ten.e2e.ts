@@ -257,7 +257,7 @@ test('plain text with paragraphs: Extract Activations works and says what it ski
   await ui.sideBar.open('Grain');
   const datasets = ui.sideBar.view('Datasets');
   await datasets.expand();
-  await datasets.click('story-brown-lstm-s1.grain');
+  await datasets.clickUntil('story-brown-lstm-s1.grain', ui.dialog.box);
   const summary = await ui.dialog.text();
   await ui.screenshot('first-ten-09-activation-summary');
   assert.match(summary, /story-brown-lstm-s1\.grain: brown-lstm-s1, 5 sentences, \d+ words × 768 neurons/);
@@ -339,8 +339,7 @@ test('progress shows a percentage and a bar; Cancel says that nothing was saved'
   const running = await ui.notifications.toast(/Run probe \(brown-lstm-s1, brown-universal\)/).shown();
   await waitFor('a percentage', () => running.text(), (t) => /\d+% \([\d,]+ of [\d,]+\)/.test(t), 60_000);
   await ui.screenshot('first-ten-10-progress-percentage');
-  await running.click('Cancel');
-  await ui.notifications.toast('cancelled; nothing was saved').shown(60_000);
+  await running.clickUntil('Cancel', ui.notifications.toast('cancelled; nothing was saved').locator);
   await ui.screenshot('first-ten-09e-cancelled');
   assert.deepEqual(readdirSync(join(workspace, '.grain')).sort(), before);
 });

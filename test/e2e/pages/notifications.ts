@@ -1,5 +1,6 @@
 // Notification toasts and their buttons.
 import type { Locator, Page } from 'playwright-core';
+import { clickUntil } from './click-until';
 
 export class Toast {
   constructor(readonly locator: Locator) {}
@@ -30,6 +31,11 @@ export class Toast {
 
   async click(label: string): Promise<void> {
     await this.button(label).click();
+  }
+
+  /** Clicks a button until `shows` appears: a toast redrawn by progress can swallow a click. */
+  async clickUntil(label: string, shows: Locator): Promise<void> {
+    await clickUntil(this.button(label), shows, `the toast's ${label} button`);
   }
 }
 

@@ -1,6 +1,7 @@
 // The side bar: activity-bar containers (Explorer, Grain) and their views, read as the rows the
 // user sees.
 import type { Locator, Page } from 'playwright-core';
+import { clickUntil } from './click-until';
 
 export class TreeView {
   readonly pane: Locator;
@@ -37,6 +38,11 @@ export class TreeView {
   /** Clicks a row: expands a collapsed one, runs a row's command. */
   async click(text: string | RegExp): Promise<void> {
     await this.row(text).click();
+  }
+
+  /** Clicks a row until `shows` appears: a row redrawn by a refresh can swallow the click. */
+  async clickUntil(text: string | RegExp, shows: Locator): Promise<void> {
+    await clickUntil(this.row(text), shows, `the ${this.name} view's row ${String(text)}`);
   }
 
   /** Text of the row with `text`, whitespace runs made single spaces, trimmed. */
