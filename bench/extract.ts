@@ -25,18 +25,18 @@ export interface ThroughputFigures {
   /** Grain's extraction as it ships: the session on its own thread, aggregation and writing on this one. */
   grainSeconds: number;
   /** The same with the session on this thread (how extraction ran before), for comparison. */
-  grainInProcessSeconds: number;
+  grainOwnThreadSeconds: number;
   bareWordsPerSecond: number;
   sitesOnlyWordsPerSecond: number;
   grainWordsPerSecond: number;
   /** Grain's time over the sites-only passes', minus one: the cost of tokenizing, aggregating and writing (goal <= 10%). */
   overheadOverSitesOnly: number;
-  overheadInProcess: number;
+  overheadOwnThread: number;
   /**
    * The same three as CPU seconds of this process (all its threads), best of the rounds: on a
    * shared machine less sensitive to other processes than wall time, though it cannot show overlap.
    */
-  cpu: { sitesOnlySeconds: number; grainSeconds: number; grainInProcessSeconds: number; overhead: number; overheadInProcess: number };
+  cpu: { sitesOnlySeconds: number; grainSeconds: number; grainOwnThreadSeconds: number; overhead: number; overheadOwnThread: number };
   /** Grain's time over model.onnx's, minus one (a model.onnx with an LM head costs more than the sites alone). */
   overhead: number;
 }
@@ -50,34 +50,34 @@ export interface ThroughputFigures {
 export async function extractionThroughput(modelDir: string, threads: number, rounds = 3): Promise<ThroughputFigures> {
   const { sentences } = readSentenceFile(TEXT);
   const words = sentences.reduce((n, s) => n + s.length, 0);
-  const inProcess = await openExtractionModel(modelDir, { sites: 'layers', threads, inProcess: true });
-  const threaded = await openExtractionModel(modelDir, { sites: 'layers', threads });
+  const sameThread = await openExtractionModel(modelDir, { sites: 'layers', threads });
+  const ownThread = await openExtractionModel(modelDir, { sites: 'layers', threads, ownThread: true });
   const out = mkdtempSync(join(tmpdir(), 'grain-bench-'));
   try {
-    const batches = sameBatches(inProcess, sentences);
-    const original = await ort.InferenceSession.create(inProcess.modelPath, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
-    const feedPlan = planFeeds(modelInputs(readOnnxModel(inProcess.modelPath)), inProcess.modelPath);
-    const padId = inProcess.tokenizer.padId ?? inProcess.tokenizer.eosId ?? 0;
+    const batches = sameBatches(sameThread, sentences);
+    const original = await ort.InferenceSession.create(sameThread.modelPath, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+    const feedPlan = planFeeds(modelInputs(readOnnxModel(sameThread.modelPath)), sameThread.modelPath);
+    const padId = sameThread.tokenizer.padId ?? sameThread.tokenizer.eosId ?? 0;
     const runOriginal = async (b: Int32Array[]) => {
       await original.run(buildFeeds(feedPlan, b, b.reduce((n, x) => Math.max(n, x.length), 0), padId));
     };
     let bare = Infinity;
     let sitesOnly = Infinity;
     let grain = Infinity;
-    let grainInProcess = Infinity;
-    const cpu = { sitesOnly: Infinity, grain: Infinity, grainInProcess: Infinity };
+    let grainOwnThread = Infinity;
+    const cpu = { sitesOnly: Infinity, grain: Infinity, grainOwnThread: Infinity };
     try {
       for (let round = 0; round < rounds; round++) {
         bare = Math.min(bare, await timeRuns(runOriginal, batches));
         let c = process.cpuUsage();
-        sitesOnly = Math.min(sitesOnly, await timeRuns((b) => inProcess.runBare(b), batches));
+        sitesOnly = Math.min(sitesOnly, await timeRuns((b) => sameThread.runBare(b), batches));
         cpu.sitesOnly = Math.min(cpu.sitesOnly, cpuSince(c));
         c = process.cpuUsage();
-        grain = Math.min(grain, await timeGrain(threaded, sentences, join(out, 'a.grain')));
+        grain = Math.min(grain, await timeGrain(sameThread, sentences, join(out, 'a.grain')));
         cpu.grain = Math.min(cpu.grain, cpuSince(c));
         c = process.cpuUsage();
-        grainInProcess = Math.min(grainInProcess, await timeGrain(inProcess, sentences, join(out, 'b.grain')));
-        cpu.grainInProcess = Math.min(cpu.grainInProcess, cpuSince(c));
+        grainOwnThread = Math.min(grainOwnThread, await timeGrain(ownThread, sentences, join(out, 'b.grain')));
+        cpu.grainOwnThread = Math.min(cpu.grainOwnThread, cpuSince(c));
       }
     } finally {
       await original.release();
@@ -88,24 +88,24 @@ export async function extractionThroughput(modelDir: string, threads: number, ro
       bareSeconds: bare,
       sitesOnlySeconds: sitesOnly,
       grainSeconds: grain,
-      grainInProcessSeconds: grainInProcess,
+      grainOwnThreadSeconds: grainOwnThread,
       bareWordsPerSecond: words / bare,
       sitesOnlyWordsPerSecond: words / sitesOnly,
       grainWordsPerSecond: words / grain,
       overheadOverSitesOnly: grain / sitesOnly - 1,
-      overheadInProcess: grainInProcess / sitesOnly - 1,
+      overheadOwnThread: grainOwnThread / sitesOnly - 1,
       overhead: grain / bare - 1,
       cpu: {
         sitesOnlySeconds: cpu.sitesOnly,
         grainSeconds: cpu.grain,
-        grainInProcessSeconds: cpu.grainInProcess,
+        grainOwnThreadSeconds: cpu.grainOwnThread,
         overhead: cpu.grain / cpu.sitesOnly - 1,
-        overheadInProcess: cpu.grainInProcess / cpu.sitesOnly - 1,
+        overheadOwnThread: cpu.grainOwnThread / cpu.sitesOnly - 1,
       },
     };
   } finally {
-    await inProcess.close();
-    await threaded.close();
+    await sameThread.close();
+    await sameThread.close();
     rmSync(out, { recursive: true, force: true });
   }
 }

@@ -17,10 +17,12 @@ export interface LoadOptions {
   /** NeuroX's filter_layers / include_embeddings over the sites found: only these are read, in this order. */
   layers?: LayerFilter;
   /**
-   * Run the session on the calling thread. By default it runs on a thread of its own, so the
-   * extractor aggregates and writes one batch while the next runs (see session-thread.ts).
+   * Run the session on a thread of its own, so the extractor could aggregate and write one batch
+   * while the next runs (see session-thread.ts). Only the bench asks for it: its gain is not shown
+   * on a busy machine, and a signal during a run could end the process before its exit code was
+   * set (the thread is unref'd between calls), so jobs keep the session on their own thread.
    */
-  inProcess?: boolean;
+  ownThread?: boolean;
 }
 
 /** The part of a session the extraction uses, on this thread or on the session's own. */
@@ -30,7 +32,7 @@ interface RunSession {
 }
 
 async function openSession(proto: Parameters<typeof createSession>[0], bytes: Uint8Array, opts: LoadOptions): Promise<RunSession> {
-  if (!opts.inProcess) return ThreadedSession.create(proto, bytes, { threads: opts.threads });
+  if (opts.ownThread) return ThreadedSession.create(proto, bytes, { threads: opts.threads });
   const session = await createSession(proto, bytes, { threads: opts.threads });
   return {
     async run(feeds, outputs) {
