@@ -158,10 +158,15 @@ test('Choose Model → Browse... on a folder that is not a model says what is mi
   // Nothing changed: brown-gpt is still current.
   await ui.statusBar.shows('brown-gpt');
   assert.ok(existsSync(folder));
+  // An error toast with an action stays until closed, and VS Code shows at most three toasts.
+  await toast.dismiss();
 });
 
 test('Grain: Extract Activations for Current File writes .grain/activations and lists it in Datasets', async () => {
   await ui.openFile('notes.txt');
+  // VS Code shows at most three toasts: with the neuron statistics' progress and the extraction's
+  // own, earlier ones could hide the result's toast.
+  await ui.clearNotifications();
   await ui.palette.run('Grain: Extract Activations for Current File');
   // brown-gpt is current (the test above): one sentence of 12 words.
   const toast = await ui.notifications.toast('extracted 12 words').shown(60_000);

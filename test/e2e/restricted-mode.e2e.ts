@@ -125,6 +125,8 @@ test('after trusting the folder the same command runs and succeeds, and hovers w
 
   await ui.editor.tab('notes.txt').click();
   await ui.editor.activeTab('notes.txt').waitFor();
+  // VS Code shows at most three toasts: earlier ones could hide the result's toast.
+  await ui.clearNotifications();
   await ui.palette.run('Grain: Extract Activations for Current File');
   const toast = await ui.notifications.toast('extracted 12 words').shown(60_000);
   assert.match(await toast.text(), /extracted 12 words × 768 neurons of 1 sentence to .*notes-brown-lstm-s1\.grain/);
