@@ -12,6 +12,7 @@ import { after, test } from 'node:test';
 import { REPO, TIMEOUTS, useWorkbench } from './harness';
 import { Editor, Workbench, waitFor } from './pages/workbench';
 import { closeCachedModels } from '../../src/jobs/model-cache';
+import { contrast, type Rgb } from '../helpers/wcag';
 
 const FIXTURES = join(REPO, 'test', 'fixtures', 'results');
 const DEMO = join(REPO, 'models');
@@ -74,21 +75,11 @@ useWorkbench(
 
 // ---- measuring the heat colours -----------------------------------------------------------------
 
-type Rgb = [number, number, number];
 function parseColour(css: string): { rgb: Rgb; alpha: number } {
   const m = /rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)(?:[,\s/]+([\d.]+))?/.exec(css);
   assert.ok(m, `a colour: ${css}`);
   return { rgb: [Number(m[1]) / 255, Number(m[2]) / 255, Number(m[3]) / 255], alpha: m[4] === undefined ? 1 : Number(m[4]) };
 }
-function luminance([r, g, b]: Rgb): number {
-  const lin = (c: number) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
-  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
-}
-function contrast(a: Rgb, b: Rgb): number {
-  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-  return (hi + 0.05) / (lo + 0.05);
-}
-
 /** Grain's overlay decorations in the active editor: per word (top:left), its layers' colours. */
 const heatWords = async () => Editor.colours(await ui.editor.heatOverlays());
 

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { HEAT_EDGES } from '../../src/core/heat/z-scores';
+import { contrast, type Rgb } from '../helpers/wcag';
 
 const REPO = join(import.meta.dirname, '..', '..');
 
@@ -23,7 +24,6 @@ const THEMES = {
 } as const;
 type ThemeKind = keyof typeof THEMES;
 
-type Rgb = [number, number, number];
 type Rgba = [number, number, number, number];
 
 function parseHex(hex: string): Rgba {
@@ -36,16 +36,6 @@ function parseHex(hex: string): Rgba {
 function over(layer: Rgba, under: Rgb): Rgb {
   const a = layer[3];
   return [0, 1, 2].map((i) => a * layer[i] + (1 - a) * under[i]) as Rgb;
-}
-
-function luminance([r, g, b]: Rgb): number {
-  const lin = (c: number) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
-  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
-}
-
-function contrast(a: Rgb, b: Rgb): number {
-  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-  return (hi + 0.05) / (lo + 0.05);
 }
 
 /** The background of a bin-k word: k layers of the colour over the editor background. */
