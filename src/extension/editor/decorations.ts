@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { heatBin } from '../../core/heat/z-scores';
 import { planLines, type LineInterval } from '../../core/heat/line-ranges';
 import type { GrainServices } from '../services';
+import { KeyedDebounce } from './debounce';
 import { EditorAnalysis, isCancel, LineCache, requestKey, type LineRequest } from './analysis';
 import { heatLanguages, isHeatDocument, isProseDocument, probeFor } from './documents';
 import { HeatPalette, type HeatWord } from './palette';
@@ -25,7 +26,7 @@ export class HeatDecorations implements vscode.Disposable {
   /** Results by document, for the current request (model, neuron, settings). */
   private readonly caches = new Map<string, LineCache>();
   private readonly running = new Map<string, DocRun>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly pending = new KeyedDebounce();
   private readonly toldLarge = new Set<string>();
   private readonly toldLanguage = new Set<string>();
   private readonly status: vscode.StatusBarItem;
@@ -88,15 +89,7 @@ export class HeatDecorations implements vscode.Disposable {
   }
 
   private schedule(doc: vscode.TextDocument, delay: number): void {
-    const uri = doc.uri.toString();
-    clearTimeout(this.timers.get(uri));
-    this.timers.set(
-      uri,
-      setTimeout(() => {
-        this.timers.delete(uri);
-        void this.update(doc);
-      }, delay),
-    );
+    this.pending.schedule(doc.uri.toString(), delay, () => void this.update(doc));
   }
 
   /** The request for decorations now, or why there is none. */
@@ -264,14 +257,13 @@ export class HeatDecorations implements vscode.Disposable {
     const key = uri.toString();
     this.running.get(key)?.cancel();
     this.running.delete(key);
-    clearTimeout(this.timers.get(key));
-    this.timers.delete(key);
+    this.pending.cancel(key);
     this.caches.delete(key);
   }
 
   dispose(): void {
     for (const r of this.running.values()) r.cancel();
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.pending.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

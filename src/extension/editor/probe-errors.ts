@@ -22,6 +22,7 @@ import type { ProbePredictionsJob } from '../../shared/jobs';
 import { neuronTitle } from '../../shared/neurons';
 import { showError } from '../notify';
 import type { GrainServices } from '../services';
+import { KeyedDebounce } from './debounce';
 import { isCancel, type EditorAnalysis } from './analysis';
 import { probeFor } from './documents';
 import { fmt, signed } from './hover';
@@ -83,7 +84,7 @@ export class ProbeErrors implements vscode.CodeActionProvider, vscode.Disposable
   /** A labels file holding an input-error diagnostic for a document. */
   private readonly inputErrorAt = new Map<string, vscode.Uri>();
   private readonly running = new Map<string, { cancel(): void }>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly pending = new KeyedDebounce();
   private readonly told = new Set<string>();
   private readonly status: vscode.StatusBarItem;
   private readonly disposables: vscode.Disposable[] = [];
@@ -141,7 +142,7 @@ export class ProbeErrors implements vscode.CodeActionProvider, vscode.Disposable
       return;
     }
     this.watched.add(doc.uri.toString());
-    clearTimeout(this.timers.get(doc.uri.toString()));
+    this.pending.cancel(doc.uri.toString());
     await this.update(doc, true);
   }
 
@@ -226,15 +227,7 @@ export class ProbeErrors implements vscode.CodeActionProvider, vscode.Disposable
   }
 
   private schedule(doc: vscode.TextDocument, delay: number): void {
-    const uri = doc.uri.toString();
-    clearTimeout(this.timers.get(uri));
-    this.timers.set(
-      uri,
-      setTimeout(() => {
-        this.timers.delete(uri);
-        void this.update(doc, false);
-      }, delay),
-    );
+    this.pending.schedule(doc.uri.toString(), delay, () => void this.update(doc, false));
   }
 
   /**
@@ -434,8 +427,7 @@ export class ProbeErrors implements vscode.CodeActionProvider, vscode.Disposable
   private forget(uri: string): void {
     this.running.get(uri)?.cancel();
     this.running.delete(uri);
-    clearTimeout(this.timers.get(uri));
-    this.timers.delete(uri);
+    this.pending.cancel(uri);
     this.drop(uri);
     this.watched.delete(uri);
     this.statuses.delete(uri);
@@ -462,7 +454,7 @@ export class ProbeErrors implements vscode.CodeActionProvider, vscode.Disposable
 
   dispose(): void {
     for (const r of this.running.values()) r.cancel();
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.pending.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }
