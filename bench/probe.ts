@@ -50,6 +50,8 @@ export interface ModeFigures {
   /** CPU time of this process over the same span (all threads). */
   cpuSeconds: number;
   epochs: number;
+  /** Rows per step. */
+  batchRows: number;
   /** Flops of the products over the training's wall time. */
   gflops: number;
   /** Flops of the products over the time spent in the batch steps (products, softmax, update). */
@@ -88,7 +90,7 @@ export interface ProbeBenchFigures {
     /** Products' GFLOP/s over the peak (mean of the two runs). */
     gemmShareOfPeak: number;
     /**
-     * Plain SGEMMs at the step's own shapes (1024 x width x classes, forward and gradient), best
+     * Plain SGEMMs at the step's own shapes (batch rows x width x classes, forward and gradient), best
      * of five, right after the runs: what MLAS gives for products this thin, for comparison.
      */
     stepShapeGflops: number;
@@ -193,6 +195,7 @@ async function trainAndTest(gemm: Gemm, d: BrownProbeData, mode: TrainMode, log:
     trainSeconds: (t2 - t1) / 1000,
     cpuSeconds: cpuUsed,
     epochs: report.epochs,
+    batchRows: report.batchRows,
     gflops: report.gflops,
     gemmGflops: report.gemmGflops,
     testAccuracy: ev.accuracy,
@@ -252,7 +255,7 @@ async function neuroxReference(d: BrownProbeData, log: (s: string) => void): Pro
 }
 
 function describe(f: ModeFigures): string {
-  return `${f.seconds.toFixed(2)} s (load ${f.loadSeconds.toFixed(2)} + train ${f.trainSeconds.toFixed(2)}; cpu ${f.cpuSeconds.toFixed(2)} s), ${f.epochs} epochs, products ${f.gemmGflops.toFixed(1)} GFLOP/s, test acc ${(f.testAccuracy * 100).toFixed(2)}%`;
+  return `${f.seconds.toFixed(2)} s (load ${f.loadSeconds.toFixed(2)} + train ${f.trainSeconds.toFixed(2)}; cpu ${f.cpuSeconds.toFixed(2)} s), ${f.epochs} epochs of ${f.batchRows}-row steps, products ${f.gemmGflops.toFixed(1)} GFLOP/s, test acc ${(f.testAccuracy * 100).toFixed(2)}%`;
 }
 
 /** Best of five: the forward product (rows x width by width x classes) and the gradient's (classes x rows by rows x width). */
@@ -317,8 +320,8 @@ export async function runProbeBench(opts: { brown?: boolean; synthetic?: boolean
       figures.peakGflops1024Measures.push(after);
       figures.peakGflops1024 = Math.max(before, after);
       log(`gemm 1024^3 again: ${after.toFixed(1)} GFLOP/s (peak: the higher, ${figures.peakGflops1024.toFixed(1)})`);
-      const stepShapeGflops = await shapeGflops(gemm, 1024, d.train.neurons, d.classes.length);
-      log(`sgemm at the step's shapes (1024 x ${d.train.neurons} x ${d.classes.length}, both products): ${stepShapeGflops.toFixed(1)} GFLOP/s`);
+      const stepShapeGflops = await shapeGflops(gemm, def.batchRows, d.train.neurons, d.classes.length);
+      log(`sgemm at the step's shapes (${def.batchRows} x ${d.train.neurons} x ${d.classes.length}, both products): ${stepShapeGflops.toFixed(1)} GFLOP/s`);
       const seconds = (def.seconds + again.seconds) / 2;
       const accuracy = (def.testAccuracy + again.testAccuracy) / 2;
       figures.brown = {

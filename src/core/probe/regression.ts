@@ -174,7 +174,7 @@ async function trainNeuroxRegression(gemm: Gemm, data: ProbeData, target: Target
   const seconds = (performance.now() - t0) / 1000;
   return {
     model: { classes: 1, columns: data.columns, weights: w, bias },
-    report: { mode: 'neurox', epochs: o.epochs, steps, seconds, flops, gflops: flops / seconds / 1e9, gemmGflops: flops / (gemmMs / 1000) / 1e9, trainLoss: loss / data.rows, stoppedBecause: 'epochs' },
+    report: { mode: 'neurox', epochs: o.epochs, steps, batchRows: o.batchSize, seconds, flops, gflops: flops / seconds / 1e9, gemmGflops: flops / (gemmMs / 1000) / 1e9, trainLoss: loss / data.rows, stoppedBecause: 'epochs' },
   };
 }
 
@@ -320,6 +320,7 @@ async function trainDefaultRegression(gemm: Gemm, data: ProbeData, target: Targe
       mode: 'default',
       epochs: Math.min(epoch, o.epochs),
       steps,
+      batchRows: o.batchSize,
       seconds,
       flops,
       gflops: flops / seconds / 1e9,

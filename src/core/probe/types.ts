@@ -14,6 +14,8 @@ export interface TrainReport {
   /** Epochs run (passes over the training rows). */
   epochs: number;
   steps: number;
+  /** Rows per step (the last batch of an epoch may hold fewer). */
+  batchRows: number;
   seconds: number;
   /** Flops of the matrix products (2mnk each). */
   flops: number;
