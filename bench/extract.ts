@@ -105,7 +105,7 @@ export async function extractionThroughput(modelDir: string, threads: number, ro
     };
   } finally {
     await sameThread.close();
-    await sameThread.close();
+    await ownThread.close();
     rmSync(out, { recursive: true, force: true });
   }
 }
