@@ -89,10 +89,10 @@ test('Grain: Run Demo trains a probe, lists it in Analyses and its neurons in Ne
 
   // Picking another neuron in the view selects it. The view has redrawn since the selection (the
   // top row says "shown"): a row clicked before that runs a command VS Code has already dropped.
+  // A redraw under load can still swallow a click: it is clicked again until the status bar says so.
   await neurons.rowSays(`neuron ${top} (${where})`, /shown/);
   const second = result.ordering[1]!;
-  await neurons.click(`neuron ${second} (${neuronLabel(result.sites, second)})`);
-  await ui.statusBar.shows(`n${second} ${neuronLabel(result.sites, second)}`);
+  await neurons.clickUntil(`neuron ${second} (${neuronLabel(result.sites, second)})`, ui.statusBar.item(`n${second} ${neuronLabel(result.sites, second)}`));
   await ui.screenshot('commands-04-neuron-selected');
 });
 
@@ -164,9 +164,13 @@ test('Choose Model → Browse... on a folder that is not a model says what is mi
 
 test('Grain: Extract Activations for Current File writes .grain/activations and lists it in Datasets', async () => {
   await ui.openFile('notes.txt');
-  // VS Code shows at most three toasts: with the neuron statistics' progress and the extraction's
-  // own, earlier ones could hide the result's toast.
+  // VS Code shows at most three toasts: with the neuron statistics' progress and the
+  // extraction's own, earlier ones could hide the result's toast.
   await ui.clearNotifications();
+  // Focus in the Output panel (Grain's log) makes the log VS Code's active text editor: the
+  // command still takes the file in the editor area (a CI run once extracted the log).
+  await ui.palette.run('Grain: Show Log');
+  await ui.output.focus(/\[info\]/);
   await ui.palette.run('Grain: Extract Activations for Current File');
   // brown-gpt is current (the test above): one sentence of 12 words.
   const toast = await ui.notifications.toast('extracted 12 words').shown(60_000);

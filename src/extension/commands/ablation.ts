@@ -13,6 +13,7 @@ import { curveRuns, estimateSeconds, formatDuration, sentenceOptions } from '../
 import { showError } from '../notify';
 import type { SavedResult } from '../results-store';
 import type { CommandContext } from './context';
+import { currentFileEditor } from '../editor/documents';
 
 type RankingItem = vscode.QuickPickItem & { result?: SavedResult; lca?: boolean };
 
@@ -126,7 +127,7 @@ async function pickText(ctx: CommandContext): Promise<string | undefined> {
   const items: Item[] = [];
   const brown = join(ctx.demoDir, 'brown-test-2000.txt');
   if (existsSync(brown)) items.push({ label: 'Brown test sentences', description: 'models/brown-test-2000.txt, held out from the demo probes', path: brown });
-  const doc = vscode.window.activeTextEditor?.document;
+  const doc = currentFileEditor()?.document;
   if (doc && doc.uri.scheme === 'file' && !doc.isDirty && doc.languageId === 'plaintext') {
     items.push({ label: `The open file: ${basename(doc.uri.fsPath)}`, description: vscode.workspace.asRelativePath(doc.uri), path: doc.uri.fsPath });
   }

@@ -15,6 +15,7 @@ import type { CommandContext } from './context';
 import { showError } from '../notify';
 import { sameModel } from '../../core/model/folder';
 import { modelKind, modelSummary } from '../known-models';
+import { currentFileEditor } from '../editor/documents';
 
 
 /** Sentence sizes offered for the Brown corpus; the first is what Run Demo uses. */
@@ -42,7 +43,7 @@ export function brownData(ctx: CommandContext, tagset: 'universal' | 'normalized
 
 /** A text file to run the model over: the active editor's, saved to a temp copy when dirty. */
 export async function activeTextFile(ctx: CommandContext): Promise<{ path: string; name: string; dispose?: () => void } | undefined> {
-  const doc = vscode.window.activeTextEditor?.document;
+  const doc = currentFileEditor()?.document;
   if (!doc) {
     void showError('open a text file first (one sentence per line, blank lines between paragraphs); there is no active editor');
     return undefined;

@@ -9,6 +9,7 @@ import { neuronTitle } from '../../shared/neurons';
 import { parseTyped, wordsOf } from './concept-input';
 import type { CommandContext } from './context';
 import { activeTextFile, brownData } from './analysis';
+import { currentFileEditor } from '../editor/documents';
 
 const { trainSentences, testSentences, minPositives } = DEFAULTS.concept;
 /** Words of a selection that name the concept in its result file's name. */
@@ -57,7 +58,7 @@ async function pickCorpus(editor: vscode.TextEditor | undefined): Promise<'brown
 
 export async function probeConceptCommand(ctx: CommandContext): Promise<void> {
   if (!(await ctx.requireTrust('Probe This Concept'))) return;
-  const editor = vscode.window.activeTextEditor;
+  const editor = currentFileEditor();
   const selected = selectedWords(editor);
   const concept: ConceptSpec | undefined = selected.length > 0 ? { kind: 'list', words: selected } : await askConcept();
   if (!concept) return;

@@ -6,6 +6,23 @@ import { modelDisplayName, sameModel } from '../../core/model/folder';
 import { isConlluName } from '../../core/corpus/labelled-document';
 import type { ModelRef } from './analysis';
 
+/**
+ * The file the user works on: the active text editor, unless that is a panel's (the Output or
+ * Debug Console view, whose log becomes the active editor while it has focus), then the
+ * editor area's visible editor, the most recently focused group's first.
+ */
+export function currentFileEditor(): vscode.TextEditor | undefined {
+  const active = vscode.window.activeTextEditor;
+  if (active && !inPanel(active)) return active;
+  const inArea = vscode.window.visibleTextEditors.filter((e) => !inPanel(e));
+  const group = vscode.window.tabGroups?.activeTabGroup.viewColumn;
+  return inArea.find((e) => e.viewColumn === group) ?? inArea[0];
+}
+
+function inPanel(editor: vscode.TextEditor): boolean {
+  return editor.viewColumn === undefined || editor.document.uri.scheme === 'output';
+}
+
 /** Plain-text-like languages by default; `grain.decorations.languages` adds or replaces them. */
 export function heatLanguages(): string[] {
   const v = vscode.workspace.getConfiguration('grain').get<unknown>('decorations.languages');

@@ -24,7 +24,7 @@ import { showError } from '../notify';
 import type { GrainServices } from '../services';
 import { KeyedDebounce } from './debounce';
 import { isCancel, type EditorAnalysis } from './analysis';
-import { probeFor } from './documents';
+import { currentFileEditor, probeFor } from './documents';
 import { fmt, signed } from './hover';
 
 /** `source` of Grain's probe-error diagnostics: what the quick fix and the tests look for. */
@@ -132,7 +132,7 @@ export class ProbeErrors implements vscode.CodeActionProvider, vscode.Disposable
 
   /** Grain: Show Probe Errors, on the active editor's document. Resolves when its diagnostics are set. */
   async show(): Promise<void> {
-    const doc = vscode.window.activeTextEditor?.document;
+    const doc = currentFileEditor()?.document;
     if (!doc) {
       void vscode.window.showWarningMessage(`Grain: open a labelled file first: ${LABELLED_HINT}.`);
       return;

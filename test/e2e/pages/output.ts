@@ -15,4 +15,10 @@ export class OutputPanel {
     await line.waitFor();
     return (await line.innerText()).replace(/\u00a0/g, ' ');
   }
+
+  /** Clicks a line of the log: focus in the panel makes the log VS Code's active text editor. */
+  async focus(text: string | RegExp): Promise<void> {
+    await this.line(text).click();
+    await this.page.locator('.part.panel .monaco-editor.focused').first().waitFor();
+  }
 }

@@ -140,6 +140,14 @@ export const fake = {
     return showEditor(doc, undefined, visibleLines);
   },
 
+  /** Focus in the Output panel: its log becomes the active text editor, one with no view column. */
+  focusOutputPanel(channel: string, text: string): TextEditor {
+    const doc = openDocument(Uri.from({ scheme: 'output', path: channel }), text, 'Log');
+    const editor = showEditor(doc);
+    editor.viewColumn = undefined;
+    return editor;
+  },
+
   /** Replaces `range` of the document with `text`, as typing does, and tells listeners. */
   edit(doc: TextDocument, range: vscode.Range, text: string): void {
     const change = doc.applyEdit(range, text);
