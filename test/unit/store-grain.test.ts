@@ -8,6 +8,8 @@ import { runInNewContext } from 'node:vm';
 import type { SiteInfo } from '../../src/core/activations';
 import { GrainError } from '../../src/core/errors';
 import { GrainStoreReader, GrainStoreWriter, openActivations } from '../../src/core/store';
+import { blockChecksum, jsCrc32 } from '../../src/core/store/checksums';
+import { crc32 } from 'node:zlib';
 
 const dir = mkdtempSync(join(tmpdir(), 'grain-store-bad-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,7 +28,7 @@ function goodStore(name: string): { path: string; bytes: Buffer } {
   return { path, bytes: readFileSync(path) };
 }
 
-/** Where the sites JSON starts: after the 128-byte header of format version 2. */
+/** Where the sites JSON starts: after the 128-byte header of format versions 2 and 3. */
 const SITES_AT = 128;
 
 function variant(name: string, bytes: Uint8Array): string {
@@ -61,8 +63,8 @@ test('wrong magic, future version, unknown dtype', () => {
   magic.write('NOTGRAIN', 0, 'latin1');
   rejects(variant('magic.grain', magic), /wrong magic/);
   const future = Buffer.from(bytes);
-  future.writeUInt32LE(3, 8);
-  rejects(variant('future.grain', future), /newer Grain \(store format version 3; this Grain reads up to 2\)/);
+  future.writeUInt32LE(4, 8);
+  rejects(variant('future.grain', future), /newer Grain \(store format version 4; this Grain reads up to 3\)/);
   const dtype = Buffer.from(bytes);
   dtype.writeUInt32LE(9, 12);
   rejects(variant('dtype.grain', dtype), /unknown dtype code 9/);
@@ -164,6 +166,48 @@ test('a flipped byte anywhere is reported: in the data (naming the block, rows a
   const at = kind.indexOf('boundary', SITES_AT);
   kind.write('custom\u0000\u0000', at, 'latin1');
   rejects(variant('kind.grain', kind), /unreadable sites|damaged: its header/);
+});
+
+test('version 3 checks each data block by its CRC-32: a flipped data byte is named as that block', () => {
+  const { path, bytes } = goodStore('v3.grain');
+  const r = GrainStoreReader.open(path);
+  assert.equal(r.version, 3);
+  r.close();
+  const index = JSON.parse(bytes.subarray(bytes.indexOf('{"tokens"'), bytes.length - 8).toString('utf8')) as { blocks: string[] };
+  // The data: 3 rows x 8 float32 right before the index's sentence offsets.
+  const dataAt = bytes.indexOf(Buffer.from(Float32Array.of(0, 1, 2, 3).buffer));
+  const data = bytes.subarray(dataAt, dataAt + 3 * 8 * 4);
+  assert.deepEqual(index.blocks, [crc32(data).toString(16).padStart(8, '0')]);
+  const flipped = Buffer.from(bytes);
+  flipped[dataAt + 5] ^= 0x10;
+  const damaged = GrainStoreReader.open(variant('v3-flipped.grain', flipped));
+  assert.throws(() => damaged.readRows(0, 1), /damaged: data block 1 of 1 \(rows 1-3/);
+  damaged.close();
+});
+
+test('a version 2 store (SHA-256 block checksums, test/fixtures/stores/v2.grain) is still read and checked', () => {
+  const fixture = join(import.meta.dirname, '..', 'fixtures', 'stores', 'v2.grain');
+  const r = GrainStoreReader.open(fixture);
+  assert.equal(r.version, 2);
+  assert.deepEqual(r.tokens, ['a', 'b', 'c']);
+  assert.deepEqual(Array.from(r.readRows(2, 1)), [-0, -1, -2, -3, -4, -5, -6, -7]);
+  r.close();
+  const bytes = readFileSync(fixture);
+  const dataAt = bytes.indexOf(Buffer.from(Float32Array.of(0, 1, 2, 3).buffer));
+  const flipped = Buffer.from(bytes);
+  flipped[dataAt + 5] ^= 0x10;
+  const damaged = GrainStoreReader.open(variant('v2-flipped.grain', flipped));
+  assert.throws(() => damaged.readRows(0, 1), /damaged: data block 1 of 1/);
+  damaged.close();
+});
+
+test('the CRC-32 of blocks: zlib\'s where the host has it, the same numbers from the JS loop', () => {
+  // The check value of CRC-32 (IEEE): "123456789" -> cbf43926.
+  assert.equal(jsCrc32(Buffer.from('123456789', 'latin1')), 0xcbf43926);
+  assert.equal(blockChecksum(Buffer.from('123456789', 'latin1')), 'cbf43926');
+  const noise = Uint8Array.from({ length: 100_003 }, (_, i) => (i * 2654435761) >>> 24);
+  assert.equal(jsCrc32(noise), crc32(noise) >>> 0);
+  assert.equal(jsCrc32(new Uint8Array(0)), 0);
 });
 
 test('a version 1 store (no checksums) is still read', () => {

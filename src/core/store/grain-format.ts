@@ -6,7 +6,7 @@ import { totalNeurons } from '../neurons';
 import { fileReadError } from '../io/read-file';
 import { GrainError } from '../errors';
 import { siblingTemp, type Temporary } from '../io/temp';
-import { digest, sentenceFingerprint } from './checksums';
+import { blockChecksum, digest, sentenceFingerprint } from './checksums';
 import { decodeFloat16, encodeFloat16 } from './float16';
 import { checkSites } from './sites';
 
@@ -17,11 +17,12 @@ import { checkSites } from './sites';
  *   0  "GRAINACT"                    8  u32 version      12 u32 dtype (1 float32, 2 float16)
  *   16 u32 neurons                   20 u32 byte length of the sites JSON
  *   24 u64 rows     32 u64 sentences 40 u64 data offset  48 u64 index offset  56 u64 index length
- *   version 2: 64 SHA-256 of the index, 96 SHA-256 of bytes 0-63 and the sites JSON
+ *   version 2 and 3: 64 SHA-256 of the index, 96 SHA-256 of bytes 0-63 and the sites JSON
  *   then the sites JSON (UTF-8), zero-padded so the data starts 64-byte aligned
  *   data: rows x neurons values, row-major
  *   index: u32 sentence offsets (sentences + 1), then UTF-8 JSON {"tokens": [...], "meta": {...},
- *          version 2: "blockBytes", "blocks" (a SHA-256 prefix per block of the data),
+ *          from version 2: "blockBytes", "blocks" (a checksum per block of the data: a SHA-256
+ *          prefix in version 2, CRC-32 from version 3),
  *          "sentences" (a fingerprint of each sentence's words, see checksums.ts)}
  *   "GRAINEND"
  *
@@ -32,9 +33,9 @@ import { checkSites } from './sites';
  */
 export const GRAIN_MAGIC = 'GRAINACT';
 const END_MAGIC = 'GRAINEND';
-export const GRAIN_FORMAT_VERSION = 2;
+export const GRAIN_FORMAT_VERSION = 3;
 const COUNTS_SIZE = 64;
-const HEADER_SIZE: Record<number, number> = { 1: 64, 2: 128 };
+const HEADER_SIZE: Record<number, number> = { 1: 64, 2: 128, 3: 128 };
 const ALIGN = 64;
 const BUFFER_BYTES = 4 << 20;
 /** Characters of token JSON held before they go to the side file. */
@@ -260,7 +261,7 @@ export class GrainStoreWriter {
     const bytes = this.buffered * this.bytesPerValue;
     if (bytes === 0) return;
     const data = this.buffer.subarray(0, bytes);
-    for (let at = 0; at < bytes; at += BLOCK_BYTES) this.blocks.push(digest(data.subarray(at, Math.min(bytes, at + BLOCK_BYTES))));
+    for (let at = 0; at < bytes; at += BLOCK_BYTES) this.blocks.push(blockChecksum(data.subarray(at, Math.min(bytes, at + BLOCK_BYTES))));
     writeAll(fd, data, this.position);
     this.position += bytes;
     this.buffered = 0;
@@ -314,7 +315,7 @@ export class GrainStoreReader {
   readonly sentenceFingerprints: string[] | undefined;
   private readonly dataOffset: number;
   private readonly dataBytes: number;
-  private readonly blocks: { bytes: number; sums: string[]; verified: Uint8Array } | undefined;
+  private readonly blocks: { bytes: number; sums: string[]; sum: (bytes: Uint8Array) => string; verified: Uint8Array } | undefined;
   private fd: number | undefined;
 
   private constructor(readonly path: string, fd: number) {
@@ -383,7 +384,7 @@ export class GrainStoreReader {
       if (!Number.isInteger(index.blockBytes) || !Array.isArray(index.blocks) || index.blocks.length !== blocks || !Array.isArray(index.sentences) || index.sentences.length !== this.sentences) {
         throw corrupt('checksum list does not match the data');
       }
-      this.blocks = { bytes: index.blockBytes!, sums: index.blocks, verified: new Uint8Array(blocks) };
+      this.blocks = { bytes: index.blockBytes!, sums: index.blocks, sum: version >= 3 ? blockChecksum : digest, verified: new Uint8Array(blocks) };
       this.sentenceFingerprints = index.sentences;
     }
     this.tokens = index.tokens as string[];
@@ -472,7 +473,7 @@ export class GrainStoreReader {
     for (let b = first; b <= last; b++) {
       if (blocks.verified[b]) continue;
       const at = b * blocks.bytes - spanStart;
-      if (digest(span.subarray(at, Math.min(span.length, at + blocks.bytes))) !== blocks.sums[b]) throw this.damagedBlock(b);
+      if (blocks.sum(span.subarray(at, Math.min(span.length, at + blocks.bytes))) !== blocks.sums[b]) throw this.damagedBlock(b);
       blocks.verified[b] = 1;
     }
     out.set(span.subarray(from - spanStart, from - spanStart + out.length));

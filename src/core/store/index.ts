@@ -93,7 +93,7 @@ export interface ActivationSource {
   sentenceOffsets: Uint32Array;
   /** Grain store only; {} otherwise. */
   meta: Record<string, unknown>;
-  /** Grain store (version 2) only: per sentence, the fingerprint of the words it was made from ('' where unknown). */
+  /** Grain store (version 2 on) only: per sentence, the fingerprint of the words it was made from ('' where unknown). */
   sentenceFingerprints?: string[];
   /** Consecutive row blocks of at most maxRows rows (row-major, rows x neurons). */
   chunks(maxRows: number): Iterable<{ start: number; rows: number; data: Float32Array }>;
