@@ -11,7 +11,8 @@
  */
 import { createGemm, type Gemm } from '../linalg/gemm';
 import { GrainError, throwIfAborted } from '../errors';
-import { seededRng, shuffleInPlace } from '../random';
+import { seededRng } from '../random';
+import { emptyHoldout, trainEpoch } from './epoch';
 import { adamState, adamTick, adamUpdate, BETA1, BETA2, EPS, type AdamState } from './adam';
 import { loadProbeData, type Batch, type ProbeData, type ProbeSource, type RowChunk } from './data';
 import type { ProbeModel } from './model';
@@ -180,6 +181,9 @@ async function trainNeuroxRegression(gemm: Gemm, data: ProbeData, target: Target
 
 /** Columns whose std is below this fraction of the largest are treated as constant (as the default classifier). */
 const CONSTANT = 1e-7;
+/** Every 10th batch is held out for early stopping; streamed data is shuffled within windows of 64 batches. */
+const HOLDOUT_EVERY = 10;
+const SHUFFLE_WINDOW = 64;
 
 async function trainDefaultRegression(gemm: Gemm, data: ProbeData, target: Target, net: ElasticNet, o: LoopOptions): Promise<{ model: ProbeModel; report: RegressionTrainReport }> {
   const t0 = performance.now();
@@ -214,9 +218,7 @@ async function trainDefaultRegression(gemm: Gemm, data: ProbeData, target: Targe
   let flops = 0;
   let stepMs = 0;
   let steps = 0;
-  const holdout: Batch[] = [];
-  let holdoutRows = 0;
-  let firstEpoch = true;
+  const holdout = emptyHoldout();
   const best = { loss: Infinity, epoch: 0, u: new Float32Array(width), c: 0 };
   let stalls = 0;
   let stoppedBecause: TrainReport['stoppedBecause'] = 'epochs';
@@ -253,38 +255,19 @@ async function trainDefaultRegression(gemm: Gemm, data: ProbeData, target: Targe
   const heldOutObjective = async () => {
     fold();
     let sum = 0;
-    for (const h of holdout) {
+    for (const h of holdout.batches) {
       sum += sumSquares(await residuals(gemm, h, width, W, offset, target));
       flops += 2 * h.rows * width;
     }
-    return sum / holdoutRows + penaltyValue(W, net);
+    return sum / holdout.rows + penaltyValue(W, net);
   };
 
-  const holdoutEvery = 10;
   for (epoch = 1; epoch <= o.epochs; epoch++) {
     trainLoss = 0;
     trainRows = 0;
-    let window: Batch[] = [];
-    const flush = async () => {
-      shuffleInPlace(window, rng);
-      for (const b of window) await trainOn(b);
-      window = [];
-    };
-    for await (const b of data.batches(o.batchSize)) {
-      if (b.index % holdoutEvery === holdoutEvery - 1) {
-        if (firstEpoch) {
-          holdout.push(b);
-          holdoutRows += b.rows;
-        }
-        continue;
-      }
-      window.push(b);
-      if (!data.inMemory && window.length >= 64) await flush();
-    }
-    await flush();
-    firstEpoch = false;
+    await trainEpoch(data, { batchSize: o.batchSize, holdoutEvery: HOLDOUT_EVERY, shuffleWindow: SHUFFLE_WINDOW }, rng, holdout, trainOn);
     let objective: number;
-    if (holdoutRows > 0) objective = await heldOutObjective();
+    if (holdout.rows > 0) objective = await heldOutObjective();
     else {
       fold();
       objective = trainLoss / trainRows + penaltyValue(W, net);
@@ -308,7 +291,7 @@ async function trainDefaultRegression(gemm: Gemm, data: ProbeData, target: Targe
       break;
     }
   }
-  if (holdoutRows > 0) {
+  if (holdout.rows > 0) {
     u.set(best.u);
     c = best.c;
   }
@@ -326,7 +309,7 @@ async function trainDefaultRegression(gemm: Gemm, data: ProbeData, target: Targe
       gflops: flops / seconds / 1e9,
       gemmGflops: flops / (stepMs / 1000) / 1e9,
       trainLoss: trainLoss / Math.max(1, trainRows),
-      ...(holdoutRows > 0 ? { holdoutRows, holdoutLoss: best.loss, bestEpoch: best.epoch } : {}),
+      ...(holdout.rows > 0 ? { holdoutRows: holdout.rows, holdoutLoss: best.loss, bestEpoch: best.epoch } : {}),
       stoppedBecause,
     },
   };

@@ -25,7 +25,8 @@ import { adamState } from './adam';
 import type { Batch, ProbeData } from './data';
 import type { ProbeModel } from './model';
 import { penaltyValue, type ElasticNet } from './penalty';
-import { seededRng, shuffleInPlace } from '../random';
+import { seededRng } from '../random';
+import { emptyHoldout, trainEpoch } from './epoch';
 import { crossEntropyEval } from './step';
 import { proxAdamStep } from './prox-adam-step';
 import type { TrainProgress, TrainReport } from './types';
@@ -115,9 +116,7 @@ export async function trainDefault(gemm: Gemm, data: ProbeData, net: ElasticNet,
   let flops = 0;
   let stepMs = 0;
   let steps = 0;
-  const holdout: Batch[] = [];
-  let holdoutRows = 0;
-  let firstEpoch = true;
+  const holdout = emptyHoldout();
   const best = { loss: Infinity, acc: 0, epoch: 0, V: new Float32Array(classes * width), b: new Float32Array(classes) };
   let stalls = 0;
   let stoppedBecause: TrainReport['stoppedBecause'] = 'epochs';
@@ -143,7 +142,7 @@ export async function trainDefault(gemm: Gemm, data: ProbeData, net: ElasticNet,
     fold();
     let loss = 0;
     let correct = 0;
-    for (const h of holdout) {
+    for (const h of holdout.batches) {
       const r = await crossEntropyEval(gemm, h.x, h.y, h.rows, width, W, offset, classes);
       loss += r.loss;
       correct += r.correct;
@@ -155,37 +154,19 @@ export async function trainDefault(gemm: Gemm, data: ProbeData, net: ElasticNet,
       abs += Math.abs(W[i]);
       sq += W[i] * W[i];
     }
-    return { loss: loss / holdoutRows + net.l1 * abs + net.l2 * Math.sqrt(sq), acc: correct / holdoutRows };
+    return { loss: loss / holdout.rows + net.l1 * abs + net.l2 * Math.sqrt(sq), acc: correct / holdout.rows };
   }
 
   for (epoch = 1; epoch <= epochs; epoch++) {
     trainLoss = 0;
     trainCorrect = 0;
     trainRows = 0;
-    let window: Batch[] = [];
-    const flush = async () => {
-      shuffleInPlace(window, rng);
-      for (const w of window) await trainOn(w);
-      window = [];
-    };
-    for await (const batch of data.batches(opts.batchSize)) {
-      if (opts.holdoutEvery > 0 && batch.index % opts.holdoutEvery === opts.holdoutEvery - 1) {
-        if (firstEpoch) {
-          holdout.push(batch);
-          holdoutRows += batch.rows;
-        }
-        continue;
-      }
-      window.push(batch);
-      if (!data.inMemory && window.length >= opts.shuffleWindow) await flush();
-    }
-    await flush();
-    firstEpoch = false;
+    await trainEpoch(data, opts, rng, holdout, trainOn);
     const progress: TrainProgress = { epoch, epochs, trainLoss: trainLoss / trainRows, trainAccuracy: trainCorrect / trainRows };
     // The held-out objective decides when there is a held-out slice, else the epoch's own.
     let objective: number;
     let acc: number;
-    if (holdoutRows > 0) {
+    if (holdout.rows > 0) {
       const h = await holdoutLoss();
       progress.holdoutLoss = h.loss;
       progress.holdoutAccuracy = h.acc;
@@ -209,7 +190,7 @@ export async function trainDefault(gemm: Gemm, data: ProbeData, net: ElasticNet,
       break;
     }
   }
-  if (holdoutRows > 0) {
+  if (holdout.rows > 0) {
     params.v = best.V;
     params.b = best.b;
   }
@@ -228,7 +209,7 @@ export async function trainDefault(gemm: Gemm, data: ProbeData, net: ElasticNet,
       gemmGflops: flops / (stepMs / 1000) / 1e9,
       trainLoss: trainLoss / Math.max(1, trainRows),
       trainAccuracy: trainCorrect / Math.max(1, trainRows),
-      ...(holdoutRows > 0 ? { holdoutRows, holdoutLoss: best.loss, holdoutAccuracy: best.acc, bestEpoch: best.epoch } : {}),
+      ...(holdout.rows > 0 ? { holdoutRows: holdout.rows, holdoutLoss: best.loss, holdoutAccuracy: best.acc, bestEpoch: best.epoch } : {}),
       stoppedBecause,
     },
   };
