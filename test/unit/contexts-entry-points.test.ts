@@ -7,11 +7,11 @@ import { test } from 'node:test';
 import { buildPayload } from '../../src/results/companions';
 import { readResult } from '../../src/results/read';
 import { descriptionGist, descriptionsOf } from '../../src/shared/descriptions';
-import type { HeatmapData, HeatmapState, HeatmapToHost } from '../../src/shared/protocol/heatmap';
+import type { HeatmapData } from '../../src/shared/protocol/heatmap';
 import type { ProbeResult } from '../../src/shared/results';
-import { startHeatmapApp } from '../../webview/heatmap/app';
 import { startRankingApp } from '../../webview/report-ranking/app';
-import { FakeElement, FakeText, mountReport } from './report-fake-dom';
+import { mountReport } from './report-fake-dom';
+import { mountHeatmap } from './heatmap-fake';
 
 const PROBE_PATH = join(import.meta.dirname, '..', 'fixtures', 'results', 'probe-lstm-upos.json');
 
@@ -35,16 +35,7 @@ test('the ranked-neurons table has a Description column when the probe describes
 });
 
 test('a heat-map neuron chip has a contexts button that asks the host for its top contexts', () => {
-  const posted: HeatmapToHost[] = [];
-  let state: HeatmapState | undefined;
-  const root = new FakeElement('main');
-  const messages = new EventTarget();
-  startHeatmapApp({
-    api: { postMessage: (m) => posted.push(m), getState: () => state, setState: (s) => (state = s) },
-    doc: { createElement: (tag: string) => new FakeElement(tag), createTextNode: (t: string) => new FakeText(t) } as unknown as Document,
-    root: root as unknown as HTMLElement,
-    messages,
-  });
+  const { root, posted, send } = mountHeatmap();
   const data: HeatmapData = {
     file: 'a.txt',
     model: 'brown-lstm-s1',
@@ -59,7 +50,7 @@ test('a heat-map neuron chip has a contexts button that asks the host for its to
     shownLines: 1,
     totalLines: 1,
   };
-  messages.dispatchEvent(new MessageEvent('message', { data: { type: 'data', data } }));
+  send({ type: 'data', data });
   const button = root.all((e) => e.tagName === 'button' && e.className === 'contexts')[0]!;
   assert.equal(button.getAttribute('aria-label'), 'Top contexts of layer1:44');
   button.click();

@@ -3,24 +3,15 @@
 // the two neurons disagree most, and rows that stay up while new ones are computed.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bin, startHeatmapApp } from '../../webview/heatmap/app';
-import type { HeatmapState, HeatmapToHost, HostToHeatmap, SideBySide } from '../../src/shared/protocol/heatmap';
-import { FakeElement, FakeText } from './report-fake-dom';
+import { bin } from '../../webview/heatmap/app';
+import type { SideBySide } from '../../src/shared/protocol/heatmap';
+import type { FakeElement } from './report-fake-dom';
+import { mountHeatmap } from './heatmap-fake';
 
 function mount() {
-  const posted: HeatmapToHost[] = [];
-  let state: HeatmapState | undefined;
-  const root = new FakeElement('main');
-  const messages = new EventTarget();
-  startHeatmapApp({
-    api: { postMessage: (m) => posted.push(m), getState: () => state, setState: (s) => (state = s) },
-    doc: { createElement: (tag: string) => new FakeElement(tag), createTextNode: (t: string) => new FakeText(t) } as unknown as Document,
-    root: root as unknown as HTMLElement,
-    messages,
-  });
-  const send = (data: HostToHeatmap) => messages.dispatchEvent(new MessageEvent('message', { data }));
-  const section = () => root.all((e) => e.tagName === 'section' && e.className.startsWith('sides'))[0];
-  return { root, posted, send, section, state: () => state };
+  const app = mountHeatmap();
+  const section = () => app.root.all((e) => e.tagName === 'section' && e.className.startsWith('sides'))[0];
+  return { ...app, section };
 }
 
 const byClass = (el: FakeElement, cls: string) => el.all((e) => e.className.split(' ').includes(cls));
