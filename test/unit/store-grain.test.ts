@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { SiteInfo } from '../../src/core/activations';
 import { GrainError } from '../../src/core/errors';
-import { GrainStoreReader, GrainStoreWriter, openActivations } from '../../src/core/store';
+import { createSink, GrainStoreReader, GrainStoreWriter, openActivations } from '../../src/core/store';
 import { blockChecksum, jsCrc32 } from '../../src/core/store/checksums';
 import { crc32 } from 'node:zlib';
 
@@ -235,3 +235,59 @@ test('a version 1 store (no checksums) is still read', () => {
   assert.deepEqual(Array.from(r.readRows(1, 2)), Array.from(values.subarray(8)));
   r.close();
 });
+
+/** Open descriptors of this process that point at `path` (Linux's /proc). */
+function descriptorsOn(path: string): number {
+  return readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(join('/proc/self/fd', fd)) === path;
+    } catch {
+      return false;
+    }
+  }).length;
+}
+
+test('a large store is flushed to disk while it is written, on a descriptor of its own that is closed after', { skip: process.platform !== 'linux' }, async () => {
+  const sites: SiteInfo[] = [{ name: 'h', kind: 'boundary', width: 1024 }];
+  const sentence = new Float32Array(256 * 1024).fill(0.5); // 1 MiB: 256 rows
+  const tokens = Array.from({ length: 256 }, (_, i) => `t${i}`);
+  for (const end of ['close', 'abort'] as const) {
+    const path = join(dir, `early-sync-${end}.grain`);
+    const sink = createSink(path, 'grain', { dtype: 'float32' });
+    await sink.begin(sites);
+    let temp: string | undefined;
+    // 36 MiB: past the first early flush (32 MiB), which starts during a write, so its
+    // descriptor is still open when the append returns (its callback cannot run before).
+    for (let s = 0; s < 36; s++) {
+      sink.appendRows(tokens, sentence);
+      sink.endSentence();
+      temp ??= readdirSync(dir).map((f) => join(dir, f)).find((f) => f.includes('early-sync-' + end) && f !== path && descriptorsOn(f) > 0);
+    }
+    assert.ok(temp, 'the store is written to a temporary file first');
+    assert.equal(descriptorsOn(temp), 2, 'the early flush holds a second descriptor while it runs');
+    if (end === 'close') {
+      await sink.close();
+      assert.equal(descriptorsOn(temp), 0);
+      assert.equal(descriptorsOn(path), 0);
+      const source = await openActivations(path);
+      assert.equal(source.rows, 36 * 256);
+      source.close();
+    } else {
+      await sink.abort();
+      assert.ok(!existsSync(temp), 'abort removes the temporary file at once');
+      // The flush still running keeps its own descriptor (now on a deleted file) until it ends.
+      const open = () => readdirSync('/proc/self/fd').some((fd) => readlinkSafe(fd).startsWith(temp!));
+      for (let waited = 0; open() && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(!open(), 'no descriptor left on the removed file');
+      assert.ok(!existsSync(path));
+    }
+  }
+});
+
+function readlinkSafe(fd: string): string {
+  try {
+    return readlinkSync(join('/proc/self/fd', fd));
+  } catch {
+    return '';
+  }
+}

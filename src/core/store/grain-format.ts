@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fstatSync, fsyncSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { endianness } from 'node:os';
 import type { ActivationMatrix, SiteInfo } from '../activations';
@@ -43,6 +43,8 @@ const TOKEN_TEXT = 1 << 20;
 /** Checksummed unit of the data: small, so a chunked read verifies little beyond what it reads. */
 const BLOCK_BYTES = 1 << 20;
 const MAX_ROWS = 0xffffffff;
+/** Data written between early flushes to disk (see startEarlySync). */
+const EARLY_SYNC_BYTES = 32 << 20;
 
 export type StoreDtype = 'float32' | 'float16';
 const DTYPE_CODES: Record<StoreDtype, number> = { float32: 1, float16: 2 };
@@ -90,6 +92,8 @@ export class GrainStoreWriter {
   /** Per sentence: its words' fingerprint (16 hex digits) or '' (none given). */
   private fingerprints: string[] = [];
   private fd: number | undefined;
+  private unsynced = 0;
+  private earlySync: Promise<void> | undefined;
 
   private constructor(
     readonly path: string,
@@ -167,6 +171,11 @@ export class GrainStoreWriter {
   appendSentence(tokens: string[], rows: Float32Array, words?: readonly string[]): void {
     this.appendRows(tokens, rows);
     this.endSentence(words);
+  }
+
+  /** Resolves once no early flush to disk is running (see startEarlySync): await it before close(). */
+  settled(): Promise<void> {
+    return this.earlySync ?? Promise.resolve();
   }
 
   /** Finishes the file and gives it its name. On failure nothing is left behind. */
@@ -265,6 +274,36 @@ export class GrainStoreWriter {
     writeAll(fd, data, this.position);
     this.position += bytes;
     this.buffered = 0;
+    this.unsynced += bytes;
+    if (this.unsynced >= EARLY_SYNC_BYTES && !this.earlySync) this.startEarlySync();
+  }
+
+  /**
+   * Starts flushing what is written so far to disk on libuv's thread pool, while the caller
+   * goes on (extraction runs its next batches): close() must flush before the rename, and
+   * without this it waited for the whole file there. It runs on a descriptor of its own, closed
+   * when it ends, so close() and abort() never close a descriptor still in use. Its outcome is
+   * ignored: the flush in close() is the one that decides.
+   */
+  private startEarlySync(): void {
+    this.unsynced = 0;
+    let fd: number;
+    try {
+      fd = openSync(this.temp.path, 'r+');
+    } catch {
+      return;
+    }
+    this.earlySync = new Promise((resolve) => {
+      fdatasync(fd, () => {
+        try {
+          closeSync(fd);
+        } catch {
+          // nothing was written through it
+        }
+        this.earlySync = undefined;
+        resolve();
+      });
+    });
   }
 }
 

@@ -74,6 +74,7 @@ class GrainSink implements ActivationSink {
 
   async close(): Promise<void> {
     if (!this.writer) throw new Error('close before begin');
+    await this.writer.settled();
     this.writer.close();
   }
 
