@@ -58,15 +58,7 @@ export async function runInspect(job: InspectJob, ctx: JobContext): Promise<Insp
     folder: {
       dir: scan.dir,
       layout: scan.layout,
-      variants: scan.variants.map((v) => ({
-        name: v.name,
-        relative: v.relative,
-        bytes: v.bytes,
-        precision: v.precision,
-        isDefault: v === scan.defaultVariant,
-        chosen: v === folder?.chosen,
-        externalData: facts.variants.find((f) => f.name === v.name)?.externalData ?? [],
-      })),
+      variants: facts.variants.map((v) => ({ ...v, chosen: v.name === folder?.chosen.name })),
       defaultVariant: scan.defaultVariant?.name ?? null,
       chosen: folder?.chosen.name ?? null,
       modelPath: folder?.modelPath ?? null,
