@@ -11,6 +11,7 @@ import { ort } from '../src/core/runtime/ort';
 import { buildFeeds, planFeeds } from '../src/core/runtime/feeds';
 import { modelInputs, readOnnxModel } from '../src/core/onnx';
 import type { ActivationMatrix } from '../src/core/activations';
+import { median } from '../src/core/median';
 
 const TEXT = 'models/brown-test-2000.txt';
 const BATCH = 32;
@@ -31,6 +32,11 @@ export interface ThroughputFigures {
   grainWordsPerSecond: number;
   /** Grain's time over the sites-only passes', minus one: the cost of tokenizing, aggregating and writing (goal <= 10%). */
   overheadOverSitesOnly: number;
+  /**
+   * The same overhead per round (the two runs back to back), median over the rounds: on a host
+   * whose speed drifts between rounds, best-of-rounds can pair a fast moment with a slow one.
+   */
+  overheadPairedMedian: number;
   overheadOwnThread: number;
   /**
    * The same three as CPU seconds of this process (all its threads), best of the rounds: on a
@@ -66,14 +72,18 @@ export async function extractionThroughput(modelDir: string, threads: number, ro
     let grain = Infinity;
     let grainOwnThread = Infinity;
     const cpu = { sitesOnly: Infinity, grain: Infinity, grainOwnThread: Infinity };
+    const paired: number[] = [];
     try {
       for (let round = 0; round < rounds; round++) {
         bare = Math.min(bare, await timeRuns(runOriginal, batches));
         let c = process.cpuUsage();
-        sitesOnly = Math.min(sitesOnly, await timeRuns((b) => sameThread.runBare(b), batches));
+        const sitesOnlyRound = await timeRuns((b) => sameThread.runBare(b), batches);
+        sitesOnly = Math.min(sitesOnly, sitesOnlyRound);
         cpu.sitesOnly = Math.min(cpu.sitesOnly, cpuSince(c));
         c = process.cpuUsage();
-        grain = Math.min(grain, await timeGrain(sameThread, sentences, join(out, 'a.grain')));
+        const grainRound = await timeGrain(sameThread, sentences, join(out, 'a.grain'));
+        grain = Math.min(grain, grainRound);
+        paired.push(grainRound / sitesOnlyRound - 1);
         cpu.grain = Math.min(cpu.grain, cpuSince(c));
         c = process.cpuUsage();
         grainOwnThread = Math.min(grainOwnThread, await timeGrain(ownThread, sentences, join(out, 'b.grain')));
@@ -93,6 +103,7 @@ export async function extractionThroughput(modelDir: string, threads: number, ro
       sitesOnlyWordsPerSecond: words / sitesOnly,
       grainWordsPerSecond: words / grain,
       overheadOverSitesOnly: grain / sitesOnly - 1,
+      overheadPairedMedian: median(paired),
       overheadOwnThread: grainOwnThread / sitesOnly - 1,
       overhead: grain / bare - 1,
       cpu: {

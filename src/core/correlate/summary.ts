@@ -1,5 +1,6 @@
 import { siteOffsets } from '../neurons';
 import { correlationMatrix, type CorrelationSums } from './accumulate';
+import { median } from '../median';
 
 /** A neuron and the neuron of another model it correlates with best. */
 export interface SharedNeuron {
@@ -55,13 +56,6 @@ export interface SummaryOptions {
 export function rankDescending(score: Float64Array): Int32Array {
   const ids = Int32Array.from({ length: score.length }, (_, i) => i);
   return ids.sort((a, b) => score[b] - score[a] || a - b);
-}
-
-function median(values: Float64Array): number {
-  if (values.length === 0) return 0;
-  const s = Float64Array.from(values).sort();
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
 
 function histogram(values: Float64Array, bins: number): Uint32Array {
