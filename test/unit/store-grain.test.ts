@@ -8,7 +8,7 @@ import { runInNewContext } from 'node:vm';
 import type { SiteInfo } from '../../src/core/activations';
 import { GrainError } from '../../src/core/errors';
 import { createSink, GrainStoreReader, GrainStoreWriter, openActivations } from '../../src/core/store';
-import { blockChecksum, jsCrc32 } from '../../src/core/store/checksums';
+import { blockChecksum, crc32 as storeCrc32, crc32Combine, jsCrc32 } from '../../src/core/store/checksums';
 import { crc32 } from 'node:zlib';
 
 const dir = mkdtempSync(join(tmpdir(), 'grain-store-bad-'));
@@ -291,3 +291,58 @@ function readlinkSafe(fd: string): string {
     return '';
   }
 }
+
+test('the CRC-32 of two pieces joined is the CRC-32 of the whole (how rows placed out of order make their blocks\' checksums)', () => {
+  const bytes = Uint8Array.from({ length: 5000 }, (_, i) => (i * 7919 + (i >> 3)) & 0xff);
+  for (const cut of [0, 1, 3, 1000, 4096, 4999, 5000]) {
+    const a = bytes.subarray(0, cut);
+    const b = bytes.subarray(cut);
+    assert.equal(crc32Combine(storeCrc32(a), storeCrc32(b), b.length), crc32(bytes) >>> 0, `cut at ${cut}`);
+  }
+  assert.equal(crc32Combine(jsCrc32(bytes.subarray(0, 7)), jsCrc32(bytes.subarray(7)), bytes.length - 7), jsCrc32(bytes));
+});
+
+test('rows placed out of order across blocks read back as if appended in order; a hole or a row placed twice is refused', async () => {
+  // 300 neurons x 4 bytes: rows of 1,200 bytes, so sentences straddle the 1 MiB blocks.
+  const sites: SiteInfo[] = [{ name: 'h', kind: 'boundary', width: 300 }];
+  const lengths = Array.from({ length: 200 }, (_, s) => 1 + ((s * 37) % 29));
+  const value = (row: number, u: number) => Math.sin(row * 301 + u);
+  for (const dtype of ['float32', 'float16'] as const) {
+    const path = join(dir, `placed-${dtype}.grain`);
+    const w = GrainStoreWriter.create(path, { sites, dtype });
+    const first = lengths.map((n, s) => {
+      const row = w.reserveRows(Array.from({ length: n }, (_, i) => `s${s}w${i}`));
+      w.endSentence([`sentence ${s}`]);
+      return row;
+    });
+    // Every other sentence from the end, then the rest: no block is written front to back.
+    const order = [...lengths.keys()].sort((a, b) => (a % 2) - (b % 2) || b - a);
+    for (const s of order) w.placeRows(first[s], Float32Array.from({ length: lengths[s] * 300 }, (_, i) => value(first[s] + Math.floor(i / 300), i % 300)));
+    w.close();
+    const source = await openActivations(path);
+    const all = source.readAll();
+    const rows = lengths.reduce((a, b) => a + b, 0);
+    assert.equal(all.tokens.length, rows);
+    assert.ok(rows * 300 * (dtype === 'float32' ? 4 : 2) > 1 << 20, 'more than one data block');
+    for (let r = 0; r < rows; r += 97) {
+      for (let u = 0; u < 300; u += 13) {
+        const want = Math.fround(value(r, u));
+        assert.ok(Math.abs(all.data[r * 300 + u] - want) <= (dtype === 'float32' ? 0 : 1e-3), `${dtype} row ${r} unit ${u}`);
+      }
+    }
+    source.close();
+  }
+  const hole = GrainStoreWriter.create(join(dir, 'hole.grain'), { sites, dtype: 'float32' });
+  const a = hole.reserveRows(['a']);
+  hole.reserveRows(['b']);
+  hole.placeRows(a, new Float32Array(300));
+  assert.throws(() => hole.close(), (e: Error) => !(e instanceof GrainError) && /1200 of 2400 data bytes placed at close/.test(e.message));
+  const twice = GrainStoreWriter.create(join(dir, 'twice.grain'), { sites, dtype: 'float32' });
+  const c = twice.reserveRows(['c']);
+  twice.reserveRows(['d']);
+  twice.placeRows(c, new Float32Array(300));
+  twice.placeRows(c, new Float32Array(300));
+  assert.throws(() => twice.close(), /placed twice or not at all/);
+  assert.ok(!existsSync(join(dir, 'twice.grain')));
+  assert.ok(!existsSync(join(dir, 'hole.grain')), 'nothing under the final name');
+});

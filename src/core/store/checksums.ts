@@ -15,14 +15,58 @@ export function digest(bytes: Uint8Array, length = 16): string {
  * nearly all of a store: a third of extraction's own cost on brown-gpt was hashing it.
  */
 export function blockChecksum(bytes: Uint8Array): string {
-  return crc32(bytes).toString(16).padStart(8, '0');
+  return crc32Hex(crc32(bytes));
 }
 
 // zlib.crc32 came with Node 20.15 and 22.2; older hosts get the table-driven loop.
 const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
 
-function crc32(bytes: Uint8Array): number {
+export function crc32(bytes: Uint8Array): number {
   return nativeCrc32 ? nativeCrc32(bytes) >>> 0 : jsCrc32(bytes);
+}
+
+/** CRC-32 as 8 hex digits, the way store indexes hold it. */
+export function crc32Hex(crc: number): string {
+  return (crc >>> 0).toString(16).padStart(8, '0');
+}
+
+/** The reflected CRC-32 polynomial (zlib's, IEEE 802.3). */
+const POLY = 0xedb88320;
+
+/** a(x) * b(x) modulo the CRC polynomial, both in CRC-32's reflected bit order (a != 0). */
+function multModP(a: number, b: number): number {
+  let product = 0;
+  for (let m = 0x80000000; m !== 0; m >>>= 1) {
+    if (a & m) {
+      product ^= b;
+      if ((a & (m - 1)) === 0) break;
+    }
+    b = b & 1 ? (b >>> 1) ^ POLY : b >>> 1;
+  }
+  return product >>> 0;
+}
+
+let powers: Uint32Array | undefined;
+
+/** x^(n * 2^k) modulo the polynomial, from the table of x^(2^j). */
+function xPowModP(n: number, k: number): number {
+  if (!powers) {
+    powers = new Uint32Array(32);
+    powers[0] = 0x40000000; // x^1
+    for (let j = 1; j < 32; j++) powers[j] = multModP(powers[j - 1], powers[j - 1]);
+  }
+  let p = 0x80000000; // x^0
+  for (; n > 0; n = Math.floor(n / 2), k++) if (n % 2) p = multModP(powers[k & 31], p);
+  return p;
+}
+
+/**
+ * The CRC-32 of A followed by B, from A's and B's and B's length in bytes (zlib's
+ * crc32_combine): rows written out of order are checksummed as they come and their CRCs
+ * joined into the blocks' in file order.
+ */
+export function crc32Combine(crcA: number, crcB: number, lengthB: number): number {
+  return (multModP(xPowModP(lengthB, 3), crcA >>> 0) ^ crcB) >>> 0;
 }
 
 let table: Uint32Array | undefined;

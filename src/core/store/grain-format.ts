@@ -6,7 +6,7 @@ import { totalNeurons } from '../neurons';
 import { fileReadError } from '../io/read-file';
 import { GrainError } from '../errors';
 import { siblingTemp, type Temporary } from '../io/temp';
-import { blockChecksum, digest, sentenceFingerprint } from './checksums';
+import { blockChecksum, crc32, crc32Combine, crc32Hex, digest, sentenceFingerprint } from './checksums';
 import { decodeFloat16, encodeFloat16 } from './float16';
 import { checkSites } from './sites';
 
@@ -37,7 +37,8 @@ export const GRAIN_FORMAT_VERSION = 3;
 const COUNTS_SIZE = 64;
 const HEADER_SIZE: Record<number, number> = { 1: 64, 2: 128, 3: 128 };
 const ALIGN = 64;
-const BUFFER_BYTES = 4 << 20;
+/** Read size when the token list is copied from its side file into the index. */
+const TOKEN_CHUNK_BYTES = 4 << 20;
 /** Characters of token JSON held before they go to the side file. */
 const TOKEN_TEXT = 1 << 20;
 /** Checksummed unit of the data: small, so a chunked read verifies little beyond what it reads. */
@@ -68,14 +69,26 @@ interface StoreIndex {
   sentences: string[];
 }
 
+/** CRCs of the pieces of one data block written so far, joined in file order once it is whole. */
+interface PendingBlock {
+  covered: number;
+  pieces: { at: number; length: number; crc: number }[];
+}
+
+/**
+ * Writes a Grain store. Rows are reserved in order (their tokens and sentence ends) and their
+ * values placed in any order (placeRows), each written straight to its place in the file: the
+ * extractor runs sentences sorted by length and hands each one over as soon as it is done, with
+ * no copy of the corpus slice in between. appendRows does both for rows that come in order.
+ */
 export class GrainStoreWriter {
   private readonly neurons: number;
   private readonly bytesPerValue: number;
-  private readonly buffer = new Uint8Array(BUFFER_BYTES);
-  private readonly bufferF32 = new Float32Array(this.buffer.buffer);
-  private readonly bufferF16 = new Uint16Array(this.buffer.buffer);
-  private buffered = 0;
-  private position: number;
+  private readonly dataOffset: number;
+  /** Bytes of data placed so far (must reach the reserved rows' at close). */
+  private placed = 0;
+  private readonly pending = new Map<number, PendingBlock>();
+  private float16: Uint16Array = new Uint16Array(0);
   /**
    * The token list is the index's biggest part and grows with the corpus: it goes to a side
    * file as JSON text as rows arrive (TOKEN_TEXT characters at a time) and is copied into the
@@ -106,7 +119,7 @@ export class GrainStoreWriter {
     this.neurons = totalNeurons(options.sites);
     this.bytesPerValue = BYTES[options.dtype];
     // The header is written in full at close(); reserve its place and the sites'.
-    this.position = dataOffsetOf(options.sites);
+    this.dataOffset = dataOffsetOf(options.sites);
   }
 
   static create(path: string, options: GrainStoreOptions): GrainStoreWriter {
@@ -127,32 +140,64 @@ export class GrainStoreWriter {
     return this.tokenCount;
   }
 
-  /** Rows of the current sentence (a long sentence may come in several calls). */
+  /** Rows of the current sentence, in order (a long sentence may come in several calls). */
   appendRows(tokens: string[], rows: Float32Array): void {
-    const fd = this.openFd();
     if (rows.length !== tokens.length * this.neurons) {
       throw new Error(`appendRows: ${rows.length} values for ${tokens.length} tokens x ${this.neurons} neurons`);
     }
+    this.placeRows(this.reserveRows(tokens), rows);
+  }
+
+  /**
+   * Appends rows of the current sentence whose values come later, through placeRows (in any
+   * order, before close); returns the first one's index.
+   */
+  reserveRows(tokens: string[]): number {
+    this.openFd();
     if (this.tokenCount + tokens.length > MAX_ROWS) {
       throw new GrainError(`too many rows for one store (at most ${MAX_ROWS})`, { file: this.path });
     }
-    const perBuffer = BUFFER_BYTES / this.bytesPerValue;
-    for (let at = 0; at < rows.length; ) {
-      const free = perBuffer - this.buffered;
-      const n = Math.min(free, rows.length - at);
-      const piece = rows.subarray(at, at + n);
-      if (this.bytesPerValue === 4) this.bufferF32.set(piece, this.buffered);
-      else encodeFloat16(piece, this.bufferF16.subarray(this.buffered, this.buffered + n));
-      this.buffered += n;
-      at += n;
-      if (this.buffered === perBuffer) this.flush(fd);
-    }
+    const first = this.tokenCount;
     for (const t of tokens) {
       const text = (this.tokenCount++ > 0 ? ',' : '') + JSON.stringify(t);
       this.tokenText.push(text);
       this.tokenChars += text.length;
     }
     if (this.tokenChars >= TOKEN_TEXT) this.flushTokens();
+    return first;
+  }
+
+  /** The values of reserved rows from `row` on (rows x neurons, row-major), written in place. */
+  placeRows(row: number, rows: Float32Array): void {
+    const fd = this.openFd();
+    const count = rows.length / this.neurons;
+    if (!Number.isInteger(count) || row < 0 || row + count > this.tokenCount) {
+      throw new Error(`placeRows: ${rows.length} values at row ${row} of ${this.tokenCount} reserved rows x ${this.neurons} neurons`);
+    }
+    let bytes: Uint8Array;
+    if (this.bytesPerValue === 4) bytes = new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength);
+    else {
+      if (this.float16.length < rows.length) this.float16 = new Uint16Array(rows.length);
+      const half = this.float16.subarray(0, rows.length);
+      encodeFloat16(rows, half);
+      bytes = new Uint8Array(half.buffer, 0, half.byteLength);
+    }
+    const at = row * this.neurons * this.bytesPerValue;
+    // Checksummed while the values are still in cache, piece by piece of each block they touch.
+    for (let from = 0; from < bytes.length; ) {
+      const block = Math.floor((at + from) / BLOCK_BYTES);
+      const to = Math.min(bytes.length, (block + 1) * BLOCK_BYTES - at);
+      this.addPiece(block, at + from, bytes.subarray(from, to));
+      from = to;
+    }
+    try {
+      writeAll(fd, bytes, this.dataOffset + at);
+    } catch (e) {
+      throw new GrainError(`cannot write: ${(e as Error).message}`, { file: this.path });
+    }
+    this.placed += bytes.length;
+    this.unsynced += bytes.length;
+    if (this.unsynced >= EARLY_SYNC_BYTES && !this.earlySync) this.startEarlySync();
   }
 
   /** Ends the current sentence; `words` (the text it came from) is fingerprinted so readers can check they get the same text. */
@@ -181,12 +226,20 @@ export class GrainStoreWriter {
   /** Finishes the file and gives it its name. On failure nothing is left behind. */
   close(): void {
     const fd = this.openFd();
+    const dataBytes = this.tokenCount * this.neurons * this.bytesPerValue;
     try {
-      this.flush(fd);
+      // A caller's bug, not the disk's: kept out of the "cannot write" below.
+      if (this.placed !== dataBytes) throw new Error(`activation store ${this.path}: ${this.placed} of ${dataBytes} data bytes placed at close`);
+      this.finishBlocks(dataBytes);
+    } catch (e) {
+      this.abort();
+      throw e;
+    }
+    try {
       this.flushTokens();
       // The index: sentence offsets, then the JSON {"tokens": [...], "meta", "blockBytes",
       // "blocks", "sentences"}, its token list copied from the side file; hashed as it is written.
-      const indexOffset = this.position;
+      const indexOffset = this.dataOffset + dataBytes;
       const hash = createHash('sha256');
       let at = indexOffset;
       const put = (bytes: Uint8Array) => {
@@ -197,7 +250,7 @@ export class GrainStoreWriter {
       put(new Uint8Array(this.offsets.buffer, 0, (this.sentenceCount + 1) * 4));
       put(Buffer.from('{"tokens":[', 'utf8'));
       if (this.tokenFd !== undefined) {
-        const chunk = Buffer.allocUnsafe(BUFFER_BYTES);
+        const chunk = Buffer.allocUnsafe(TOKEN_CHUNK_BYTES);
         for (let from = 0; ; ) {
           const n = readSync(this.tokenFd, chunk, 0, chunk.length, from);
           if (n === 0) break;
@@ -209,7 +262,7 @@ export class GrainStoreWriter {
       put(Buffer.from(`],${rest.slice(1)}`, 'utf8'));
       const indexLength = at - indexOffset;
       writeAll(fd, Buffer.from(END_MAGIC, 'latin1'), at);
-      writeAll(fd, headerBytes(this.options, [this.tokenCount, this.sentenceCount, dataOffsetOf(this.options.sites), indexOffset, indexLength], hash.digest('hex')), 0);
+      writeAll(fd, headerBytes(this.options, [this.tokenCount, this.sentenceCount, this.dataOffset, indexOffset, indexLength], hash.digest('hex')), 0);
       fsyncSync(fd);
       closeSync(fd);
       this.fd = undefined;
@@ -265,17 +318,34 @@ export class GrainStoreWriter {
     return this.fd;
   }
 
-  /** Writes the buffer; it holds whole blocks except at close (BUFFER_BYTES is a multiple of BLOCK_BYTES). */
-  private flush(fd: number): void {
-    const bytes = this.buffered * this.bytesPerValue;
-    if (bytes === 0) return;
-    const data = this.buffer.subarray(0, bytes);
-    for (let at = 0; at < bytes; at += BLOCK_BYTES) this.blocks.push(blockChecksum(data.subarray(at, Math.min(bytes, at + BLOCK_BYTES))));
-    writeAll(fd, data, this.position);
-    this.position += bytes;
-    this.buffered = 0;
-    this.unsynced += bytes;
-    if (this.unsynced >= EARLY_SYNC_BYTES && !this.earlySync) this.startEarlySync();
+  /** Records the CRC of `bytes` at data offset `at` in `block`; a block whose bytes are all in gets its checksum. */
+  private addPiece(block: number, at: number, bytes: Uint8Array): void {
+    let pending = this.pending.get(block);
+    if (!pending) this.pending.set(block, (pending = { covered: 0, pieces: [] }));
+    pending.pieces.push({ at, length: bytes.length, crc: crc32(bytes) });
+    pending.covered += bytes.length;
+    if (pending.covered === BLOCK_BYTES) this.finishBlock(block, pending);
+  }
+
+  /** The last, partial block's checksum (all others are done as they fill). */
+  private finishBlocks(dataBytes: number): void {
+    const count = Math.ceil(dataBytes / BLOCK_BYTES);
+    for (const [block, pending] of this.pending) {
+      const expected = Math.min(BLOCK_BYTES, dataBytes - block * BLOCK_BYTES);
+      if (block !== count - 1 || pending.covered !== expected) throw new Error(`activation store ${this.path}: data block ${block} incomplete at close`);
+      this.finishBlock(block, pending);
+    }
+  }
+
+  private finishBlock(block: number, pending: PendingBlock): void {
+    const pieces = pending.pieces.sort((a, b) => a.at - b.at);
+    let crc = pieces[0].crc;
+    for (let i = 1; i < pieces.length; i++) {
+      if (pieces[i].at !== pieces[i - 1].at + pieces[i - 1].length) throw new Error(`activation store ${this.path}: rows of data block ${block} placed twice or not at all`);
+      crc = crc32Combine(crc, pieces[i].crc, pieces[i].length);
+    }
+    this.blocks[block] = crc32Hex(crc);
+    this.pending.delete(block);
   }
 
   /**

@@ -5,9 +5,9 @@ import { fileReadError } from '../io/read-file';
 import { GRAIN_MAGIC, GrainStoreReader, GrainStoreWriter, type StoreDtype } from './grain-format';
 import { NeuroxHdf5Writer, readNeuroxHdf5 } from './neurox-hdf5';
 import { NeuroxJsonWriter, readNeuroxJson } from './neurox-json';
-import type { ActivationSink } from './sink';
+import type { ActivationSink, PlacingSink } from './sink';
 
-export { appendSentence, type ActivationSink } from './sink';
+export { appendSentence, isPlacingSink, type ActivationSink, type PlacingSink } from './sink';
 export { MemorySink } from './memory-sink';
 export { PerLayerSink, perLayerPath } from './per-layer';
 export { GrainStoreReader, GrainStoreWriter, type StoreDtype } from './grain-format';
@@ -50,7 +50,7 @@ export function createSink(path: string, format: ActivationFormat, opts: SinkOpt
   }
 }
 
-class GrainSink implements ActivationSink {
+class GrainSink implements PlacingSink {
   private writer: GrainStoreWriter | undefined;
 
   constructor(
@@ -65,6 +65,16 @@ class GrainSink implements ActivationSink {
   appendRows(tokens: string[], rows: Float32Array): void {
     if (!this.writer) throw new Error('appendRows before begin');
     this.writer.appendRows(tokens, rows);
+  }
+
+  reserveRows(tokens: string[]): number {
+    if (!this.writer) throw new Error('reserveRows before begin');
+    return this.writer.reserveRows(tokens);
+  }
+
+  placeRows(row: number, rows: Float32Array): void {
+    if (!this.writer) throw new Error('placeRows before begin');
+    this.writer.placeRows(row, rows);
   }
 
   endSentence(words?: readonly string[]): void {

@@ -20,3 +20,17 @@ export async function appendSentence(sink: ActivationSink, tokens: string[], row
   await sink.appendRows(tokens, rows);
   await sink.endSentence(words);
 }
+
+/**
+ * A sink that takes rows out of order (the Grain store): reserveRows() appends rows (their
+ * tokens) in order and returns the first one's index, and placeRows() gives their values
+ * later, in any order, before close(). endSentence() may come before a sentence's values.
+ */
+export interface PlacingSink extends ActivationSink {
+  reserveRows(tokens: string[]): number;
+  placeRows(row: number, rows: Float32Array): void;
+}
+
+export function isPlacingSink(sink: ActivationSink): sink is PlacingSink {
+  return typeof (sink as Partial<PlacingSink>).reserveRows === 'function' && typeof (sink as Partial<PlacingSink>).placeRows === 'function';
+}
