@@ -4,6 +4,7 @@ import { quoteWord, type EncodedWindow } from '../tokenize';
 import type { ExtractionModel } from './model';
 import { aggregateRows, planRows, type Aggregation, type RowPlan } from './aggregate';
 import { planBatches } from './batches';
+import { slicePlacer } from './placement';
 
 export interface ExtractRequest {
   sentences: string[][];
@@ -84,10 +85,8 @@ export async function extractTo(model: ExtractionModel, req: ExtractRequest, sin
     const queue = slices.flatMap(({ from, to }) =>
       planBatches(lengths, from, to, req.batchSize, !model.padSafe, Math.max(size, req.batchSize * BATCH_POSITIONS_PER_SLOT)).map((batch, k, all) => ({ from, to, batch, last: k === all.length - 1 })),
     );
-    // One buffer per slice, reused: aggregation writes each segment's rows into it in place.
-    let buffer = new Float32Array(0);
+    const placer = slicePlacer(sink, model.neurons);
     let plans: RowPlan[] = [];
-    let rowStart = new Int32Array(0);
     // Overlap: the next batch (of this slice or the next) is queued while this one is
     // aggregated and, at the end of a slice, while the slice is written.
     let pending = runBatch(model, queue[0].batch, segments);
@@ -95,30 +94,22 @@ export async function extractTo(model: ExtractionModel, req: ExtractRequest, sin
       if (req.signal?.aborted) throw new CancelledError();
       const { from, to, batch, last } = queue[q];
       if (plans.length === 0) {
-        plans = new Array(to - from);
-        rowStart = new Int32Array(to - from + 1);
-        for (let s = from; s < to; s++) {
-          plans[s - from] = planRows(segments[s].enc, req.sentences[segments[s].sentence], req);
-          rowStart[s - from + 1] = rowStart[s - from] + plans[s - from].tokens.length;
-        }
-        const needed = rowStart[to - from] * model.neurons;
-        if (buffer.length < needed) buffer = new Float32Array(needed);
+        plans = [];
+        for (let s = from; s < to; s++) plans.push(planRows(segments[s].enc, req.sentences[segments[s].sentence], req));
+        await placer.begin(plans.map((p, k) => ({ tokens: p.tokens, endsSentence: segments[from + k].last ? req.sentences[segments[from + k].sentence] : undefined })));
       }
       const readers = await pending;
       if (q + 1 < queue.length) pending = runBatch(model, queue[q + 1].batch, segments);
       batch.forEach((s, b) => {
         const k = s - from;
-        aggregateRows(plans[k], b, readers, model.neurons, req.aggregation, buffer.subarray(rowStart[k] * model.neurons, rowStart[k + 1] * model.neurons));
+        aggregateRows(plans[k], b, readers, model.neurons, req.aggregation, placer.target(k));
+        placer.commit(k);
       });
       done += batch.length;
       req.onProgress?.(done, segments.length);
       if (!last) continue;
-      for (let k = 0; k < plans.length; k++) {
-        await sink.appendRows(plans[k].tokens, buffer.subarray(rowStart[k] * model.neurons, rowStart[k + 1] * model.neurons));
-        rows += plans[k].tokens.length;
-        const segment = segments[from + k];
-        if (segment.last) await sink.endSentence(req.sentences[segment.sentence]);
-      }
+      await placer.end();
+      for (const p of plans) rows += p.tokens.length;
       plans = [];
     }
     await sink.close();
