@@ -256,7 +256,7 @@ test('a large store is flushed to disk while it is written, on a descriptor of i
     const sink = createSink(path, 'grain', { dtype: 'float32' });
     await sink.begin(sites);
     let temp: string | undefined;
-    // 36 MiB: past the first early flush (32 MiB), which starts during a write, so its
+    // 36 MiB: past the first early flush (every 8 MiB), which starts during a write, so its
     // descriptor is still open when the append returns (its callback cannot run before).
     for (let s = 0; s < 36; s++) {
       sink.appendRows(tokens, sentence);

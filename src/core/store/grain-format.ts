@@ -45,7 +45,7 @@ const TOKEN_TEXT = 1 << 20;
 const BLOCK_BYTES = 1 << 20;
 const MAX_ROWS = 0xffffffff;
 /** Data written between early flushes to disk (see startEarlySync). */
-const EARLY_SYNC_BYTES = 32 << 20;
+const EARLY_SYNC_BYTES = 8 << 20;
 
 export type StoreDtype = 'float32' | 'float16';
 const DTYPE_CODES: Record<StoreDtype, number> = { float32: 1, float16: 2 };
