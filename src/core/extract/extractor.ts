@@ -87,8 +87,9 @@ export async function extractTo(model: ExtractionModel, req: ExtractRequest, sin
     );
     const placer = slicePlacer(sink, model.neurons);
     let plans: RowPlan[] = [];
-    // Overlap: the next batch (of this slice or the next) is queued while this one is
-    // aggregated and, at the end of a slice, while the slice is written.
+    // The next batch (of this slice or the next) is queued before this one is aggregated and
+    // handed to the sink: a session on a thread of its own (the bench's variant) runs it
+    // meanwhile; onnxruntime on this thread runs it at the next await.
     let pending = runBatch(model, queue[0].batch, segments);
     for (let q = 0; q < queue.length; q++) {
       if (req.signal?.aborted) throw new CancelledError();
