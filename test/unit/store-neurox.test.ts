@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GrainError } from '../../src/core/errors';
@@ -228,3 +228,37 @@ test('HDF5: a file with the signature but damaged body, and a non-activations HD
   f.close();
   await assert.rejects(readNeuroxHdf5(other), isGrainError(other, undefined, /no sentence datasets/));
 });
+
+test('a large NeuroX HDF5 file is flushed to disk as it is written, and no descriptor on it is left after close', { skip: process.platform !== 'linux' }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'grain-h5-flush-'));
+  try {
+    const path = join(dir, 'big.hdf5');
+    const sink = createSink(path, 'hdf5', {});
+    await sink.begin([{ name: 'layer0', kind: 'boundary', width: 1024 }]);
+    const rows = new Float32Array(256 * 1024).map((_, i) => i % 1000); // 1 MiB
+    let sawFlush = false;
+    for (let s = 0; s < 12; s++) {
+      await sink.appendRows(Array.from({ length: 256 }, (_, i) => `s${s}w${i}`), rows);
+      await sink.endSentence();
+      // h5wasm holds one descriptor on the temporary file; an early flush holds a second.
+      const onTemp = readdirSync('/proc/self/fd').filter((fd) => linkOf(fd).startsWith(dir) && linkOf(fd) !== path).length;
+      sawFlush ||= onTemp >= 2;
+    }
+    assert.ok(sawFlush, 'an early flush ran while the file was written (past 8 MiB)');
+    await sink.close();
+    assert.ok(!readdirSync('/proc/self/fd').some((fd) => linkOf(fd).startsWith(dir)), 'no descriptor left in the folder');
+    const m = await readNeuroxHdf5(path);
+    assert.equal(m.tokens.length, 12 * 256);
+    assert.equal(m.data[5 * 1024 + 7], (5 * 1024 + 7) % 1000);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+function linkOf(fd: string): string {
+  try {
+    return readlinkSync(join('/proc/self/fd', fd));
+  } catch {
+    return '';
+  }
+}

@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, fstatSync, fsyncSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { endianness } from 'node:os';
 import type { ActivationMatrix, SiteInfo } from '../activations';
@@ -6,6 +6,7 @@ import { totalNeurons } from '../neurons';
 import { fileReadError } from '../io/read-file';
 import { GrainError } from '../errors';
 import { siblingTemp, type Temporary } from '../io/temp';
+import { EarlyFlush } from '../io/early-flush';
 import { blockChecksum, crc32, crc32Combine, crc32Hex, digest, sentenceFingerprint } from './checksums';
 import { decodeFloat16, encodeFloat16 } from './float16';
 import { checkSites } from './sites';
@@ -44,8 +45,6 @@ const TOKEN_TEXT = 1 << 20;
 /** Checksummed unit of the data: small, so a chunked read verifies little beyond what it reads. */
 const BLOCK_BYTES = 1 << 20;
 const MAX_ROWS = 0xffffffff;
-/** Data written between early flushes to disk (see startEarlySync). */
-const EARLY_SYNC_BYTES = 8 << 20;
 
 export type StoreDtype = 'float32' | 'float16';
 const DTYPE_CODES: Record<StoreDtype, number> = { float32: 1, float16: 2 };
@@ -105,8 +104,7 @@ export class GrainStoreWriter {
   /** Per sentence: its words' fingerprint (16 hex digits) or '' (none given). */
   private fingerprints: string[] = [];
   private fd: number | undefined;
-  private unsynced = 0;
-  private earlySync: Promise<void> | undefined;
+  private readonly early: EarlyFlush;
 
   private constructor(
     readonly path: string,
@@ -116,6 +114,7 @@ export class GrainStoreWriter {
   ) {
     this.fd = fd;
     this.tokenTemp = siblingTemp(path);
+    this.early = new EarlyFlush(temp.path);
     this.neurons = totalNeurons(options.sites);
     this.bytesPerValue = BYTES[options.dtype];
     // The header is written in full at close(); reserve its place and the sites'.
@@ -196,8 +195,7 @@ export class GrainStoreWriter {
       throw new GrainError(`cannot write: ${(e as Error).message}`, { file: this.path });
     }
     this.placed += bytes.length;
-    this.unsynced += bytes.length;
-    if (this.unsynced >= EARLY_SYNC_BYTES && !this.earlySync) this.startEarlySync();
+    this.early.wrote(bytes.length);
   }
 
   /** Ends the current sentence; `words` (the text it came from) is fingerprinted so readers can check they get the same text. */
@@ -218,9 +216,9 @@ export class GrainStoreWriter {
     this.endSentence(words);
   }
 
-  /** Resolves once no early flush to disk is running (see startEarlySync): await it before close(). */
+  /** Resolves once no early flush to disk is running (see EarlyFlush): await it before close(). */
   settled(): Promise<void> {
-    return this.earlySync ?? Promise.resolve();
+    return this.early.settled();
   }
 
   /** Finishes the file and gives it its name. On failure nothing is left behind. */
@@ -348,33 +346,6 @@ export class GrainStoreWriter {
     this.pending.delete(block);
   }
 
-  /**
-   * Starts flushing what is written so far to disk on libuv's thread pool, while the caller
-   * goes on (extraction runs its next batches): close() must flush before the rename, and
-   * without this it waited for the whole file there. It runs on a descriptor of its own, closed
-   * when it ends, so close() and abort() never close a descriptor still in use. Its outcome is
-   * ignored: the flush in close() is the one that decides.
-   */
-  private startEarlySync(): void {
-    this.unsynced = 0;
-    let fd: number;
-    try {
-      fd = openSync(this.temp.path, 'r+');
-    } catch {
-      return;
-    }
-    this.earlySync = new Promise((resolve) => {
-      fdatasync(fd, () => {
-        try {
-          closeSync(fd);
-        } catch {
-          // nothing was written through it
-        }
-        this.earlySync = undefined;
-        resolve();
-      });
-    });
-  }
 }
 
 function sitesJson(sites: SiteInfo[]): Buffer {

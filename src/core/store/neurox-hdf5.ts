@@ -1,10 +1,11 @@
 import { closeSync, openSync } from 'node:fs';
-import { rename, stat } from 'node:fs/promises';
+import { open, rename, stat } from 'node:fs/promises';
 import type * as H5 from 'h5wasm/node';
 import { ActivationMatrix, SiteInfo } from '../activations';
 import { GrainError } from '../errors';
 import { fileReadError } from '../io/read-file';
 import { siblingTemp, type Temporary } from '../io/temp';
+import { EarlyFlush } from '../io/early-flush';
 import { decodeFloat16 } from './float16';
 import { MemorySink } from './memory-sink';
 import type { ActivationSink } from './sink';
@@ -74,9 +75,11 @@ export class NeuroxHdf5Writer implements ActivationSink {
   /** A block of h5wasm's heap reused for every sentence (grown when one is larger). */
   private heap: { ptr: number; bytes: number; module?: H5Module['Module'] } = { ptr: 0, bytes: 0 };
   private closed = false;
+  private readonly early: EarlyFlush;
 
   constructor(readonly path: string) {
     this.temp = siblingTemp(path);
+    this.early = new EarlyFlush(this.temp.path);
     this.h5 = loadH5();
     // Failures surface from begin() or the first sentence; never as an unhandled rejection.
     this.h5.catch(() => undefined);
@@ -161,6 +164,7 @@ export class NeuroxHdf5Writer implements ActivationSink {
     } catch (e) {
       throw h5Error(this.path, `cannot write sentence ${index}`, e);
     }
+    this.early.wrote(bytes);
     this.sentenceToIndex.set(occurrenceKey(this.sentenceTokens.join(' '), this.sentenceToIndex), index);
     this.tokens.push(this.sentenceTokens);
     this.sentenceTokens = [];
@@ -178,6 +182,14 @@ export class NeuroxHdf5Writer implements ActivationSink {
       file.close();
       this.file = undefined;
       this.closed = true;
+      // On disk before it takes the final name, as every result file (h5wasm does not flush).
+      await this.early.settled();
+      const handle = await open(this.temp.path, 'r+');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
       await rename(this.temp.path, this.path);
       this.temp.keep();
     } catch (e) {
