@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { openPaths } from '../helpers/descriptors';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -236,15 +237,9 @@ test('a version 1 store (no checksums) is still read', () => {
   r.close();
 });
 
-/** Open descriptors of this process that point at `path` (Linux's /proc). */
+/** Open descriptors of this process that point at `path`. */
 function descriptorsOn(path: string): number {
-  return readdirSync('/proc/self/fd').filter((fd) => {
-    try {
-      return readlinkSync(join('/proc/self/fd', fd)) === path;
-    } catch {
-      return false;
-    }
-  }).length;
+  return openPaths().filter((p) => p === path).length;
 }
 
 test('a large store is flushed to disk while it is written, on a descriptor of its own that is closed after', { skip: process.platform !== 'linux' }, async () => {
@@ -276,21 +271,13 @@ test('a large store is flushed to disk while it is written, on a descriptor of i
       await sink.abort();
       assert.ok(!existsSync(temp), 'abort removes the temporary file at once');
       // The flush still running keeps its own descriptor (now on a deleted file) until it ends.
-      const open = () => readdirSync('/proc/self/fd').some((fd) => readlinkSafe(fd).startsWith(temp!));
+      const open = () => openPaths().some((p) => p.startsWith(temp!));
       for (let waited = 0; open() && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
       assert.ok(!open(), 'no descriptor left on the removed file');
       assert.ok(!existsSync(path));
     }
   }
 });
-
-function readlinkSafe(fd: string): string {
-  try {
-    return readlinkSync(join('/proc/self/fd', fd));
-  } catch {
-    return '';
-  }
-}
 
 test('the CRC-32 of two pieces joined is the CRC-32 of the whole (how rows placed out of order make their blocks\' checksums)', () => {
   const bytes = Uint8Array.from({ length: 5000 }, (_, i) => (i * 7919 + (i >> 3)) & 0xff);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { openPaths } from '../helpers/descriptors';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GrainError } from '../../src/core/errors';
@@ -241,12 +242,12 @@ test('a large NeuroX HDF5 file is flushed to disk as it is written, and no descr
       await sink.appendRows(Array.from({ length: 256 }, (_, i) => `s${s}w${i}`), rows);
       await sink.endSentence();
       // h5wasm holds one descriptor on the temporary file; an early flush holds a second.
-      const onTemp = readdirSync('/proc/self/fd').filter((fd) => linkOf(fd).startsWith(dir) && linkOf(fd) !== path).length;
+      const onTemp = openPaths().filter((p) => p.startsWith(dir) && p !== path).length;
       sawFlush ||= onTemp >= 2;
     }
     assert.ok(sawFlush, 'an early flush ran while the file was written (past 8 MiB)');
     await sink.close();
-    assert.ok(!readdirSync('/proc/self/fd').some((fd) => linkOf(fd).startsWith(dir)), 'no descriptor left in the folder');
+    assert.ok(!openPaths().some((p) => p.startsWith(dir)), 'no descriptor left in the folder');
     const m = await readNeuroxHdf5(path);
     assert.equal(m.tokens.length, 12 * 256);
     assert.equal(m.data[5 * 1024 + 7], (5 * 1024 + 7) % 1000);
@@ -254,11 +255,3 @@ test('a large NeuroX HDF5 file is flushed to disk as it is written, and no descr
     rmSync(dir, { recursive: true, force: true });
   }
 });
-
-function linkOf(fd: string): string {
-  try {
-    return readlinkSync(join('/proc/self/fd', fd));
-  } catch {
-    return '';
-  }
-}
