@@ -30,16 +30,28 @@ useWorkbench(
   },
 );
 
-/** Grain: Open Report..., then `file` from its list of .grain/*.json. */
+/**
+ * Grain: Open Report..., then `file` from its list of .grain/*.json. A restored or freshly shown
+ * webview takes the focus a moment after it is ready, and a quick pick open at that moment closes:
+ * when the pick closed before the file was accepted, it is opened once more.
+ */
 async function openReport(file: string): Promise<void> {
-  const pick = await ui.palette.start('Grain: Open Report...');
-  // Filter the list down to the file and accept it (typing works even when the list has not
-  // scrolled the row into view).
-  await pick.rowLabelled(file).waitFor({ state: 'attached', timeout: TIMEOUTS.ui });
-  await pick.type(file);
-  await pick.rowLabelled(file).waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
-  await pick.accept();
-  await pick.closed();
+  for (let attempt = 1; ; attempt++) {
+    const pick = await ui.palette.start('Grain: Open Report...');
+    try {
+      // Filter the list down to the file and accept it (typing works even when the list has not
+      // scrolled the row into view).
+      await pick.rowLabelled(file).waitFor({ state: 'attached', timeout: TIMEOUTS.ui });
+      await pick.type(file);
+      await pick.rowLabelled(file).waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+      await pick.accept();
+      await pick.closed();
+      return;
+    } catch (err) {
+      if (attempt === 2 || (await pick.widget.isVisible())) throw err;
+      console.log(`Open Report: the pick closed before ${file} was accepted (focus moved); opening it again`);
+    }
+  }
 }
 
 const cspErrors = () => ui.session.consoleErrors().filter((e) => /Content Security Policy|unsafe-eval|Refused to/i.test(e));
