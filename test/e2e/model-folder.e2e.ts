@@ -93,8 +93,11 @@ test('the Models view shows the folder as usable, with its config facts and the 
   assert.match(text, /my-bert\s*bert · 5 layers × 256 neurons/);
   assert.doesNotMatch(text, /unusable/);
   await models().click('my-bert');
-  // First what the folder states, then what the inspect job read from the graph.
-  const rows = await waitFor('the graph facts', () => models().rows(), (r) => r.some((x) => x.startsWith('ablation objective')), 120_000);
+  // First what the folder states, then what the inspect job read from the graph. The tree redraws
+  // its rows when the graph facts arrive: a read in the middle of that (busy machine) held the
+  // last rows only, so both ends of the list are waited for.
+  const complete = (r: string[]) => r.some((x) => x.startsWith('kind ')) && r.some((x) => x.startsWith('ablation objective'));
+  const rows = await waitFor('the folder and graph facts', () => models().rows(), complete, 120_000);
   await ui.screenshot('model-folder-03-models-view-facts');
   const fact = (label: string) => {
     const found = rows.find((r) => r.startsWith(`${label} `) || r === label);
