@@ -195,6 +195,37 @@ test('HDF5 Grain writes: NeuroX\'s keys in sentence order, so NeuroX\'s loader r
   assert.deepEqual(Array.from(fromKeys.data), Array.from({ length: 40 }, (_, i) => i));
 });
 
+test('HDF5: sentences in pieces (windowed long lines) and whole ones read back the same', async () => {
+  const sites = [0, 1, 2].map((i) => ({ name: `layer${i}`, kind: 'boundary' as const, width: 3 }));
+  // Words per appendRows call, per sentence: a whole sentence goes straight to the heap block; a
+  // second piece moves the first out of it to the per-layer buffers; the last sentence is longer
+  // than any before (the block grows).
+  const pieces = [[2, 1], [3], [1, 1, 2], [4], [2, 5], [9]];
+  const path = join(dir, 'pieces.hdf5');
+  const sink = createSink(path, 'hdf5');
+  await sink.begin(sites);
+  let v = 0;
+  const tokens: string[] = [];
+  for (const [s, counts] of pieces.entries()) {
+    const words: string[] = [];
+    for (const count of counts) {
+      const piece = Array.from({ length: count }, (_, i) => `s${s}w${words.length + i}`);
+      words.push(...piece);
+      await sink.appendRows(piece, Float32Array.from({ length: count * 9 }, () => v++));
+    }
+    tokens.push(...words);
+    await sink.endSentence(words);
+  }
+  await sink.close();
+  const back = await readNeuroxHdf5(path);
+  assert.deepEqual(back.tokens, tokens);
+  assert.deepEqual(Array.from(back.data), Array.from({ length: v }, (_, i) => i));
+  // NeuroX's own loader sees each sentence as [words, layers * hidden] rows in the same order.
+  const loaded = await neuroxLoadActivationsHdf5(path);
+  assert.deepEqual(loaded.activations.map((a) => a.data.length / 9), pieces.map((c) => c.reduce((a, b) => a + b, 0)));
+  assert.deepEqual(loaded.activations.flatMap((a) => Array.from(a.data)), Array.from({ length: v }, (_, i) => i));
+});
+
 test('HDF5: inconsistent shapes, word counts and missing datasets are errors', async () => {
   const words = await neuroxH5('words.h5', [['a', 'b'], ['c']], { 'a b c': '0', c: '1' });
   await assert.rejects(readNeuroxHdf5(words), isGrainError(words, undefined, /dataset "0" holds 2 words but sentence 0 \("a b c" in "sentence_to_index"\) has 3 tokens/));

@@ -1,4 +1,4 @@
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, unlinkSync } from 'node:fs';
 import { open, rename, stat } from 'node:fs/promises';
 import type * as H5 from 'h5wasm/node';
 import { ActivationMatrix, SiteInfo } from '../activations';
@@ -49,12 +49,12 @@ function h5Error(path: string, what: string, e: unknown): GrainError {
 }
 
 /**
- * Writes as it goes, one dataset per finished sentence. Each layer's rows of the current
- * sentence are gathered in a growing buffer per layer (the transposition happens on that one
- * copy); at the sentence's end the layers go straight into one reused block of h5wasm's heap and
- * the dataset is created from there, through h5wasm's module call rather than
- * Group.create_dataset, which would copy the data once more and then open the new dataset only
- * to return it. The WebAssembly HDF5 library takes a second or two to compile: it starts loading
+ * Writes as it goes, one dataset per finished sentence, created from one reused block of
+ * h5wasm's heap through h5wasm's module call rather than Group.create_dataset, which would copy
+ * the data once more and then open the new dataset only to return it. A sentence that comes in
+ * one appendRows (all but windowed long lines) is transposed straight into that block; one that
+ * comes in pieces is gathered in a growing buffer per layer first, as its length is not known
+ * until its end. The WebAssembly HDF5 library takes a second or two to compile: it starts loading
  * when the writer is made and is first needed at the end of the first sentence, so the
  * compilation runs (on V8's background threads) while the model works.
  */
@@ -69,9 +69,13 @@ export class NeuroxHdf5Writer implements ActivationSink {
   private readonly sentenceToIndex = new Map<string, string>();
   private readonly tokens: string[][] = [];
   private sentenceTokens: string[] = [];
-  /** Per layer: the current sentence's words x hidden values so far. */
+  /** Per layer: the current sentence's words x hidden values so far (a sentence in pieces). */
   private layers: Float32Array[] = [];
   private words = 0;
+  /** The current sentence's rows are already in the heap block, [layers][words][hidden]. */
+  private inHeap = false;
+  /** h5wasm's module once it has loaded (a sentence before that is gathered per layer). */
+  private module: H5Module['Module'] | undefined;
   /** A block of h5wasm's heap reused for every sentence (grown when one is larger). */
   private heap: { ptr: number; bytes: number; module?: H5Module['Module'] } = { ptr: 0, bytes: 0 };
   private closed = false;
@@ -99,8 +103,12 @@ export class NeuroxHdf5Writer implements ActivationSink {
     }
     this.opened = this.h5.then((h5) => {
       if (this.closed) throw new Error('closed');
+      this.module = h5.Module;
       try {
-        this.file = new h5.File(this.temp.path, 'w');
+        // Created afresh ('x'), not truncated ('w'): ext4 writes out a file that was truncated
+        // to zero on its close, synchronously, on this thread (its replace-by-truncate rule).
+        unlinkSync(this.temp.path);
+        this.file = new h5.File(this.temp.path, 'x');
         return this.file;
       } catch (e) {
         throw h5Error(this.path, 'cannot create HDF5 file', e);
@@ -117,6 +125,19 @@ export class NeuroxHdf5Writer implements ActivationSink {
     if (rows.length !== tokens.length * layers * hidden) {
       throw new Error(`appendRows: ${rows.length} values for ${tokens.length} tokens x ${layers * hidden} neurons`);
     }
+    for (const t of tokens) this.sentenceTokens.push(t);
+    // rows are [words][layers * hidden]; each layer's part goes to its own place.
+    if (this.words === 0 && this.module) {
+      const words = tokens.length;
+      const block = this.heapBlock(this.module, words);
+      for (let w = 0; w < words; w++) {
+        for (let l = 0; l < layers; l++) block.set(rows.subarray((w * layers + l) * hidden, (w * layers + l + 1) * hidden), (l * words + w) * hidden);
+      }
+      this.words = words;
+      this.inHeap = true;
+      return;
+    }
+    if (this.inHeap) this.leaveHeap();
     const words = this.words + tokens.length;
     if (words * hidden > this.layers[0].length) {
       const size = Math.max(words * hidden, 2 * this.layers[0].length);
@@ -126,15 +147,38 @@ export class NeuroxHdf5Writer implements ActivationSink {
         return grown;
       });
     }
-    // rows are [words][layers * hidden]; each layer's part goes to its own buffer.
     for (let w = 0; w < tokens.length; w++) {
-      for (let l = 0; l < layers; l++) {
-        const from = (w * layers + l) * hidden;
-        this.layers[l].set(rows.subarray(from, from + hidden), (this.words + w) * hidden);
-      }
+      for (let l = 0; l < layers; l++) this.layers[l].set(rows.subarray((w * layers + l) * hidden, (w * layers + l + 1) * hidden), (this.words + w) * hidden);
     }
     this.words = words;
-    for (const t of tokens) this.sentenceTokens.push(t);
+  }
+
+  /** The heap block as [layers][words][hidden] floats, grown when the sentence is larger. */
+  private heapBlock(module: H5Module['Module'], words: number): Float32Array {
+    const values = this.sites.length * words * this.width;
+    if (values * 4 > this.heap.bytes) {
+      const size = Math.max(values * 4, 2 * this.heap.bytes, 1 << 16);
+      this.release();
+      const ptr = module._malloc(size);
+      if (!ptr) throw new GrainError(`cannot write sentence ${this.tokens.length}: out of memory in the HDF5 library (${size} bytes)`, { file: this.path });
+      this.heap = { ptr, bytes: size, module };
+    }
+    // The heap's view is taken after the allocation, which may have grown (and replaced) it;
+    // h5wasm exports only its byte view.
+    return new Float32Array(module.HEAPU8.buffer, this.heap.ptr, values);
+  }
+
+  /** A second piece of the sentence came: its first moves from the heap block to the layer buffers. */
+  private leaveHeap(): void {
+    const hidden = this.width;
+    const block = this.heapBlock(this.module!, this.words);
+    const size = Math.max(2 * this.words * hidden, this.layers[0].length);
+    this.layers = this.layers.map((old, l) => {
+      const into = size > old.length ? new Float32Array(size) : old;
+      into.set(block.subarray(l * this.words * hidden, (l + 1) * this.words * hidden));
+      return into;
+    });
+    this.inHeap = false;
   }
 
   async endSentence(): Promise<void> {
@@ -147,17 +191,10 @@ export class NeuroxHdf5Writer implements ActivationSink {
     const words = this.words;
     const index = String(this.tokens.length);
     const bytes = layers * words * hidden * 4;
-    if (bytes > this.heap.bytes) {
-      const size = Math.max(bytes, 2 * this.heap.bytes, 1 << 16);
-      this.release();
-      const ptr = module._malloc(size);
-      if (!ptr) throw new GrainError(`cannot write sentence ${index}: out of memory in the HDF5 library (${size} bytes)`, { file: this.path });
-      this.heap = { ptr, bytes: size, module };
+    if (!this.inHeap) {
+      const block = this.heapBlock(module, words);
+      for (let l = 0; l < layers; l++) block.set(this.layers[l].subarray(0, words * hidden), l * words * hidden);
     }
-    // The heap's view is taken after the allocation, which may have grown (and replaced) it;
-    // h5wasm exports only its byte view.
-    const block = new Float32Array(module.HEAPU8.buffer, this.heap.ptr, layers * words * hidden);
-    for (let l = 0; l < layers; l++) block.set(this.layers[l].subarray(0, words * hidden), l * words * hidden);
     const shape = [BigInt(layers), BigInt(words), BigInt(hidden)];
     try {
       module.create_dataset(file.file_id, `/${index}`, BigInt(this.heap.ptr), { ...float32Metadata(h5), shape, maxshape: shape, chunks: null, compression: 0, compression_opts: [], track_order: false } as never);
@@ -169,6 +206,7 @@ export class NeuroxHdf5Writer implements ActivationSink {
     this.tokens.push(this.sentenceTokens);
     this.sentenceTokens = [];
     this.words = 0;
+    this.inHeap = false;
   }
 
   async close(): Promise<void> {
