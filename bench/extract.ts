@@ -253,7 +253,10 @@ export interface StoreFigures {
 /**
  * The writers on the same activations (brown-lstm-s1 over brown-test-2000, extracted once into
  * memory), replayed sentence by sentence as extraction hands them over; each keeps its best of
- * `rounds`. JSON is text (shortest round-trip decimals), so its bytes are not the others'.
+ * its rounds. The Grain store and HDF5, a few tenths of a second each, alternate for
+ * `rounds` x 3 rounds (this host's speed drifts by a tenth within seconds); JSON, tens of
+ * seconds, runs in the first `rounds`. JSON is text (shortest round-trip decimals), so its
+ * bytes are not the others'.
  */
 export async function writerThroughput(modelDir: string, threads: number, rounds = 3): Promise<StoreFigures> {
   const { sentences } = readSentenceFile(TEXT);
@@ -272,8 +275,8 @@ export async function writerThroughput(modelDir: string, threads: number, rounds
   const dir = mkdtempSync(join(tmpdir(), 'grain-bench-store-'));
   const best = new Map<ActivationFormat, { seconds: number; bytes: number }>();
   try {
-    for (let round = 0; round < rounds; round++) {
-      for (const format of ['grain', 'hdf5', 'json'] as const) {
+    for (let round = 0; round < 3 * rounds; round++) {
+      for (const format of round < rounds ? (['grain', 'hdf5', 'json'] as const) : (['grain', 'hdf5'] as const)) {
         const path = join(dir, `acts.${format}`);
         rmSync(path, { force: true });
         const seconds = await replay(m, sentences, path, format);
