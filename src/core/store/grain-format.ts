@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { endianness } from 'node:os';
 import type { ActivationMatrix, SiteInfo } from '../activations';
@@ -7,6 +7,7 @@ import { fileReadError } from '../io/read-file';
 import { GrainError } from '../errors';
 import { siblingTemp, type Temporary } from '../io/temp';
 import { EarlyFlush } from '../io/early-flush';
+import { writeAll } from '../io/write-all';
 import { blockChecksum, crc32, crc32Combine, crc32Hex, digest, sentenceFingerprint } from './checksums';
 import { decodeFloat16, encodeFloat16 } from './float16';
 import { checkSites } from './sites';
@@ -372,13 +373,6 @@ function headerBytes(options: GrainStoreOptions, counts: number[], indexSha256: 
   header.set(json, size);
   header.set(Buffer.from(digest(Buffer.concat([header.subarray(0, COUNTS_SIZE), json]), 32), 'hex'), COUNTS_SIZE + 32);
   return header;
-}
-
-/** Writes all of `bytes` at `position` (null: at the file's current end). */
-function writeAll(fd: number, bytes: Uint8Array, position: number | null): void {
-  for (let done = 0; done < bytes.length; ) {
-    done += writeSync(fd, bytes, done, bytes.length - done, position === null ? null : position + done);
-  }
 }
 
 export class GrainStoreReader {
