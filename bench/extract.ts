@@ -245,8 +245,6 @@ export interface StoreFigures {
   sentences: number;
   rows: number;
   neurons: number;
-  /** Loading (compiling) h5wasm's WebAssembly, once per process; the HDF5 writer starts it when it is made. */
-  h5wasmLoadSeconds: number;
   writers: WriterFigures[];
 }
 
@@ -268,10 +266,6 @@ export async function writerThroughput(modelDir: string, threads: number, rounds
     await model.close();
   }
   const m = memory.result();
-  const t0 = performance.now();
-  const h5 = (await import('h5wasm/node')) as { ready: Promise<unknown> };
-  await h5.ready;
-  const h5wasmLoadSeconds = (performance.now() - t0) / 1000;
   const dir = mkdtempSync(join(tmpdir(), 'grain-bench-store-'));
   const best = new Map<ActivationFormat, { seconds: number; bytes: number }>();
   try {
@@ -293,7 +287,6 @@ export async function writerThroughput(modelDir: string, threads: number, rounds
     sentences: m.sentenceOffsets.length - 1,
     rows: m.tokens.length,
     neurons: m.neurons,
-    h5wasmLoadSeconds,
     writers: [...best].map(([format, { seconds, bytes }]) => ({ format, bytes, seconds, mbPerSecond: bytes / 2 ** 20 / seconds, ratioToGrain: seconds / grain })),
   };
 }

@@ -93,7 +93,6 @@ async function main(): Promise<void> {
     for (const w of store.writers) {
       console.log(`store ${w.format}: ${mib(w.bytes)} in ${w.seconds.toFixed(2)} s = ${w.mbPerSecond.toFixed(0)} MB/s (${w.ratioToGrain.toFixed(2)}x the Grain store's time)`);
     }
-    console.log(`store: h5wasm loads once per process in ${store.h5wasmLoadSeconds.toFixed(2)} s (the HDF5 writer starts it when it is made)`);
     const hdf5 = store.writers.find((w) => w.format === 'hdf5')!;
     const json = store.writers.find((w) => w.format === 'json')!;
     const grain = store.writers.find((w) => w.format === 'grain')!;

@@ -116,7 +116,7 @@ test('--sites mlp and all on brown-gpt give the feed-forward activations; an LST
   assert.ok(!existsSync(join(dir, 'x.grain')));
 });
 
-test('NeuroX options: --layers in the order given, --ignore-embeddings with --decompose-layers and --float16, float16 HDF5 refused', async (t) => {
+test('NeuroX options: --layers in the order given, --ignore-embeddings with --decompose-layers and --float16, float16 HDF5', async (t) => {
   const dir = tempDir(t);
   const input = join(dir, 'in.txt');
   writeFileSync(input, 'Vincent G. Ierulli has been appointed\nHe is married .\nHe is married .\n');
@@ -157,11 +157,14 @@ test('NeuroX options: --layers in the order given, --ignore-embeddings with --de
   }
   assert.ok(!existsSync(out), 'no undecomposed file');
 
-  const refused = run('--out', join(dir, 'half.hdf5'), '--float16');
-  assert.equal(refused.status, 1);
-  assert.match(refused.stderr, /float16 NeuroX HDF5 cannot be written/);
+  // dtype float16 in NeuroX HDF5: the same values rounded to float16.
+  const half = run('--out', join(dir, 'half.hdf5'), '--float16');
+  assert.equal(half.status, 0, half.stderr);
+  const h = (await openActivations(join(dir, 'half.hdf5'))).readAll();
+  assert.deepEqual(h.tokens, ref.tokens);
+  assert.deepEqual(Array.from(h.data), Array.from(ref.data, (x) => float16BitsToFloat32(float32ToFloat16Bits(x))));
   const both = run('--out', join(dir, 'x.hdf5'), '--layers', '1', '--ignore-embeddings');
   assert.equal(both.status, 2);
   assert.match(both.stderr, /cannot be used together/);
-  assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('half') || f.startsWith('x.')), []);
+  assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('half') || f.startsWith('x.')), ['half.hdf5']);
 });

@@ -1,5 +1,5 @@
 // NeuroX's format options: filter_layers / include_embeddings (selectSites), decompose_layers
-// (PerLayerSink, perLayerPath) and dtype float16 (NeuroX JSON written, NeuroX HDF5 read).
+// (PerLayerSink, perLayerPath) and dtype float16 (NeuroX JSON and HDF5, written and read).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -94,17 +94,66 @@ test('float16 NeuroX JSON: each value rounded to float16, read back exactly; out
   await big.abort();
 });
 
-test('float16 NeuroX HDF5: refused before writing (h5wasm cannot create it); NeuroX\'s own float16 file is read exactly', async () => {
-  const out = join(dir, 'half.hdf5');
-  assert.throws(() => createSink(out, 'hdf5', { dtype: 'float16' }), (e: unknown) => e instanceof GrainError && e.where.file === out && /float16 NeuroX HDF5 cannot be written.*--format json --float16/.test(e.message));
+test('float16 beyond its range (65504) is an error naming the value in the HDF5 file and the Grain store too, and no file is left', async () => {
+  for (const format of ['hdf5', 'grain'] as const) {
+    const out = join(dir, `over.${format}`);
+    const sink = createSink(out, format, { dtype: 'float16' });
+    await sink.begin([site('embeddings', 2)]);
+    await sink.appendRows(['a'], Float32Array.of(1, 2));
+    await sink.endSentence(['a']);
+    const where = format === 'hdf5' ? /sentence 1, token 1/ : /row 2/;
+    await assert.rejects(
+      async () => {
+        await sink.appendRows(['b', 'c'], Float32Array.of(3, 4, -65520, 5));
+        await sink.endSentence(['b', 'c']);
+      },
+      (e: unknown) => e instanceof GrainError && e.where.file === out && /activation -65520 .* is beyond float16's range \(65504\); write float32/.test(e.message) && where.test(e.message),
+    );
+    await sink.abort();
+    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('over')), [], format);
+  }
+});
+
+test('float16 NeuroX HDF5: NeuroX\'s own file is read exactly, and Grain writes the same one (h5py\'s float16 type, the same values)', async () => {
   // Written by h5py as NeuroX's writer does with dtype float16 (test/fixtures/neurox/make-float16.py).
-  const m = await readNeuroxHdf5(join(import.meta.dirname, '..', 'fixtures', 'neurox', 'float16.hdf5'));
+  const fixture = join(import.meta.dirname, '..', 'fixtures', 'neurox', 'float16.hdf5');
+  const m = await readNeuroxHdf5(fixture);
   assert.deepEqual(m.tokens, ['a', 'b', 'c', 'a', 'b']);
   assert.deepEqual(m.sites.map((s) => s.name), ['embeddings', 'layer1']);
   // h5py's own float32 reading of the same datasets, word-major (printed by make-float16.py).
-  assert.deepEqual(Array.from(m.data), [
+  const expected = [
     0.0999755859375, 1.099609375, 2.099609375, 100.125, 101.125, 102.125, 10.1015625, 11.1015625, 12.1015625, 110.125, 111.125, 112.125,
     0.199951171875, 2.19921875, 4.19921875, 200.25, 202.25, 204.25,
     0.300048828125, 3.30078125, 6.30078125, 300.25, 303.25, 306.25, 30.296875, 33.3125, 36.3125, 330.25, 333.25, 336.25,
-  ]);
+  ];
+  assert.deepEqual(Array.from(m.data), expected);
+
+  // Grain writes the script's float64 values with dtype float16: rounded as h5py rounds them.
+  const out = join(dir, 'half.hdf5');
+  const sink = createSink(out, 'hdf5', { dtype: 'float16' });
+  await sink.begin(m.sites);
+  const sentences = [['a', 'b'], ['c'], ['a', 'b']];
+  for (const [idx, words] of sentences.entries()) {
+    const rows = new Float32Array(words.length * 6);
+    for (let w = 0; w < words.length; w++) for (let l = 0; l < 2; l++) for (let k = 0; k < 3; k++) rows[w * 6 + l * 3 + k] = (l * 100 + w * 10 + k + 0.1) * (idx + 1);
+    await sink.appendRows(words, rows);
+    await sink.endSentence(words);
+  }
+  await sink.close();
+  const back = await readNeuroxHdf5(out);
+  assert.deepEqual(back.tokens, m.tokens);
+  assert.deepEqual(Array.from(back.data), expected);
+  // The datasets' type is h5py's float16, as the HDF5 library describes both files' datasets.
+  const h5 = await import('h5wasm/node');
+  await h5.ready;
+  const typeOf = (path: string) => {
+    const f = new h5.File(path, 'r');
+    try {
+      const d = f.get('1') as InstanceType<typeof h5.Dataset>;
+      return { dtype: d.dtype, metadata: d.metadata, shape: d.shape };
+    } finally {
+      f.close();
+    }
+  };
+  assert.deepEqual(typeOf(out), typeOf(fixture));
 });

@@ -272,7 +272,7 @@ test('a large NeuroX HDF5 file is flushed to disk as it is written, and no descr
     for (let s = 0; s < 12; s++) {
       await sink.appendRows(Array.from({ length: 256 }, (_, i) => `s${s}w${i}`), rows);
       await sink.endSentence();
-      // h5wasm holds one descriptor on the temporary file; an early flush holds a second.
+      // The writer holds one descriptor on the temporary file; an early flush holds a second.
       const onTemp = openPaths().filter((p) => p.startsWith(dir) && p !== path).length;
       sawFlush ||= onTemp >= 2;
     }

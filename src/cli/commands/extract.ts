@@ -14,8 +14,8 @@ export const extractUsage = `grain extract --model DIR [--variant NAME] --input 
   NeuroX's options: --layers embeddings,layer2 (or NeuroX layer indices 0,2; written in that
   order) is its filter_layers; --ignore-embeddings leaves the embeddings out (include_embeddings
   false; layer 0 is then the first block); --decompose-layers writes one file per layer,
-  OUT-layer0.hdf5, OUT-layer1.hdf5, ... (decompose_layers); --float16 is its dtype float16 (the
-  Grain store and NeuroX JSON; Grain cannot write float16 HDF5, and reads NeuroX's).
+  OUT-layer0.hdf5, OUT-layer1.hdf5, ... (decompose_layers); --float16 is its dtype float16
+  (every format; a value beyond float16's range is an error).
   A sentence longer than the window (default: the model's position limit, or 512 tokens for
   models without one) runs as overlapping windows repeating K tokens of left context (default 64).
 ${VARIANT_USAGE}`;

@@ -67,6 +67,15 @@ export function encodeFloat16(src: Float32Array, dst: Uint16Array): void {
   for (let i = 0; i < src.length; i++) dst[i] = bitsToHalf(bits[i]);
 }
 
+/**
+ * The index of the first value of `src` that is finite but whose float16 in `half` is not
+ * (beyond float16's range, 65504), or -1: written as is, it would read back as infinity.
+ */
+export function float16Overflow(src: Float32Array, half: Uint16Array): number {
+  for (let i = 0; i < half.length; i++) if ((half[i] & 0x7c00) === 0x7c00 && Number.isFinite(src[i])) return i;
+  return -1;
+}
+
 /** Decodes `src` into `dst` (same length). */
 export function decodeFloat16(src: Uint16Array, dst: Float32Array): void {
   const table = float16Table();

@@ -35,16 +35,7 @@ export function createSink(path: string, format: ActivationFormat, opts: SinkOpt
     case 'json':
       return new NeuroxJsonWriter(path, opts.dtype === 'float16');
     case 'hdf5':
-      if (opts.dtype === 'float16') {
-        // h5wasm (Grain's HDF5 library, 0.10.3) has no 2-byte float type to create a dataset with;
-        // float16 files NeuroX wrote are read (neurox-hdf5.ts).
-        throw new GrainError(
-          'float16 NeuroX HDF5 cannot be written: the HDF5 library Grain uses cannot create float16 datasets. ' +
-            'Use --format json --float16 (NeuroX JSON, values rounded to float16) or the Grain store (--float16); NeuroX\'s float16 HDF5 files are read',
-          { file: path },
-        );
-      }
-      return new NeuroxHdf5Writer(path);
+      return new NeuroxHdf5Writer(path, opts.dtype === 'float16');
     default:
       throw new GrainError(`unknown activation format "${format as string}" (grain, json or hdf5)`, { file: path });
   }

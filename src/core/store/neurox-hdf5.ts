@@ -1,12 +1,13 @@
-import { closeSync, openSync, unlinkSync } from 'node:fs';
-import { open, rename, stat } from 'node:fs/promises';
+import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { rename, stat } from 'node:fs/promises';
 import type * as H5 from 'h5wasm/node';
 import { ActivationMatrix, SiteInfo } from '../activations';
 import { GrainError } from '../errors';
 import { fileReadError } from '../io/read-file';
 import { siblingTemp, type Temporary } from '../io/temp';
 import { EarlyFlush } from '../io/early-flush';
-import { decodeFloat16 } from './float16';
+import { Hdf5FileWriter } from './hdf5-file';
+import { decodeFloat16, encodeFloat16, float16Overflow } from './float16';
 import { MemorySink } from './memory-sink';
 import type { ActivationSink } from './sink';
 import { checkSites, neuroxSites, requireEqualWidths } from './sites';
@@ -49,20 +50,17 @@ function h5Error(path: string, what: string, e: unknown): GrainError {
 }
 
 /**
- * Writes as it goes, one dataset per finished sentence, created from one reused block of
- * h5wasm's heap through h5wasm's module call rather than Group.create_dataset, which would copy
- * the data once more and then open the new dataset only to return it. A sentence that comes in
- * one appendRows (all but windowed long lines) is transposed straight into that block; one that
- * comes in pieces is gathered in a growing buffer per layer first, as its length is not known
- * until its end. The WebAssembly HDF5 library takes a second or two to compile: it starts loading
- * when the writer is made and is first needed at the end of the first sentence, so the
- * compilation runs (on V8's background threads) while the model works.
+ * Writes as it goes, one dataset per finished sentence, through Grain's own HDF5 writer
+ * (hdf5-file.ts): the values go from one reused buffer straight to the file, with no HDF5
+ * library between (h5wasm cost ~45 us and a copy into its heap per sentence, and a second or two
+ * to load). A sentence that comes in one appendRows (all but windowed long lines) is transposed
+ * straight into that buffer; one that comes in pieces is gathered in a growing buffer per layer
+ * first, as its length is not known until its end.
  */
 export class NeuroxHdf5Writer implements ActivationSink {
-  private file: H5.File | undefined;
   private readonly temp: Temporary;
-  private readonly h5: Promise<H5Module>;
-  private opened: Promise<H5.File> | undefined;
+  private fd: number | undefined;
+  private file: Hdf5FileWriter | undefined;
   private sites: SiteInfo[] = [];
   private width = 0;
   /** Insertion order is sentence order: a Map, since a plain object would put integer-like texts ("1961") first. */
@@ -72,21 +70,20 @@ export class NeuroxHdf5Writer implements ActivationSink {
   /** Per layer: the current sentence's words x hidden values so far (a sentence in pieces). */
   private layers: Float32Array[] = [];
   private words = 0;
-  /** The current sentence's rows are already in the heap block, [layers][words][hidden]. */
-  private inHeap = false;
-  /** h5wasm's module once it has loaded (a sentence before that is gathered per layer). */
-  private module: H5Module['Module'] | undefined;
-  /** A block of h5wasm's heap reused for every sentence (grown when one is larger). */
-  private heap: { ptr: number; bytes: number; module?: H5Module['Module'] } = { ptr: 0, bytes: 0 };
-  private closed = false;
+  /** The current sentence as NeuroX stores it, [layers][words][hidden]; reused, grown when a sentence is larger. */
+  private block = new Float32Array(0);
+  /** The current sentence's rows are already in `block`. */
+  private inBlock = false;
+  /** float16 values (NeuroX's dtype float16), rounded from the float32 rows as they are written. */
+  private half = new Uint16Array(0);
   private readonly early: EarlyFlush;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    private readonly float16 = false,
+  ) {
     this.temp = siblingTemp(path);
     this.early = new EarlyFlush(this.temp.path);
-    this.h5 = loadH5();
-    // Failures surface from begin() or the first sentence; never as an unhandled rejection.
-    this.h5.catch(() => undefined);
   }
 
   async begin(sites: SiteInfo[]): Promise<void> {
@@ -94,32 +91,17 @@ export class NeuroxHdf5Writer implements ActivationSink {
     this.width = requireEqualWidths(sites, this.path, 'NeuroX HDF5');
     this.sites = sites;
     this.layers = sites.map(() => new Float32Array(64 * this.width));
-    // The file is claimed now, so a folder that cannot be written is reported before any work;
-    // the HDF5 library takes it over once it has loaded.
     try {
-      closeSync(openSync(this.temp.path, 'wx'));
+      this.fd = openSync(this.temp.path, 'wx');
     } catch (e) {
       throw new GrainError(`cannot create HDF5 file: ${(e as Error).message}`, { file: this.path });
     }
-    this.opened = this.h5.then((h5) => {
-      if (this.closed) throw new Error('closed');
-      this.module = h5.Module;
-      try {
-        // Created afresh ('x'), not truncated ('w'): ext4 writes out a file that was truncated
-        // to zero on its close, synchronously, on this thread (its replace-by-truncate rule).
-        unlinkSync(this.temp.path);
-        this.file = new h5.File(this.temp.path, 'x');
-        return this.file;
-      } catch (e) {
-        throw h5Error(this.path, 'cannot create HDF5 file', e);
-      }
-    });
-    this.opened.catch(() => undefined);
+    this.file = new Hdf5FileWriter(this.fd);
   }
 
   /** NeuroX's layout is [layers][words][hidden] per sentence: a sentence's rows are held until its end. */
   appendRows(tokens: string[], rows: Float32Array): void {
-    if (!this.opened || this.closed) throw new Error('NeuroxHdf5Writer: appendRows outside begin/close');
+    if (!this.file) throw new Error('NeuroxHdf5Writer: appendRows outside begin/close');
     const layers = this.sites.length;
     const hidden = this.width;
     if (rows.length !== tokens.length * layers * hidden) {
@@ -127,17 +109,17 @@ export class NeuroxHdf5Writer implements ActivationSink {
     }
     for (const t of tokens) this.sentenceTokens.push(t);
     // rows are [words][layers * hidden]; each layer's part goes to its own place.
-    if (this.words === 0 && this.module) {
+    if (this.words === 0) {
       const words = tokens.length;
-      const block = this.heapBlock(this.module, words);
+      const block = this.blockFor(words);
       for (let w = 0; w < words; w++) {
         for (let l = 0; l < layers; l++) block.set(rows.subarray((w * layers + l) * hidden, (w * layers + l + 1) * hidden), (l * words + w) * hidden);
       }
       this.words = words;
-      this.inHeap = true;
+      this.inBlock = true;
       return;
     }
-    if (this.inHeap) this.leaveHeap();
+    if (this.inBlock) this.leaveBlock();
     const words = this.words + tokens.length;
     if (words * hidden > this.layers[0].length) {
       const size = Math.max(words * hidden, 2 * this.layers[0].length);
@@ -153,114 +135,96 @@ export class NeuroxHdf5Writer implements ActivationSink {
     this.words = words;
   }
 
-  /** The heap block as [layers][words][hidden] floats, grown when the sentence is larger. */
-  private heapBlock(module: H5Module['Module'], words: number): Float32Array {
+  /** The block as [layers][words][hidden] for a sentence of `words` words. */
+  private blockFor(words: number): Float32Array {
     const values = this.sites.length * words * this.width;
-    if (values * 4 > this.heap.bytes) {
-      const size = Math.max(values * 4, 2 * this.heap.bytes, 1 << 16);
-      this.release();
-      const ptr = module._malloc(size);
-      if (!ptr) throw new GrainError(`cannot write sentence ${this.tokens.length}: out of memory in the HDF5 library (${size} bytes)`, { file: this.path });
-      this.heap = { ptr, bytes: size, module };
-    }
-    // The heap's view is taken after the allocation, which may have grown (and replaced) it;
-    // h5wasm exports only its byte view.
-    return new Float32Array(module.HEAPU8.buffer, this.heap.ptr, values);
+    if (values > this.block.length) this.block = new Float32Array(Math.max(values, 2 * this.block.length));
+    return this.block.subarray(0, values);
   }
 
-  /** A second piece of the sentence came: its first moves from the heap block to the layer buffers. */
-  private leaveHeap(): void {
+  /** A second piece of the sentence came: its first moves from the block to the layer buffers. */
+  private leaveBlock(): void {
     const hidden = this.width;
-    const block = this.heapBlock(this.module!, this.words);
     const size = Math.max(2 * this.words * hidden, this.layers[0].length);
     this.layers = this.layers.map((old, l) => {
       const into = size > old.length ? new Float32Array(size) : old;
-      into.set(block.subarray(l * this.words * hidden, (l + 1) * this.words * hidden));
+      into.set(this.block.subarray(l * this.words * hidden, (l + 1) * this.words * hidden));
       return into;
     });
-    this.inHeap = false;
+    this.inBlock = false;
   }
 
-  async endSentence(): Promise<void> {
-    if (!this.opened || this.closed) throw new Error('NeuroxHdf5Writer: endSentence outside begin/close');
-    const file = this.file ?? (await this.opened);
-    const h5 = await this.h5;
-    const module = h5.Module;
+  endSentence(): void {
+    if (!this.file) throw new Error('NeuroxHdf5Writer: endSentence outside begin/close');
     const layers = this.sites.length;
     const hidden = this.width;
     const words = this.words;
     const index = String(this.tokens.length);
-    const bytes = layers * words * hidden * 4;
-    if (!this.inHeap) {
-      const block = this.heapBlock(module, words);
-      for (let l = 0; l < layers; l++) block.set(this.layers[l].subarray(0, words * hidden), l * words * hidden);
-    }
-    const shape = [BigInt(layers), BigInt(words), BigInt(hidden)];
+    const block = this.blockFor(words);
+    if (!this.inBlock) for (let l = 0; l < layers; l++) block.set(this.layers[l].subarray(0, words * hidden), l * words * hidden);
+    const shape = [layers, words, hidden];
+    const half = this.float16 ? this.toFloat16(block, index, words) : undefined;
     try {
-      module.create_dataset(file.file_id, `/${index}`, BigInt(this.heap.ptr), { ...float32Metadata(h5), shape, maxshape: shape, chunks: null, compression: 0, compression_opts: [], track_order: false } as never);
+      if (half) this.file.float16(index, shape, half);
+      else this.file.float32(index, shape, block);
     } catch (e) {
-      throw h5Error(this.path, `cannot write sentence ${index}`, e);
+      throw new GrainError(`cannot write sentence ${index}: ${(e as Error).message}`, { file: this.path });
     }
-    this.early.wrote(bytes);
+    this.early.wrote(block.length * (this.float16 ? 2 : 4));
     this.sentenceToIndex.set(occurrenceKey(this.sentenceTokens.join(' '), this.sentenceToIndex), index);
     this.tokens.push(this.sentenceTokens);
     this.sentenceTokens = [];
     this.words = 0;
-    this.inHeap = false;
+    this.inBlock = false;
+  }
+
+  /** The sentence's block rounded to float16 (a reused buffer); a value beyond float16's range is an error. */
+  private toFloat16(block: Float32Array, index: string, words: number): Uint16Array {
+    if (this.half.length < block.length) this.half = new Uint16Array(this.block.length);
+    const half = this.half.subarray(0, block.length);
+    encodeFloat16(block, half);
+    const over = float16Overflow(block, half);
+    if (over >= 0) {
+      const token = Math.floor((over % (words * this.width)) / this.width);
+      throw new GrainError(`activation ${block[over]} (sentence ${index}, token ${token}) is beyond float16's range (65504); write float32`, { file: this.path });
+    }
+    return half;
   }
 
   async close(): Promise<void> {
-    if (!this.opened || this.closed) throw new Error('NeuroxHdf5Writer: close outside begin');
+    const file = this.file;
+    if (!file || this.fd === undefined) throw new Error('NeuroxHdf5Writer: close outside begin');
     try {
-      const file = this.file ?? (await this.opened);
-      file.create_dataset({ name: 'sentence_to_index', data: [orderedJsonObject(this.sentenceToIndex)] });
-      file.create_dataset({ name: 'grain_tokens', data: [JSON.stringify(this.tokens)] });
-      file.create_dataset({ name: 'grain_sites', data: [JSON.stringify(this.sites)] });
-      this.release();
-      file.close();
-      this.file = undefined;
-      this.closed = true;
-      // On disk before it takes the final name, as every result file (h5wasm does not flush).
+      file.string('sentence_to_index', orderedJsonObject(this.sentenceToIndex));
+      file.string('grain_tokens', JSON.stringify(this.tokens));
+      file.string('grain_sites', JSON.stringify(this.sites));
+      file.finish();
+      // On disk before it takes the final name, as every result file.
       await this.early.settled();
-      const handle = await open(this.temp.path, 'r+');
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+      this.fd = undefined;
+      this.file = undefined;
       await rename(this.temp.path, this.path);
       this.temp.keep();
     } catch (e) {
       await this.abort();
-      throw e instanceof GrainError ? e : h5Error(this.path, 'cannot finish HDF5 file', e);
+      throw e instanceof GrainError ? e : new GrainError(`cannot finish HDF5 file: ${(e as Error).message}`, { file: this.path });
     }
   }
 
   async abort(): Promise<void> {
-    this.closed = true;
-    const file = this.file;
     this.file = undefined;
-    try {
-      this.release();
-      file?.close();
-    } catch {
-      // the file is being thrown away
+    if (this.fd !== undefined) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // the file is being thrown away
+      }
+      this.fd = undefined;
     }
     this.temp.dispose();
   }
-
-  /** Gives the heap block back to h5wasm. */
-  private release(): void {
-    if (this.heap.ptr) this.heap.module?._free(this.heap.ptr);
-    this.heap = { ptr: 0, bytes: 0 };
-  }
-}
-
-let float32: ReturnType<H5Module['dtype_to_metadata']> | undefined;
-/** h5wasm's description of little-endian float32 ('<f'), as Group.create_dataset makes it. */
-function float32Metadata(h5: H5Module): ReturnType<H5Module['dtype_to_metadata']> {
-  float32 ??= h5.dtype_to_metadata('<f');
-  return float32;
 }
 
 /**
