@@ -26,8 +26,8 @@ function writeSample(path: string): { values: (i: number) => Float32Array } {
   const values = (i: number) => Float32Array.from({ length: 2 * (i % 5) * 3 }, (_, k) => i + k / 8);
   try {
     const w = new Hdf5FileWriter(fd);
-    for (let i = 0; i < 9000; i++) w.float32(String(i), [2, i % 5, 3], values(i));
-    w.float16('half', [2, 2], Uint16Array.of(0x3c00, 0xc000, 0x7bff, 0x0001)); // 1, -2, 65504, 2^-24
+    for (let i = 0; i < 9000; i++) w.numbers(String(i), [2, i % 5, 3], values(i));
+    w.numbers('half', [2, 2], Uint16Array.of(0x3c00, 0xc000, 0x7bff, 0x0001)); // 1, -2, 65504, 2^-24
     w.string('sentence_to_index', JSON.stringify({ 'Été "q"': '0', 'a b': '1' }));
     w.string('nothing', '');
     w.finish();

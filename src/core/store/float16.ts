@@ -61,19 +61,20 @@ export function float16BitsToFloat32(h: number): number {
   return float16Table()[h & 0xffff];
 }
 
-/** Encodes `src` into `dst` (same length). */
-export function encodeFloat16(src: Float32Array, dst: Uint16Array): void {
-  const bits = new Uint32Array(src.buffer, src.byteOffset, src.length);
-  for (let i = 0; i < src.length; i++) dst[i] = bitsToHalf(bits[i]);
-}
-
 /**
- * The index of the first value of `src` that is finite but whose float16 in `half` is not
- * (beyond float16's range, 65504), or -1: written as is, it would read back as infinity.
+ * Encodes `src` into `dst` (same length). Returns the index of the first finite value beyond
+ * float16's range (65504), which reads back as infinity, or -1: writers refuse to write it.
  */
-export function float16Overflow(src: Float32Array, half: Uint16Array): number {
-  for (let i = 0; i < half.length; i++) if ((half[i] & 0x7c00) === 0x7c00 && Number.isFinite(src[i])) return i;
-  return -1;
+export function encodeFloat16(src: Float32Array, dst: Uint16Array): number {
+  const bits = new Uint32Array(src.buffer, src.byteOffset, src.length);
+  let over = -1;
+  for (let i = 0; i < src.length; i++) {
+    const h = bitsToHalf(bits[i]);
+    dst[i] = h;
+    // Infinity from a finite value: the float32's exponent is not all ones.
+    if (over < 0 && (h & 0x7c00) === 0x7c00 && (bits[i] & 0x7f800000) !== 0x7f800000) over = i;
+  }
+  return over;
 }
 
 /** Decodes `src` into `dst` (same length). */

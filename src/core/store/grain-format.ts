@@ -9,7 +9,7 @@ import { siblingTemp, type Temporary } from '../io/temp';
 import { EarlyFlush } from '../io/early-flush';
 import { writeAll } from '../io/write-all';
 import { blockChecksum, crc32, crc32Combine, crc32Hex, digest, sentenceFingerprint } from './checksums';
-import { decodeFloat16, encodeFloat16, float16Overflow } from './float16';
+import { decodeFloat16, encodeFloat16 } from './float16';
 import { checkSites } from './sites';
 
 /**
@@ -179,8 +179,7 @@ export class GrainStoreWriter {
     else {
       if (this.float16.length < rows.length) this.float16 = new Uint16Array(rows.length);
       const half = this.float16.subarray(0, rows.length);
-      encodeFloat16(rows, half);
-      const over = float16Overflow(rows, half);
+      const over = encodeFloat16(rows, half);
       if (over >= 0) {
         throw new GrainError(`activation ${rows[over]} (row ${row + Math.floor(over / this.neurons)}) is beyond float16's range (65504); write float32`, { file: this.path });
       }

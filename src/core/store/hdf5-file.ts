@@ -17,18 +17,15 @@ export class Hdf5FileWriter {
 
   constructor(private readonly fd: number) {}
 
-  /** A float32 dataset of `shape` holding `values` (row-major, little-endian). */
-  float32(name: string, shape: readonly number[], values: Float32Array): void {
+  /**
+   * A dataset of `shape` holding `values` (row-major, little-endian): float32, or IEEE float16
+   * bits (as NeuroX's dtype float16 writes).
+   */
+  numbers(name: string, shape: readonly number[], values: Float32Array | Uint16Array): void {
     const count = shape.reduce((a, b) => a * b, 1);
     if (count !== values.length) throw new Error(`Hdf5FileWriter: ${values.length} values for shape ${shape.join(' x ')}`);
-    this.dataset(name, shape, FLOAT32_TYPE, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
-  }
-
-  /** A float16 dataset of `shape` holding IEEE half-precision `bits` (row-major, little-endian), as NeuroX's dtype float16 writes. */
-  float16(name: string, shape: readonly number[], bits: Uint16Array): void {
-    const count = shape.reduce((a, b) => a * b, 1);
-    if (count !== bits.length) throw new Error(`Hdf5FileWriter: ${bits.length} values for shape ${shape.join(' x ')}`);
-    this.dataset(name, shape, FLOAT16_TYPE, new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength));
+    const type = values instanceof Float32Array ? FLOAT32_TYPE : FLOAT16_TYPE;
+    this.dataset(name, shape, type, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
   }
 
   /** A one-element dataset holding `text` as a fixed-length UTF-8 string (h5py reads it as bytes, json.loads takes them). */
@@ -46,15 +43,15 @@ export class Hdf5FileWriter {
   /** Writes the root group and the superblock; the file is complete after this. */
   finish(): void {
     const root = this.at;
-    // The root's header comes first, its symbol table's address filled in once that is placed.
+    // The root's header comes first (its place is known), its symbol table's addresses filled
+    // in and the header sealed once that is written.
     const table = Buffer.alloc(16);
     const header = objectHeader([message(MSG_SYMBOL_TABLE, table)]);
     this.append(header);
     const { btree, heap } = this.symbolTable();
     writeAddress(header, 14, btree);
     writeAddress(header, 22, heap);
-    header.writeUInt32LE(lookup3(header.subarray(0, header.length - 4)), header.length - 4);
-    writeAll(this.fd, header, root);
+    writeAll(this.fd, sealed(header), root);
     const superblock = Buffer.alloc(SUPERBLOCK_BYTES);
     SIGNATURE.copy(superblock, 0);
     superblock[8] = 2; // version
@@ -172,8 +169,7 @@ export class Hdf5FileWriter {
     const layoutAt = header.length - 4 - 18;
     writeAddress(header, layoutAt + 2, data.length > 0 ? address + header.length : UNDEFINED);
     writeLength(header, layoutAt + 10, data.length);
-    header.writeUInt32LE(lookup3(header.subarray(0, header.length - 4)), header.length - 4);
-    this.append(header);
+    this.append(sealed(header));
     this.append(data);
     this.links.push({ name: nameBytes, address });
   }
@@ -217,7 +213,7 @@ function message(type: number, data: Buffer, flags = 0): Buffer {
   return out;
 }
 
-/** A version 2 object header of one chunk (4-byte chunk size), its checksum filled in. */
+/** A version 2 object header of one chunk (4-byte chunk size); its checksum is left for sealed(). */
 function objectHeader(messages: Buffer[]): Buffer {
   const body = Buffer.concat(messages);
   const out = Buffer.alloc(4 + 1 + 1 + 4 + body.length + 4);
@@ -226,8 +222,13 @@ function objectHeader(messages: Buffer[]): Buffer {
   out[5] = 0x02; // flags: chunk 0's size in 4 bytes; no times, no attribute phase change values
   out.writeUInt32LE(body.length, 6);
   body.copy(out, 10);
-  out.writeUInt32LE(lookup3(out.subarray(0, out.length - 4)), out.length - 4);
   return out;
+}
+
+/** An object header with its checksum (its last 4 bytes) filled in, once every field is final. */
+function sealed(header: Buffer): Buffer {
+  header.writeUInt32LE(lookup3(header.subarray(0, header.length - 4)), header.length - 4);
+  return header;
 }
 
 function writeAddress(buf: Buffer, at: number, address: number): void {

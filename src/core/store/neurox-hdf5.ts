@@ -7,7 +7,7 @@ import { fileReadError } from '../io/read-file';
 import { siblingTemp, type Temporary } from '../io/temp';
 import { EarlyFlush } from '../io/early-flush';
 import { Hdf5FileWriter } from './hdf5-file';
-import { decodeFloat16, encodeFloat16, float16Overflow } from './float16';
+import { decodeFloat16, encodeFloat16 } from './float16';
 import { MemorySink } from './memory-sink';
 import type { ActivationSink } from './sink';
 import { checkSites, neuroxSites, requireEqualWidths } from './sites';
@@ -165,8 +165,7 @@ export class NeuroxHdf5Writer implements ActivationSink {
     const shape = [layers, words, hidden];
     const half = this.float16 ? this.toFloat16(block, index, words) : undefined;
     try {
-      if (half) this.file.float16(index, shape, half);
-      else this.file.float32(index, shape, block);
+      this.file.numbers(index, shape, half ?? block);
     } catch (e) {
       throw new GrainError(`cannot write sentence ${index}: ${(e as Error).message}`, { file: this.path });
     }
@@ -182,8 +181,7 @@ export class NeuroxHdf5Writer implements ActivationSink {
   private toFloat16(block: Float32Array, index: string, words: number): Uint16Array {
     if (this.half.length < block.length) this.half = new Uint16Array(this.block.length);
     const half = this.half.subarray(0, block.length);
-    encodeFloat16(block, half);
-    const over = float16Overflow(block, half);
+    const over = encodeFloat16(block, half);
     if (over >= 0) {
       const token = Math.floor((over % (words * this.width)) / this.width);
       throw new GrainError(`activation ${block[over]} (sentence ${index}, token ${token}) is beyond float16's range (65504); write float32`, { file: this.path });
